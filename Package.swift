@@ -1,0 +1,129 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The upcoming features Hummingbird enables on every target; we hold ourselves to the same.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "CharterWatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "charterd", targets: ["charterd"]),
+        .executable(name: "charterctl", targets: ["charterctl"]),
+        .executable(name: "charter-bench", targets: ["charter-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // libpq, found through pkg-config (Debian: libpq-dev and pkg-config).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev", "pkg-config"])]
+        ),
+        // PostgreSQL client over libpq. Knows nothing of charters.
+        .target(
+            name: "PGClient",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A private PostgreSQL cluster under a state directory: initdb, start, stop, reuse.
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Turns sql/migrations/*.sql into Swift string constants at build time, so the
+        // binaries carry their schema and need no resource bundle at run time.
+        .executableTarget(name: "sql-embed", swiftSettings: swiftSettings),
+        .plugin(
+            name: "EmbedSQLPlugin",
+            capability: .buildTool(),
+            dependencies: ["sql-embed"],
+            path: "Sources/EmbedSQLPlugin"
+        ),
+        .target(
+            name: "CharterStore",
+            dependencies: ["PGClient"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedSQLPlugin"]
+        ),
+        .target(
+            name: "CharterApp",
+            dependencies: [
+                "CharterStore",
+                "EmbeddedPostgres",
+                "PGClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "charterd",
+            dependencies: ["CharterApp"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "charterctl",
+            dependencies: [
+                "CharterApp",
+                "CharterStore",
+                "PGClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "charter-bench",
+            dependencies: [
+                "CharterApp",
+                "PGClient",
+                "EmbeddedPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starts the one throwaway cluster a test run shares and hands out fresh databases.
+        .target(
+            name: "TestSupport",
+            dependencies: ["EmbeddedPostgres", "PGClient"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PGClientTests",
+            dependencies: ["PGClient", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterStoreTests",
+            dependencies: ["CharterStore", "PGClient", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterAppTests",
+            dependencies: [
+                "CharterApp", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

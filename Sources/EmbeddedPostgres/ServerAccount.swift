@@ -1,0 +1,53 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The account the server programs run as: ourselves, or `postgres` when we are root.
+struct ServerAccount: Sendable {
+    struct Owner: Sendable {
+        var name: String
+        var uid: uid_t
+        var gid: gid_t
+    }
+
+    /// Set when we are root and must switch to an unprivileged account.
+    var owner: Owner?
+
+    static func current() throws -> ServerAccount {
+        guard geteuid() == 0 else { return ServerAccount(owner: nil) }
+        guard let entry = getpwnam("postgres") else {
+            throw EmbeddedPostgresError(
+                .noServerAccount,
+                "PostgreSQL refuses to run as root and there is no postgres account to run it as:"
+                    + " install Debian's postgresql package, or run charterd as an unprivileged user")
+        }
+        return ServerAccount(
+            owner: Owner(name: "postgres", uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid))
+    }
+
+    /// Runs a server program (as the server account) and waits; a failure carries its output.
+    func run(_ program: URL, _ arguments: [String], describing what: String, logFile: URL?) async throws {
+        var argv: [String]
+        if let owner {
+            // setpriv (util-linux) drops to the account without a login shell or PAM session.
+            argv = ["/usr/bin/setpriv", "--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", program.path]
+        } else {
+            argv = [program.path]
+        }
+        argv += arguments
+        // Hand the server a clean locale and no inherited libpq settings.
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        environment["LC_ALL"] = "C.UTF-8"
+        let (status, output) = try await ChildProcess.run(argv, environment: environment)
+        guard status == 0 else {
+            var message = "\(what) failed (exit \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            if let logFile, let log = try? String(contentsOf: logFile, encoding: .utf8) {
+                message +=
+                    "\nlast lines of \(logFile.path):\n" + log.split(separator: "\n").suffix(10).joined(separator: "\n")
+            }
+            throw EmbeddedPostgresError(.commandFailed, message)
+        }
+    }
+}

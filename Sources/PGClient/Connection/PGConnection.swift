@@ -1,0 +1,389 @@
+import CLibPQ
+import Dispatch
+import Foundation
+public import Logging
+
+/// One PostgreSQL connection over libpq.
+///
+/// The actor runs on its own `ConnectionThread`, so libpq's blocking calls wait on that thread
+/// and never on the cooperative pool: callers `await`, their threads stay free. Cancelling the
+/// calling task, or a per-statement timeout, sends a cancel request (`PQcancel`) from another
+/// thread; the statement then fails and the connection stays usable.
+public actor PGConnection {
+    private let thread: ConnectionThread
+    private var handle: OpaquePointer?
+    private let canceller = PGCanceller()
+    private let logger: Logger
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+    private init(logger: Logger) {
+        self.thread = ConnectionThread(name: "pg-connection")
+        self.logger = logger
+    }
+
+    isolated deinit {
+        if let handle { PQfinish(handle) }
+        thread.shutdown()
+    }
+
+    /// Opens a connection from a `postgresql://` URL or a libpq conninfo string.
+    ///
+    /// A connect timeout of 10 s applies unless the string sets `connect_timeout`.
+    public static func connect(_ conninfo: String, logger: Logger = Logger(label: "pg")) async throws
+        -> PGConnection
+    {
+        let connection = PGConnection(logger: logger)
+        try await connection.open(conninfo)
+        return connection
+    }
+
+    private func open(_ conninfo: String) throws {
+        // Earlier keywords are defaults: the caller's string (expanded from `dbname`) overrides them.
+        let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "dbname"]
+        let values = ["10", "charterwatch", "UTF8", conninfo]
+        let connection = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PGError(.connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.errorMessage(connection)
+            PQfinish(connection)
+            throw PGError(.connectionFailed, message: message)
+        }
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        handle = connection
+        canceller.replace(with: connection)
+        // Fixed session settings make the text formats the decoders read predictable.
+        try runSimple(
+            "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; "
+                + "SET extra_float_digits = 3; SET bytea_output = 'hex'")
+    }
+
+    /// Closes the connection. Later calls fail with `.connectionClosed`.
+    public func close() {
+        canceller.replace(with: nil)
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    /// Whether the connection is open and outside any transaction: the only state a pool keeps.
+    public var isIdle: Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Whether the connection is unusable (closed, or lost by the server or network).
+    public var isBroken: Bool {
+        guard let handle else { return true }
+        return PQstatus(handle) != CONNECTION_OK
+    }
+
+    /// Checks, without waiting, whether the server has closed this idle connection meanwhile
+    /// (restart, `pg_terminate_backend`, idle timeout): pending input on an idle connection can
+    /// only be a goodbye. Notifications are kept for `waitForNotifications`.
+    public func probeAlive() -> Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        // A terminated backend sends its FATAL message, then closes: read until nothing is left.
+        for _ in 0..<4 where poll(&descriptor, 1, 0) > 0 {
+            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The server process id serving this connection. Readable while a statement runs.
+    public nonisolated var backendPID: Int32 { canceller.backendPID }
+
+    // MARK: Statements
+
+    /// Runs a statement and returns its rows.
+    ///
+    /// - Parameter timeout: cancel the statement when it runs longer than this.
+    @discardableResult
+    public func query(_ query: PGQuery, timeout: Duration? = nil) async throws -> PGRows {
+        let connection = try requireOpen()
+        let sent = withBinds(query.binds) { types, values in
+            PQsendQueryParams(
+                connection, query.sql, Int32(query.binds.count), types, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw connectionError(connection) }
+        return try await awaitResults(connection, timeout: timeout)
+    }
+
+    /// Runs a statement and returns how many rows it affected.
+    @discardableResult
+    public func execute(_ query: PGQuery, timeout: Duration? = nil) async throws -> Int {
+        try await self.query(query, timeout: timeout).affectedRows
+    }
+
+    /// Runs one or more `;`-separated statements without parameters (a migration file, a script).
+    public func simpleQuery(_ sql: String, timeout: Duration? = nil) async throws {
+        let connection = try requireOpen()
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
+        _ = try await awaitResults(connection, timeout: timeout)
+    }
+
+    /// Waits for the results of the statement just sent, cancelling it on task cancellation or
+    /// timeout. libpq blocks this connection's own thread, nothing else.
+    private func awaitResults(_ connection: OpaquePointer, timeout: Duration?) async throws -> PGRows {
+        let generation = canceller.arm()
+        let timer = timeout.map { timeout -> DispatchWorkItem in
+            let item = DispatchWorkItem { [canceller] in canceller.cancel(generation, becauseOfTimeout: true) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(timeout.nanoseconds)), execute: item)
+            return item
+        }
+        let outcome = await withTaskCancellationHandler {
+            collectResults(connection)
+        } onCancel: { [canceller] in
+            canceller.cancel(generation)
+        }
+        timer?.cancel()
+        let timedOut = canceller.disarm(generation)
+        switch outcome {
+        case .success(let rows): return rows
+        case .failure(let error):
+            if error.sqlState == .queryCanceled {
+                if timedOut {
+                    throw PGError(
+                        .statementTimeout, sqlState: error.sqlState,
+                        message: "the statement ran longer than its timeout of \(timeout!) and was cancelled")
+                }
+                if Task.isCancelled { throw CancellationError() }
+            }
+            throw error
+        }
+    }
+
+    /// Reads every result of the statement in flight; returns the last rows or the first error.
+    private func collectResults(_ connection: OpaquePointer) -> Result<PGRows, PGError> {
+        var outcome: Result<PGRows, PGError> = .success(PGRows(columns: [], cells: [], commandTag: "", affectedRows: 0))
+        var failed = false
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if failed { continue }
+            switch status {
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                outcome = .success(Self.rows(from: result))
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                // COPY belongs in copyFrom(); end it so the connection stays usable.
+                _ = PQputCopyEnd(connection, "COPY is only supported through copyFrom")
+                failed = true
+                outcome = .failure(
+                    PGError(.unexpectedResponse, message: "COPY statements must be run with copyFrom"))
+            default:
+                failed = true
+                outcome = .failure(Self.serverError(result, connection: connection))
+            }
+        }
+        if case .success = outcome, PQstatus(connection) != CONNECTION_OK {
+            return .failure(connectionError(connection))
+        }
+        return outcome
+    }
+
+    // MARK: COPY
+
+    /// Streams rows into `COPY … FROM STDIN`.
+    ///
+    /// The body writes rows in the COPY format the statement names (text or CSV) through the
+    /// writer, which is valid only inside the body. If the body throws, the COPY is aborted with
+    /// CopyFail, nothing is stored, and the body's error is rethrown.
+    ///
+    /// - Returns: the number of rows the server copied.
+    public func copyFrom(
+        _ statement: PGQuery,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PGCopyWriter) async throws -> Void
+    ) async throws -> Int {
+        try await beginCopy(statement)
+        let writer = PGCopyWriter(connection: self)
+        do {
+            try await body(writer)
+            try await writer.flush()
+        } catch {
+            _ = try? await endCopy(failure: "COPY aborted by the client (\(type(of: error)))")
+            throw error
+        }
+        return try await endCopy(failure: nil)
+    }
+
+    private func beginCopy(_ statement: PGQuery) throws {
+        let connection = try requireOpen()
+        let sent = withBinds(statement.binds) { types, values in
+            PQsendQueryParams(connection, statement.sql, Int32(statement.binds.count), types, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw connectionError(connection) }
+        guard let result = PQgetResult(connection) else {
+            throw PGError(.unexpectedResponse, message: "the server sent no result for the COPY statement")
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COPY_IN else {
+            let error: PGError =
+                PQresultStatus(result) == PGRES_FATAL_ERROR
+                ? Self.serverError(result, connection: connection)
+                : PGError(.unexpectedResponse, message: "the statement is not COPY … FROM STDIN")
+            // Drain whatever else the statement produced.
+            while let extra = PQgetResult(connection) { PQclear(extra) }
+            throw error
+        }
+    }
+
+    func putCopyData(_ bytes: [UInt8]) throws {
+        let connection = try requireOpen()
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                PQputCopyData(connection, chars.baseAddress, Int32(chars.count))
+            }
+        }
+        guard status == 1 else { throw connectionError(connection) }
+    }
+
+    private func endCopy(failure: String?) throws -> Int {
+        let connection = try requireOpen()
+        guard PQputCopyEnd(connection, failure) == 1 else { throw connectionError(connection) }
+        switch collectResults(connection) {
+        case .success(let rows): return rows.affectedRows
+        case .failure(let error): throw error
+        }
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    /// Waits up to `timeout` for notifications on this connection and returns those that arrived.
+    func waitForNotifications(timeout: Duration) throws -> [PGNotification] {
+        let connection = try requireOpen()
+        var received = drainNotifications(connection)
+        guard received.isEmpty else { return received }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(timeout.nanoseconds / 1_000_000)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready > 0 {
+            guard PQconsumeInput(connection) == 1 else { throw connectionError(connection) }
+            received = drainNotifications(connection)
+        }
+        guard PQstatus(connection) == CONNECTION_OK else { throw connectionError(connection) }
+        return received
+    }
+
+    private func drainNotifications(_ connection: OpaquePointer) -> [PGNotification] {
+        var out: [PGNotification] = []
+        while let notify = PQnotifies(connection) {
+            out.append(
+                PGNotification(
+                    channel: String(cString: notify.pointee.relname), payload: String(cString: notify.pointee.extra),
+                    senderPID: notify.pointee.be_pid))
+            PQfreemem(notify)
+        }
+        return out
+    }
+
+    // MARK: Helpers
+
+    private func requireOpen() throws -> OpaquePointer {
+        guard let handle else { throw PGError(.connectionClosed, message: "the connection is closed") }
+        return handle
+    }
+
+    /// Rolls back whatever transaction is open. Not cancellable: a cancelled task must still
+    /// leave the connection clean.
+    func rollbackIfOpen() {
+        guard !isBroken, !isIdle else { return }
+        try? runSimple("ROLLBACK")
+    }
+
+    private func runSimple(_ sql: String) throws {
+        let connection = try requireOpen()
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
+        if case .failure(let error) = collectResults(connection) { throw error }
+    }
+
+    private func connectionError(_ connection: OpaquePointer) -> PGError {
+        PGError(.connectionClosed, message: Self.errorMessage(connection))
+    }
+
+    private static func errorMessage(_ connection: OpaquePointer) -> String {
+        guard let text = PQerrorMessage(connection) else { return "unknown libpq error" }
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func field(_ result: OpaquePointer, _ code: Character) -> String? {
+        guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+        return String(cString: value)
+    }
+
+    private static func serverError(_ result: OpaquePointer, connection: OpaquePointer) -> PGError {
+        guard let state = field(result, "C") else {
+            return PGError(.connectionClosed, message: errorMessage(connection))
+        }
+        return PGError(
+            .server, sqlState: SQLState(rawValue: state), message: field(result, "M") ?? "",
+            detail: field(result, "D"), hint: field(result, "H"), constraint: field(result, "n"),
+            schema: field(result, "s"), table: field(result, "t"), column: field(result, "c"),
+            position: field(result, "P").flatMap { Int($0) })
+    }
+
+    private static func rows(from result: OpaquePointer) -> PGRows {
+        let fieldCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        var columns: [PGColumn] = []
+        columns.reserveCapacity(fieldCount)
+        for index in 0..<fieldCount {
+            columns.append(
+                PGColumn(
+                    name: String(cString: PQfname(result, Int32(index))),
+                    type: PGType(rawValue: PQftype(result, Int32(index)))))
+        }
+        var cells: [String?] = []
+        cells.reserveCapacity(fieldCount * rowCount)
+        for row in 0..<Int32(rowCount) {
+            for column in 0..<Int32(fieldCount) {
+                if PQgetisnull(result, row, column) == 1 {
+                    cells.append(nil)
+                } else {
+                    cells.append(String(cString: PQgetvalue(result, row, column)))
+                }
+            }
+        }
+        let tag = String(cString: PQcmdStatus(result))
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
+        return PGRows(columns: columns, cells: cells, commandTag: tag, affectedRows: affected)
+    }
+}
+
+/// Calls `body` with the bind types and C strings libpq wants; all pointers live only for the call.
+private func withBinds<R>(
+    _ binds: [PGBind], _ body: (UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?) -> R
+) -> R {
+    let types = binds.map { Oid($0.type.rawValue) }
+    var storage: [UnsafeMutablePointer<CChar>?] = binds.map { bind in bind.text.flatMap { strdup($0) } }
+    defer { storage.forEach { free($0) } }
+    return types.withUnsafeBufferPointer { typeBuffer in
+        storage.withUnsafeMutableBufferPointer { valueBuffer in
+            valueBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(binds.count, 1)) {
+                body(typeBuffer.baseAddress, binds.isEmpty ? nil : $0)
+            }
+        }
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeMutableBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

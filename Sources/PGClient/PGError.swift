@@ -1,0 +1,111 @@
+/// The one error type of the PostgreSQL client.
+///
+/// `description` names the kind of failure, the SQLSTATE and schema identifiers (constraint, table,
+/// column) only: it never contains bound values or row data, so it is safe to log. The server's
+/// message, detail and hint may quote values (`Key (email)=(…) already exists`), so they are kept
+/// for `debugDescription` and for callers that choose to show them to the person who sent the data.
+public struct PGError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// What kind of failure this is. Extensible: new codes may be added without breaking callers.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        /// The connection could not be opened (server down, bad credentials, bad conninfo).
+        public static let connectionFailed = Code("connectionFailed")
+        /// The connection broke while in use.
+        public static let connectionClosed = Code("connectionClosed")
+        /// The server reported an error; see `sqlState`.
+        public static let server = Code("server")
+        /// The statement ran past its per-statement timeout and was cancelled.
+        public static let statementTimeout = Code("statementTimeout")
+        /// No connection became free within the pool's acquire timeout.
+        public static let poolTimeout = Code("poolTimeout")
+        /// The pool has shut down.
+        public static let poolClosed = Code("poolClosed")
+        /// A column could not be decoded as the requested Swift type.
+        public static let decoding = Code("decoding")
+        /// The client and server disagreed about the protocol (unexpected result status).
+        public static let unexpectedResponse = Code("unexpectedResponse")
+        /// A migration could not be applied, or an applied one was changed.
+        public static let migration = Code("migration")
+    }
+
+    public var code: Code
+    /// The SQLSTATE the server sent, for `.server` errors.
+    public var sqlState: SQLState?
+    /// The server's primary message, or the client's own explanation. May quote data.
+    public var message: String
+    public var detail: String?
+    public var hint: String?
+    public var constraint: String?
+    public var schema: String?
+    public var table: String?
+    public var column: String?
+    /// 1-based character position in the statement text, when the server gave one.
+    public var position: Int?
+
+    public init(
+        _ code: Code, sqlState: SQLState? = nil, message: String, detail: String? = nil, hint: String? = nil,
+        constraint: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil,
+        position: Int? = nil
+    ) {
+        self.code = code
+        self.sqlState = sqlState
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+        self.schema = schema
+        self.table = table
+        self.column = column
+        self.position = position
+    }
+
+    public var description: String {
+        var parts = ["PGError(\(code)"]
+        if let sqlState { parts.append("sqlState: \(sqlState)") }
+        if let constraint { parts.append("constraint: \(constraint)") }
+        if let table { parts.append("table: \(table)") }
+        if let column { parts.append("column: \(column)") }
+        if code != .server { parts.append("reason: \(message)") }
+        return parts.joined(separator: ", ") + ")"
+    }
+
+    public var debugDescription: String {
+        var text = description + " message: \(message)"
+        if let detail { text += " detail: \(detail)" }
+        if let hint { text += " hint: \(hint)" }
+        if let position { text += " position: \(position)" }
+        return text
+    }
+
+    /// True for failures worth retrying the whole transaction for (serialization failure, deadlock).
+    public var isTransactionRetryable: Bool {
+        sqlState == .serializationFailure || sqlState == .deadlockDetected
+    }
+}
+
+/// A five-character SQLSTATE code, with the ones this codebase acts on as named constants.
+public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let uniqueViolation = SQLState(rawValue: "23505")
+    public static let foreignKeyViolation = SQLState(rawValue: "23503")
+    public static let notNullViolation = SQLState(rawValue: "23502")
+    public static let checkViolation = SQLState(rawValue: "23514")
+    public static let exclusionViolation = SQLState(rawValue: "23P01")
+    public static let serializationFailure = SQLState(rawValue: "40001")
+    public static let deadlockDetected = SQLState(rawValue: "40P01")
+    public static let syntaxError = SQLState(rawValue: "42601")
+    public static let undefinedTable = SQLState(rawValue: "42P01")
+    public static let undefinedColumn = SQLState(rawValue: "42703")
+    public static let queryCanceled = SQLState(rawValue: "57014")
+    public static let adminShutdown = SQLState(rawValue: "57P01")
+    public static let invalidTextRepresentation = SQLState(rawValue: "22P02")
+    public static let raiseException = SQLState(rawValue: "P0001")
+    public static let insufficientPrivilege = SQLState(rawValue: "42501")
+    public static let duplicateDatabase = SQLState(rawValue: "42P04")
+}

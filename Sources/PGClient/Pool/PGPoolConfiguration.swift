@@ -1,0 +1,17 @@
+/// How a `PGPool` reaches PostgreSQL and how many connections it keeps.
+public struct PGPoolConfiguration: Sendable {
+    /// A `postgresql://` URL or libpq conninfo string. No default.
+    public var conninfo: String
+    /// Most connections open at once. Default 10.
+    public var maxConnections: Int = 10
+    /// How long `withConnection` waits for a free connection before failing with `.poolTimeout`.
+    /// Default 10 seconds.
+    public var acquireTimeout: Duration = .seconds(10)
+    /// Idle connections unused this long are checked with a ping, and closed if broken.
+    /// Default 30 seconds.
+    public var keepAliveInterval: Duration = .seconds(30)
+
+    public init(conninfo: String) {
+        self.conninfo = conninfo
+    }
+}

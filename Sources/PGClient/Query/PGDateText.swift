@@ -1,0 +1,166 @@
+import Foundation
+
+/// PostgreSQL's ISO text forms of `date` and `timestamptz`, without `DateFormatter`.
+///
+/// Every connection sets `TimeZone = 'UTC'` and `DateStyle = 'ISO, YMD'`, so the server writes
+/// `2026-11-24 06:25:15.123456+00`; offsets other than zero are still honoured.
+enum PGDateText {
+    static func timestamptz(_ date: Date) -> String {
+        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        var seconds = Int64((totalMicros / 1_000_000).rounded(.down))
+        let micros = Int64(totalMicros) - seconds * 1_000_000
+        let days = floorDiv(seconds, 86_400)
+        seconds -= days * 86_400
+        let (y, m, d) = civil(fromDays: days)
+        let hh = seconds / 3600, mm = (seconds % 3600) / 60, ss = seconds % 60
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2)).\(pad(micros, 6))Z"
+    }
+
+    /// Parses `YYYY-MM-DD`, optionally followed by ` HH:MM:SS[.ffffff][±HH[:MM[:SS]]]`.
+    static func parse(_ text: String) -> Date? {
+        let u = Array(text.utf8)
+        var i = 0
+        func number(_ count: Int) -> Int64? {
+            guard i + count <= u.count else { return nil }
+            var value: Int64 = 0
+            for k in i..<(i + count) {
+                guard u[k] >= 48 && u[k] <= 57 else { return nil }
+                value = value * 10 + Int64(u[k] - 48)
+            }
+            i += count
+            return value
+        }
+        func expect(_ c: Character) -> Bool {
+            guard i < u.count, u[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var seconds = days(fromCivil: year, month, day) * 86_400
+        var fraction = 0.0
+        if i < u.count {
+            guard expect(" ") || expect("T"), let hh = number(2), expect(":"), let mi = number(2), expect(":"),
+                let ss = number(2)
+            else { return nil }
+            seconds += hh * 3600 + mi * 60 + ss
+            if i < u.count, u[i] == UInt8(ascii: ".") {
+                i += 1
+                var scale = 0.1
+                while i < u.count, u[i] >= 48 && u[i] <= 57 {
+                    fraction += Double(u[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                }
+            }
+            if i < u.count {
+                let sign: Int64
+                if expect("+") { sign = 1 } else if expect("-") { sign = -1 } else if expect("Z") {
+                    return i == u.count ? Date(timeIntervalSince1970: Double(seconds) + fraction) : nil
+                } else {
+                    return nil
+                }
+                guard let oh = number(2) else { return nil }
+                var offset = oh * 3600
+                if expect(":") {
+                    guard let om = number(2) else { return nil }
+                    offset += om * 60
+                    if expect(":") {
+                        guard let os = number(2) else { return nil }
+                        offset += os
+                    }
+                }
+                seconds -= sign * offset
+            }
+        }
+        guard i == u.count else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = floorDiv(y, 400)
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+/// The text form of one-dimensional PostgreSQL arrays: `{1,2,"a b","q\"uote",NULL}`.
+enum PGArrayText {
+    static func encode(_ items: [String]) -> String {
+        var out = "{"
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            out += "\""
+            for ch in item.unicodeScalars {
+                if ch == "\"" || ch == "\\" { out += "\\" }
+                out.unicodeScalars.append(ch)
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+
+    /// The elements (nil for NULL), or nil when the text is not a one-dimensional array.
+    static func decode(_ text: String) -> [String?]? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.first == "{", scalars.last == "}" else { return nil }
+        var items: [String?] = []
+        var i = 1
+        let end = scalars.count - 1
+        if i == end { return [] }
+        while i <= end {
+            var item = String.UnicodeScalarView()
+            var quoted = false
+            if scalars[i] == "\"" {
+                quoted = true
+                i += 1
+                while i < end, scalars[i] != "\"" {
+                    if scalars[i] == "\\" { i += 1 }
+                    guard i < end else { return nil }
+                    item.append(scalars[i])
+                    i += 1
+                }
+                guard i < end else { return nil }
+                i += 1  // closing quote
+            } else {
+                while i < end, scalars[i] != "," {
+                    if scalars[i] == "{" || scalars[i] == "\"" { return nil }  // nested or malformed
+                    item.append(scalars[i])
+                    i += 1
+                }
+            }
+            let value = String(item)
+            items.append(!quoted && value.uppercased() == "NULL" ? nil : value)
+            if i == end { break }
+            guard scalars[i] == "," else { return nil }
+            i += 1
+        }
+        return items
+    }
+}

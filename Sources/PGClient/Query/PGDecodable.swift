@@ -1,0 +1,196 @@
+public import Foundation
+
+/// Why a column's text could not become the requested value; the row adds the column's name.
+public struct PGDecodingFailure: Error, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// A Swift value that can be read from a PostgreSQL column in text format.
+public protocol PGDecodable {
+    /// Whether a column of this PostgreSQL type may be decoded as `Self`.
+    static func accepts(_ type: PGType) -> Bool
+    /// Decodes the column's text (never called for NULL).
+    static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Self
+    /// The value for SQL NULL: `Optional` gives `nil`; everything else refuses.
+    static func decodeNull() throws(PGDecodingFailure) -> Self
+}
+
+extension PGDecodable {
+    public static func decodeNull() throws(PGDecodingFailure) -> Self {
+        throw PGDecodingFailure("is NULL; decode it as an Optional")
+    }
+}
+
+extension Optional: PGDecodable where Wrapped: PGDecodable {
+    public static func accepts(_ type: PGType) -> Bool { Wrapped.accepts(type) }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Self {
+        try Wrapped.decode(pgText: text, type: type)
+    }
+    public static func decodeNull() throws(PGDecodingFailure) -> Self { nil }
+}
+
+extension Bool {
+    public static func accepts(_ type: PGType) -> Bool { type == .bool }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Bool {
+        switch text {
+        case "t", "true": return true
+        case "f", "false": return false
+        default: throw PGDecodingFailure("is not a boolean")
+        }
+    }
+}
+
+extension String {
+    public static func accepts(_ type: PGType) -> Bool { type.isTextLike }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> String { text }
+}
+
+/// Shared integer decoding: accepts the integer types no wider than `T`.
+private func decodeInteger<T: FixedWidthInteger>(_ text: String, as: T.Type) throws(PGDecodingFailure) -> T {
+    guard let value = T(text) else { throw PGDecodingFailure("does not fit in \(T.self)") }
+    return value
+}
+
+extension Int16 {
+    public static func accepts(_ type: PGType) -> Bool { type == .int2 }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int16 {
+        try decodeInteger(text, as: Int16.self)
+    }
+}
+
+extension Int32 {
+    public static func accepts(_ type: PGType) -> Bool { type == .int2 || type == .int4 || type == .oid }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int32 {
+        try decodeInteger(text, as: Int32.self)
+    }
+}
+
+extension Int64 {
+    public static func accepts(_ type: PGType) -> Bool {
+        type == .int2 || type == .int4 || type == .int8 || type == .oid
+    }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int64 {
+        try decodeInteger(text, as: Int64.self)
+    }
+}
+
+extension Int {
+    public static func accepts(_ type: PGType) -> Bool { Int64.accepts(type) }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int {
+        try decodeInteger(text, as: Int.self)
+    }
+}
+
+extension Double {
+    public static func accepts(_ type: PGType) -> Bool {
+        type == .float8 || type == .float4 || type == .int2 || type == .int4 || type == .int8
+    }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Double {
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw PGDecodingFailure("is not a number") }
+            return value
+        }
+    }
+}
+
+extension Decimal {
+    public static func accepts(_ type: PGType) -> Bool {
+        type == .numeric || type == .int2 || type == .int4 || type == .int8
+    }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Decimal {
+        guard text != "NaN", !text.hasSuffix("Infinity") else {
+            throw PGDecodingFailure("is \(text), which Decimal cannot hold")
+        }
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw PGDecodingFailure("is not a decimal number")
+        }
+        return value
+    }
+}
+
+extension UUID {
+    public static func accepts(_ type: PGType) -> Bool { type == .uuid }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> UUID {
+        guard let value = UUID(uuidString: text) else { throw PGDecodingFailure("is not a UUID") }
+        return value
+    }
+}
+
+extension Date {
+    /// `date` decodes to midnight UTC of that day; `timestamp` is read as UTC.
+    public static func accepts(_ type: PGType) -> Bool {
+        type == .timestamptz || type == .date || type == .timestamp
+    }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Date {
+        guard let value = PGDateText.parse(text) else {
+            throw PGDecodingFailure("is not a date or timestamp this client can read")
+        }
+        return value
+    }
+}
+
+extension PGBytes {
+    public static func accepts(_ type: PGType) -> Bool { type == .bytea }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> PGBytes {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
+        else { throw PGDecodingFailure("is not bytea in hex format") }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity((utf8.count - 2) / 2)
+        var index = 2
+        while index < utf8.count {
+            guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else {
+                throw PGDecodingFailure("is not bytea in hex format")
+            }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return PGBytes(bytes)
+    }
+}
+
+private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}
+
+extension Array: PGDecodable where Element: PGArrayElement {
+    public static func accepts(_ type: PGType) -> Bool {
+        guard let element = type.arrayElement else { return false }
+        return Element.accepts(element)
+    }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> [Element] {
+        guard let elementType = type.arrayElement, let items = PGArrayText.decode(text) else {
+            throw PGDecodingFailure("is not a one-dimensional array")
+        }
+        var result: [Element] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            guard let item else { throw PGDecodingFailure("holds a NULL element") }
+            result.append(try Element.decode(pgText: item, type: elementType))
+        }
+        return result
+    }
+}
+
+extension PGJSON {
+    public static func accepts(_ type: PGType) -> Bool { type == .jsonb || type == .json }
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> PGJSON {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return PGJSON(try decoder.decode(Value.self, from: Data(text.utf8)))
+        } catch {
+            throw PGDecodingFailure("does not hold JSON of the shape \(Value.self)")
+        }
+    }
+}

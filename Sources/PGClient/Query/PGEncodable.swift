@@ -1,0 +1,143 @@
+public import Foundation
+
+/// One bound parameter: its type and its value in PostgreSQL's text format (nil is SQL NULL).
+public struct PGBind: Sendable, Hashable {
+    public var type: PGType
+    public var text: String?
+
+    public init(type: PGType, text: String?) {
+        self.type = type
+        self.text = text
+    }
+}
+
+/// A Swift value that can be sent to PostgreSQL as a bound parameter.
+public protocol PGEncodable: Sendable {
+    /// The type the server should read the parameter as.
+    static var pgType: PGType { get }
+    /// The value in PostgreSQL's text input format.
+    var pgText: String { get }
+    /// The bind sent to the server; `Optional` overrides it to send SQL NULL.
+    var pgBind: PGBind { get }
+}
+
+extension PGEncodable {
+    public var pgBind: PGBind { PGBind(type: Self.pgType, text: pgText) }
+}
+
+/// A value that can stand inside a PostgreSQL array, in either direction.
+public protocol PGArrayElement: PGEncodable, PGDecodable {
+    static var pgArrayType: PGType { get }
+}
+
+extension Bool: PGArrayElement {
+    public static var pgType: PGType { .bool }
+    public static var pgArrayType: PGType { .boolArray }
+    public var pgText: String { self ? "t" : "f" }
+}
+
+extension String: PGArrayElement {
+    public static var pgType: PGType { .text }
+    public static var pgArrayType: PGType { .textArray }
+    public var pgText: String { self }
+}
+
+extension Int16: PGArrayElement {
+    public static var pgType: PGType { .int2 }
+    public static var pgArrayType: PGType { .int2Array }
+    public var pgText: String { String(self) }
+}
+
+extension Int32: PGArrayElement {
+    public static var pgType: PGType { .int4 }
+    public static var pgArrayType: PGType { .int4Array }
+    public var pgText: String { String(self) }
+}
+
+extension Int64: PGArrayElement {
+    public static var pgType: PGType { .int8 }
+    public static var pgArrayType: PGType { .int8Array }
+    public var pgText: String { String(self) }
+}
+
+extension Int: PGArrayElement {
+    public static var pgType: PGType { .int8 }
+    public static var pgArrayType: PGType { .int8Array }
+    public var pgText: String { String(self) }
+}
+
+extension Double: PGArrayElement {
+    public static var pgType: PGType { .float8 }
+    public static var pgArrayType: PGType { .float8Array }
+    public var pgText: String {
+        if isNaN { return "NaN" }
+        if isInfinite { return self < 0 ? "-Infinity" : "Infinity" }
+        return "\(self)"
+    }
+}
+
+extension Decimal: PGArrayElement {
+    public static var pgType: PGType { .numeric }
+    public static var pgArrayType: PGType { .numericArray }
+    public var pgText: String { isNaN ? "NaN" : description }
+}
+
+extension UUID: PGArrayElement {
+    public static var pgType: PGType { .uuid }
+    public static var pgArrayType: PGType { .uuidArray }
+    public var pgText: String { uuidString.lowercased() }
+}
+
+extension Date: PGArrayElement {
+    public static var pgType: PGType { .timestamptz }
+    public static var pgArrayType: PGType { .timestamptzArray }
+    public var pgText: String { PGDateText.timestamptz(self) }
+}
+
+extension Array: PGEncodable where Element: PGArrayElement {
+    public static var pgType: PGType { Element.pgArrayType }
+    public var pgText: String { PGArrayText.encode(map(\.pgText)) }
+}
+
+extension Optional: PGEncodable where Wrapped: PGEncodable {
+    public static var pgType: PGType { Wrapped.pgType }
+    /// Never read for `nil`: `pgBind` turns `nil` into SQL NULL.
+    public var pgText: String { self?.pgText ?? "" }
+    public var pgBind: PGBind { PGBind(type: Wrapped.pgType, text: self?.pgText) }
+}
+
+/// Raw bytes, sent and read as `bytea`.
+public struct PGBytes: PGArrayElement, Hashable {
+    public var bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init<S: Sequence<UInt8>>(_ bytes: S) { self.bytes = Array(bytes) }
+
+    public static var pgType: PGType { .bytea }
+    public static var pgArrayType: PGType { .byteaArray }
+    public var pgText: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]("\\x".utf8)
+        out.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A Codable value stored as `jsonb`.
+public struct PGJSON<Value: Codable & Sendable>: PGEncodable, PGDecodable {
+    public var value: Value
+    public init(_ value: Value) { self.value = value }
+
+    public static var pgType: PGType { .jsonb }
+    public var pgText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        // Encoding a Codable value that is already in memory only fails for non-finite floats.
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

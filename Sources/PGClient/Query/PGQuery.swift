@@ -1,0 +1,116 @@
+import Foundation
+
+/// A SQL statement and its bound parameters.
+///
+/// Built by string interpolation, every interpolated value becomes a `$n` parameter, so a value
+/// can never change the statement's meaning:
+///
+/// ```swift
+/// let rows = try await connection.query("SELECT id FROM employers WHERE name = \(name)")
+/// ```
+public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    public private(set) var sql: String
+    public private(set) var binds: [PGBind]
+
+    public init(stringLiteral value: String) {
+        self.sql = value
+        self.binds = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        self.sql = stringInterpolation.sql
+        self.binds = stringInterpolation.binds
+    }
+
+    /// SQL text that is not a literal (a migration file, a statement assembled from fixed pieces).
+    /// It must carry values only as `$n` placeholders with `binds`.
+    public init(unsafeSQL sql: String, binds: [PGBind] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+
+    /// The SQL text only: bound values are never printed.
+    public var description: String { sql }
+
+    /// Appends another query, renumbering its parameters.
+    public mutating func append(_ other: PGQuery) {
+        var interpolation = StringInterpolation(literalCapacity: other.sql.count, interpolationCount: 0)
+        interpolation.sql = sql
+        interpolation.binds = binds
+        interpolation.appendInterpolation(other)
+        self = PGQuery(stringInterpolation: interpolation)
+    }
+
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var sql: String
+        var binds: [PGBind]
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql = ""
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+            binds = []
+            binds.reserveCapacity(interpolationCount)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { sql += literal }
+
+        /// A value, sent as the next `$n` parameter.
+        public mutating func appendInterpolation<Value: PGEncodable>(_ value: Value) {
+            binds.append(value.pgBind)
+            sql += "$\(binds.count)"
+        }
+
+        /// An identifier (table, column, channel), double-quoted so it is never read as SQL.
+        public mutating func appendInterpolation(identifier: String) {
+            sql += "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+
+        /// A nested query fragment; its parameters are renumbered to follow ours.
+        public mutating func appendInterpolation(_ fragment: PGQuery) {
+            let offset = binds.count
+            binds += fragment.binds
+            guard offset > 0, !fragment.binds.isEmpty else {
+                sql += fragment.sql
+                return
+            }
+            sql += Self.renumber(fragment.sql, by: offset)
+        }
+
+        /// Shifts every `$n` outside string literals and quoted identifiers by `offset`.
+        private static func renumber(_ text: String, by offset: Int) -> String {
+            var out = ""
+            var iterator = Array(text.unicodeScalars).makeIterator()
+            var pending: Unicode.Scalar? = iterator.next()
+            var quote: Unicode.Scalar?
+            while let ch = pending {
+                pending = iterator.next()
+                if let open = quote {
+                    out.unicodeScalars.append(ch)
+                    if ch == open { quote = nil }
+                    continue
+                }
+                if ch == "'" || ch == "\"" {
+                    quote = ch
+                    out.unicodeScalars.append(ch)
+                    continue
+                }
+                guard ch == "$", let next = pending, ("0"..."9").contains(next) else {
+                    out.unicodeScalars.append(ch)
+                    continue
+                }
+                var digits = ""
+                while let d = pending, ("0"..."9").contains(d) {
+                    digits.unicodeScalars.append(d)
+                    pending = iterator.next()
+                }
+                out += "$\(Int(digits)! + offset)"
+            }
+            return out
+        }
+    }
+}
+
+extension String {
+    /// Quotes a string as a SQL identifier.
+    public var pgQuotedIdentifier: String { "\"" + replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}

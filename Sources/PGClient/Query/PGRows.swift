@@ -1,0 +1,90 @@
+import Foundation
+
+/// One column of a result: its name and PostgreSQL type.
+public struct PGColumn: Sendable, Hashable {
+    public var name: String
+    public var type: PGType
+}
+
+/// The rows a statement returned, copied out of libpq's result so they outlive it.
+public struct PGRows: Sendable, RandomAccessCollection {
+    public let columns: [PGColumn]
+    /// The command tag, e.g. `INSERT 0 3` or `COPY 100000`.
+    public let commandTag: String
+    /// Rows inserted, updated, deleted, copied or selected, as the command tag reports them.
+    public let affectedRows: Int
+    let cells: [String?]
+    let columnIndex: [String: Int]
+
+    init(columns: [PGColumn], cells: [String?], commandTag: String, affectedRows: Int) {
+        self.columns = columns
+        self.cells = cells
+        self.commandTag = commandTag
+        self.affectedRows = affectedRows
+        var index: [String: Int] = [:]
+        for (offset, column) in columns.enumerated() where index[column.name] == nil {
+            index[column.name] = offset
+        }
+        self.columnIndex = index
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { columns.isEmpty ? 0 : cells.count / columns.count }
+    public subscript(position: Int) -> PGRow { PGRow(rows: self, row: position) }
+
+    /// The single row, or nil when there is none; more than one row is a programming error.
+    public var single: PGRow? {
+        precondition(count <= 1, "expected at most one row, got \(count)")
+        return first
+    }
+}
+
+/// One row of a result. Columns are decoded by position or by name into typed Swift values.
+public struct PGRow: Sendable {
+    let rows: PGRows
+    let row: Int
+
+    public var columns: [PGColumn] { rows.columns }
+
+    /// Decodes the column at `index`.
+    public func decode<Value: PGDecodable>(_ type: Value.Type = Value.self, at index: Int) throws -> Value {
+        let columns = rows.columns
+        guard index >= 0, index < columns.count else {
+            throw PGError(
+                .decoding, message: "the result has \(columns.count) column(s); there is no column \(index)")
+        }
+        let column = columns[index]
+        guard Value.accepts(column.type) else {
+            throw PGError(
+                .decoding, message: "column \"\(column.name)\" is \(column.type); it cannot be read as \(Value.self)",
+                column: column.name)
+        }
+        do throws(PGDecodingFailure) {
+            guard let text = rows.cells[row * columns.count + index] else { return try Value.decodeNull() }
+            return try Value.decode(pgText: text, type: column.type)
+        } catch {
+            throw PGError(
+                .decoding, message: "column \"\(column.name)\" \(error.reason) (reading it as \(Value.self))",
+                column: column.name)
+        }
+    }
+
+    /// Decodes the column called `name`.
+    public func decode<Value: PGDecodable>(_ type: Value.Type = Value.self, column name: String) throws -> Value {
+        guard let index = rows.columnIndex[name] else {
+            throw PGError(.decoding, message: "the result has no column \"\(name)\"", column: name)
+        }
+        return try decode(type, at: index)
+    }
+
+    /// Decodes a `json` or `jsonb` column into a `Decodable` value.
+    public func decodeJSON<Value: Codable & Sendable>(_ type: Value.Type, column name: String) throws -> Value {
+        try decode(PGJSON<Value>.self, column: name).value
+    }
+
+    /// Whether the column called `name` is SQL NULL.
+    public func isNull(column name: String) -> Bool {
+        guard let index = rows.columnIndex[name] else { return true }
+        return rows.cells[row * rows.columns.count + index] == nil
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import PGClient
+import Testing
+import TestSupport
+
+@Suite("Typed decoding against a real server")
+struct DecodingTests {
+    let conninfo: String
+    init() async throws { conninfo = try await TestCluster.freshDatabase("decoding") }
+
+    /// Sends `value` as a bind, casts it on the server and reads it back.
+    func roundTrip<Value: PGEncodable & PGDecodable>(_ value: Value, as sqlType: String) async throws -> Value {
+        let connection = try await PGConnection.connect(conninfo)
+        let rows = try await connection.query("SELECT \(value)::\(unsafeSQL: sqlType) AS v")
+        return try #require(rows.first).decode(Value.self, column: "v")
+    }
+
+    @Test func scalarsRoundTrip() async throws {
+        #expect(try await roundTrip(true, as: "boolean") == true)
+        #expect(try await roundTrip(false, as: "boolean") == false)
+        #expect(try await roundTrip(Int16.min, as: "smallint") == Int16.min)
+        #expect(try await roundTrip(Int32.max, as: "integer") == Int32.max)
+        #expect(try await roundTrip(Int64.min, as: "bigint") == Int64.min)
+        #expect(try await roundTrip(42, as: "bigint") == 42)
+        #expect(try await roundTrip(Double(0.1), as: "double precision") == 0.1)
+        #expect(try await roundTrip(Double.infinity, as: "double precision") == .infinity)
+        #expect(try await roundTrip(Decimal(string: "13.4500")!, as: "numeric(8,4)") == Decimal(string: "13.45"))
+        #expect(try await roundTrip(Decimal(string: "-0.0001")!, as: "numeric") == Decimal(string: "-0.0001"))
+        let id = UUID()
+        #expect(try await roundTrip(id, as: "uuid") == id)
+        #expect(try await roundTrip(PGBytes([0, 1, 0xfe, 0xff, 0x5c]), as: "bytea") == PGBytes([0, 1, 0xfe, 0xff, 0x5c]))
+    }
+
+    @Test func timestampsKeepMicrosecondsAndDatesAreMidnightUTC() async throws {
+        let instant = Date(timeIntervalSince1970: 1_795_000_000.123456)
+        let back = try await roundTrip(instant, as: "timestamptz")
+        #expect(abs(back.timeIntervalSince1970 - instant.timeIntervalSince1970) < 0.000_002)
+
+        let connection = try await PGConnection.connect(conninfo)
+        let row = try #require(try await connection.query("SELECT DATE '2026-03-29' AS d").first)
+        let day = try row.decode(Date.self, column: "d")
+        #expect(day == ISO8601DateFormatter().date(from: "2026-03-29T00:00:00Z"))
+        let old = try #require(try await connection.query("SELECT TIMESTAMPTZ '1969-12-31 23:59:59.5+00' AS t").first)
+        #expect(try old.decode(Date.self, column: "t").timeIntervalSince1970 == -0.5)
+    }
+
+    @Test func arraysRoundTrip() async throws {
+        #expect(try await roundTrip([1, 2, 3], as: "bigint[]") == [1, 2, 3])
+        #expect(try await roundTrip(["a b", "q\"uote", "back\\slash", "NULL", "", "{}"], as: "text[]")
+            == ["a b", "q\"uote", "back\\slash", "NULL", "", "{}"])
+        #expect(try await roundTrip([Decimal(string: "12.60")!, 13], as: "numeric[]") == [Decimal(string: "12.6")!, 13])
+        #expect(try await roundTrip([Bool](), as: "boolean[]") == [])
+        let ids = [UUID(), UUID()]
+        #expect(try await roundTrip(ids, as: "uuid[]") == ids)
+    }
+
+    struct Evidence: Codable, Sendable, Equatable {
+        var count: Int
+        var refs: [String]
+        var lowest: Decimal?
+    }
+
+    @Test func jsonDecodesIntoCodable() async throws {
+        let value = Evidence(count: 3, refs: ["W-1", "W-\"2\""], lowest: Decimal(string: "11.44"))
+        let connection = try await PGConnection.connect(conninfo)
+        let row = try #require(try await connection.query("SELECT \(PGJSON(value)) AS e").first)
+        #expect(try row.decodeJSON(Evidence.self, column: "e") == value)
+    }
+
+    @Test func nullIsNilForOptionalsAndAnErrorOtherwise() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let missing: Int? = nil
+        let row = try #require(try await connection.query("SELECT \(missing as Int?)::bigint AS n, NULL::text[] AS a").first)
+        #expect(try row.decode(Int?.self, column: "n") == nil)
+        #expect(try row.decode([String]?.self, column: "a") == nil)
+        let error = #expect(throws: PGError.self) { try row.decode(Int.self, column: "n") }
+        #expect(error?.code == .decoding)
+        #expect(error?.message.contains("\"n\"") == true)
+    }
+
+    @Test func aTypeMismatchNamesTheColumn() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let row = try #require(try await connection.query("SELECT 'twelve'::text AS headcount").first)
+        let error = #expect(throws: PGError.self) { try row.decode(Int.self, column: "headcount") }
+        #expect(error?.code == .decoding)
+        #expect(error?.column == "headcount")
+        #expect(error?.message.contains("headcount") == true)
+        #expect(error?.message.contains("text") == true)
+    }
+
+    @Test func bindsCarryQuotesBackslashesAndUnicodeVerbatim() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        try await connection.execute("CREATE TABLE notes (body text NOT NULL)")
+        let tricky = [
+            "O'Brien's \"quoted\" -- not a comment", "C:\\payroll\\export\\", "'; DROP TABLE notes; --",
+            "Zoë Ødegaard — Caerdydd 🏴 ", "$1 $2 literally",
+        ]
+        for body in tricky { try await connection.execute("INSERT INTO notes (body) VALUES (\(body))") }
+        let rows = try await connection.query("SELECT body FROM notes ORDER BY body")
+        #expect(try rows.map { try $0.decode(String.self, column: "body") } == tricky.sorted())
+        let found = try await connection.query("SELECT count(*) AS n FROM notes WHERE body = \(tricky[2])")
+        #expect(try found.first?.decode(Int.self, column: "n") == 1)
+    }
+
+    @Test func interpolatedFragmentsAreRenumbered() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let filter: PGQuery = "x > \(1) AND x < \(5) AND '$1' <> 'y'"
+        let rows = try await connection.query(
+            "SELECT count(*) AS n FROM generate_series(\(0), \(10)) AS x WHERE \(filter)")
+        #expect(try rows.first?.decode(Int.self, column: "n") == 3)
+    }
+}
+
+extension PGQuery.StringInterpolation {
+    /// Test-only: a fixed SQL type name inside a cast.
+    mutating func appendInterpolation(unsafeSQL text: String) { appendLiteral(text) }
+}

@@ -1,0 +1,105 @@
+import PGClient
+import Testing
+import TestSupport
+
+@Suite("Connection pool")
+struct PoolTests {
+    let conninfo: String
+    init() async throws { conninfo = try await TestCluster.freshDatabase("pool") }
+
+    @Test func anExhaustedPoolTimesOut() async throws {
+        var configuration = PGPoolConfiguration(conninfo: conninfo)
+        configuration.maxConnections = 2
+        configuration.acquireTimeout = .milliseconds(300)
+        let pool = PGPool(configuration: configuration)
+        let (held, heldContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    try await pool.withConnection { _ in
+                        heldContinuation.yield()
+                        for await _ in release { break }
+                    }
+                }
+            }
+            var heldIterator = held.makeAsyncIterator()
+            await heldIterator.next()
+            await heldIterator.next()
+            let error = await #expect(throws: PGError.self) {
+                try await pool.withConnection { _ in }
+            }
+            #expect(error?.code == .poolTimeout)
+            releaseContinuation.finish()
+            try await group.waitForAll()
+        }
+        // Once returned, connections serve again.
+        try await pool.withConnection { try await $0.execute("SELECT 1") }
+        await pool.close()
+    }
+
+    /// 50 sleeping statements on a pool of 10 keep every pool connection's thread busy; the
+    /// cooperative pool must stay free, so a quick query elsewhere still answers at once.
+    @Test func sleepingStatementsDoNotBlockTheCooperativePool() async throws {
+        var configuration = PGPoolConfiguration(conninfo: conninfo)
+        configuration.maxConnections = 10
+        configuration.acquireTimeout = .seconds(30)
+        let pool = PGPool(configuration: configuration)
+        let probe = try await PGConnection.connect(conninfo)
+        let clock = ContinuousClock()
+        let slowest = try await withThrowingTaskGroup(of: Duration.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await pool.withConnection { try await $0.execute("SELECT pg_sleep(0.2)") }; return .zero }
+            }
+            // Let the sleepers take every connection and queue the rest.
+            while pool.statistics.inUse < 10 { await Task.yield() }
+            var slowest = Duration.zero
+            for _ in 0..<5 {
+                group.addTask {
+                    let started = clock.now
+                    try await probe.execute("SELECT 1")
+                    return clock.now - started
+                }
+            }
+            for try await elapsed in group { slowest = max(slowest, elapsed) }
+            return slowest
+        }
+        #expect(slowest < .milliseconds(100))
+        #expect(pool.statistics.inUse == 0)
+        await pool.close()
+    }
+
+    @Test func aConnectionReturnedInsideATransactionIsDiscarded() async throws {
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        let firstPID = try await pool.withConnection { connection in
+            try await connection.simpleQuery("BEGIN")
+            return connection.backendPID
+        }
+        #expect(pool.statistics.idle == 0)
+        let secondPID = try await pool.withConnection { $0.backendPID }
+        #expect(firstPID != secondPID)
+        await pool.close()
+    }
+
+    @Test func aBrokenConnectionIsReplaced() async throws {
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        let firstPID = try await pool.withConnection { $0.backendPID }
+        let killer = try await PGConnection.connect(conninfo)
+        // With a timeout, pg_terminate_backend waits until the backend is gone.
+        try await killer.execute("SELECT pg_terminate_backend(\(firstPID), 5000)")
+        // The idle connection is dead; the pool must notice before handing it out.
+        let secondPID = try await pool.withConnection { connection in
+            try await connection.execute("SELECT 1")
+            return connection.backendPID
+        }
+        #expect(secondPID != firstPID)
+        await pool.close()
+    }
+
+    @Test func aClosedPoolRefusesLeases() async throws {
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        await pool.close()
+        let error = await #expect(throws: PGError.self) { try await pool.withConnection { _ in } }
+        #expect(error?.code == .poolClosed)
+    }
+}

@@ -1,0 +1,79 @@
+import EmbeddedPostgres
+import Foundation
+import Logging
+import PGClient
+import Synchronization
+
+/// The one throwaway PostgreSQL cluster a test run shares, started with the same embedded code
+/// charterd uses, and stopped when the test process exits.
+///
+/// Each suite asks for a fresh database, so suites never see each other's rows.
+public enum TestCluster {
+    private static let cluster: EmbeddedPostgres = {
+        let directory = URL(fileURLWithPath: "/tmp/charterwatch-test-\(getpid())")
+        return EmbeddedPostgres(
+            directory: directory,
+            // Durability is worthless for a throwaway cluster; speed is not.
+            settings: ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300"],
+            logger: Logger(label: "test-cluster"))
+    }()
+
+    private static let started = Mutex<Task<Void, any Error>?>(nil)
+
+    /// Starts the cluster once per process; every caller awaits the same start.
+    public static func start() async throws {
+        let task = started.withLock { task in
+            if let task { return task }
+            let fresh = Task {
+                try await cluster.start()
+                stopAtExit(directory: cluster.directory)
+            }
+            task = fresh
+            return fresh
+        }
+        try await task.value
+    }
+
+    /// Creates an empty database and returns its conninfo.
+    public static func freshDatabase(_ label: String = "t") async throws -> String {
+        try await start()
+        let name = "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await PGConnection.connect(cluster.conninfo)
+        try await admin.execute("CREATE DATABASE \(identifier: name)")
+        await admin.close()
+        return conninfo(database: name)
+    }
+
+    /// The conninfo of `database` on the test cluster.
+    public static func conninfo(database: String) -> String {
+        cluster.conninfo.replacingOccurrences(
+            of: "dbname=\(EmbeddedPostgres.databaseName)", with: "dbname=\(database)")
+    }
+
+    /// The conninfo of the cluster's maintenance database (for killing backends and the like).
+    public static var adminConninfo: String { cluster.conninfo }
+}
+
+/// `atexit` runs a C function with no context, so the directory waits in a global.
+private let clusterToStop = Mutex<String?>(nil)
+
+private func stopAtExit(directory: URL) {
+    clusterToStop.withLock { $0 = directory.path }
+    atexit {
+        guard let path = clusterToStop.withLock({ $0 }) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Stop the server as its owner, then remove the throwaway directory.
+        let dataDirectory = path + "/data"
+        process.arguments = [
+            "-c",
+            "owner=$(stat -c %U \"$1\"); bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1);"
+                + " if [ \"$(id -u)\" = 0 ]; then setpriv --reuid=\"$owner\" --regid=\"$(id -g $owner)\" --init-groups"
+                + " \"$bin/pg_ctl\" -D \"$1\" -m immediate -w stop >/dev/null 2>&1;"
+                + " else \"$bin/pg_ctl\" -D \"$1\" -m immediate -w stop >/dev/null 2>&1; fi; rm -rf \"$2\"",
+            "stop-test-cluster", dataDirectory, path,
+        ]
+        try? process.run()
+        process.waitUntilExit()
+    }
+}
