@@ -128,7 +128,8 @@ public struct EmbeddedPostgres: Sendable {
             throw error
         } catch {
             throw EmbeddedPostgresError(
-                .stateDirectory, "could not create the state directory \(directory.path): \(error.localizedDescription)")
+                .stateDirectory, "could not create the state directory \(directory.path): \(error.localizedDescription)"
+            )
         }
     }
 

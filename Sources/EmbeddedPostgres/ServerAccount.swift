@@ -32,7 +32,9 @@ struct ServerAccount: Sendable {
         var argv: [String]
         if let owner {
             // setpriv (util-linux) drops to the account without a login shell or PAM session.
-            argv = ["/usr/bin/setpriv", "--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", program.path]
+            argv = [
+                "/usr/bin/setpriv", "--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", program.path,
+            ]
         } else {
             argv = [program.path]
         }

@@ -1,7 +1,7 @@
 import Foundation
 import PGClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Typed decoding against a real server")
 struct DecodingTests {
@@ -28,7 +28,8 @@ struct DecodingTests {
         #expect(try await roundTrip(Decimal(string: "-0.0001")!, as: "numeric") == Decimal(string: "-0.0001"))
         let id = UUID()
         #expect(try await roundTrip(id, as: "uuid") == id)
-        #expect(try await roundTrip(PGBytes([0, 1, 0xfe, 0xff, 0x5c]), as: "bytea") == PGBytes([0, 1, 0xfe, 0xff, 0x5c]))
+        #expect(
+            try await roundTrip(PGBytes([0, 1, 0xfe, 0xff, 0x5c]), as: "bytea") == PGBytes([0, 1, 0xfe, 0xff, 0x5c]))
     }
 
     @Test func timestampsKeepMicrosecondsAndDatesAreMidnightUTC() async throws {
@@ -46,9 +47,11 @@ struct DecodingTests {
 
     @Test func arraysRoundTrip() async throws {
         #expect(try await roundTrip([1, 2, 3], as: "bigint[]") == [1, 2, 3])
-        #expect(try await roundTrip(["a b", "q\"uote", "back\\slash", "NULL", "", "{}"], as: "text[]")
-            == ["a b", "q\"uote", "back\\slash", "NULL", "", "{}"])
-        #expect(try await roundTrip([Decimal(string: "12.60")!, 13], as: "numeric[]") == [Decimal(string: "12.6")!, 13])
+        #expect(
+            try await roundTrip(["a b", "q\"uote", "back\\slash", "NULL", "", "{}"], as: "text[]")
+                == ["a b", "q\"uote", "back\\slash", "NULL", "", "{}"])
+        #expect(
+            try await roundTrip([Decimal(string: "12.60")!, 13], as: "numeric[]") == [Decimal(string: "12.6")!, 13])
         #expect(try await roundTrip([Bool](), as: "boolean[]") == [])
         let ids = [UUID(), UUID()]
         #expect(try await roundTrip(ids, as: "uuid[]") == ids)
@@ -70,7 +73,8 @@ struct DecodingTests {
     @Test func nullIsNilForOptionalsAndAnErrorOtherwise() async throws {
         let connection = try await PGConnection.connect(conninfo)
         let missing: Int? = nil
-        let row = try #require(try await connection.query("SELECT \(missing as Int?)::bigint AS n, NULL::text[] AS a").first)
+        let row = try #require(
+            try await connection.query("SELECT \(missing as Int?)::bigint AS n, NULL::text[] AS a").first)
         #expect(try row.decode(Int?.self, column: "n") == nil)
         #expect(try row.decode([String]?.self, column: "a") == nil)
         let error = #expect(throws: PGError.self) { try row.decode(Int.self, column: "n") }

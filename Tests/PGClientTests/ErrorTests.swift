@@ -1,6 +1,6 @@
 import PGClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Server errors")
 struct ErrorTests {

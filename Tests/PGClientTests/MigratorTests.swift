@@ -1,6 +1,6 @@
 import PGClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Migrations")
 struct MigratorTests {
@@ -8,10 +8,13 @@ struct MigratorTests {
     init() async throws { conninfo = try await TestCluster.freshDatabase("migrate") }
 
     static let files = [
-        PGMigration(fileName: "0001_employers.sql", sql: "CREATE TABLE employers (id bigint PRIMARY KEY, name text NOT NULL);")!,
+        PGMigration(
+            fileName: "0001_employers.sql", sql: "CREATE TABLE employers (id bigint PRIMARY KEY, name text NOT NULL);")!,
         PGMigration(
             fileName: "0002_contacts.sql",
-            sql: "CREATE TABLE contacts (employer_id bigint REFERENCES employers); INSERT INTO employers VALUES (1, 'Seed');")!,
+            sql:
+                "CREATE TABLE contacts (employer_id bigint REFERENCES employers); INSERT INTO employers VALUES (1, 'Seed');"
+        )!,
     ]
 
     @Test func appliesInOrderAndASecondRunIsANoOp() async throws {

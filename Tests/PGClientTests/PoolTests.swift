@@ -1,6 +1,6 @@
 import PGClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Connection pool")
 struct PoolTests {
@@ -49,7 +49,9 @@ struct PoolTests {
         let clock = ContinuousClock()
         let slowest = try await withThrowingTaskGroup(of: Duration.self) { group in
             for _ in 0..<50 {
-                group.addTask { try await pool.withConnection { try await $0.execute("SELECT pg_sleep(0.2)") }; return .zero }
+                group.addTask {
+                    try await pool.withConnection { try await $0.execute("SELECT pg_sleep(0.2)") }; return .zero
+                }
             }
             // Let the sleepers take every connection and queue the rest.
             while pool.statistics.inUse < 10 { await Task.yield() }

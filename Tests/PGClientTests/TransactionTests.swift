@@ -1,7 +1,7 @@
 import PGClient
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 struct Oops: Error {}
 
@@ -45,7 +45,8 @@ struct TransactionTests {
     @Test func serializationFailuresAreRetried() async throws {
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         try await pool.withConnection {
-            try await $0.simpleQuery("CREATE TABLE counters (k text PRIMARY KEY, v int); INSERT INTO counters VALUES ('a', 0), ('b', 0)")
+            try await $0.simpleQuery(
+                "CREATE TABLE counters (k text PRIMARY KEY, v int); INSERT INTO counters VALUES ('a', 0), ('b', 0)")
         }
         let attempts = Counter()
         let bothRead = AsyncBarrier(parties: 2)
@@ -87,6 +88,10 @@ actor AsyncBarrier {
 /// A thread-safe count shared by concurrent test tasks.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
     var current: Int { value.withLock { $0 } }
 }

@@ -14,7 +14,9 @@ public enum TestCluster {
         return EmbeddedPostgres(
             directory: directory,
             // Durability is worthless for a throwaway cluster; speed is not.
-            settings: ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300"],
+            settings: [
+                "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300",
+            ],
             logger: Logger(label: "test-cluster"))
     }()
 
@@ -37,7 +39,8 @@ public enum TestCluster {
     /// Creates an empty database and returns its conninfo.
     public static func freshDatabase(_ label: String = "t") async throws -> String {
         try await start()
-        let name = "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
+        let name =
+            "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try await PGConnection.connect(cluster.conninfo)
         try await admin.execute("CREATE DATABASE \(identifier: name)")
         await admin.close()

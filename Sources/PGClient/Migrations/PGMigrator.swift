@@ -64,7 +64,9 @@ public struct PGMigrator: Sendable {
         let known = Set(migrations.map(\.version))
         return Status(
             pending: migrations.filter { applied[$0.version] == nil },
-            changed: migrations.filter { migration in applied[migration.version].map { $0 != migration.checksum } ?? false },
+            changed: migrations.filter { migration in
+                applied[migration.version].map { $0 != migration.checksum } ?? false
+            },
             unknownVersions: applied.keys.filter { !known.contains($0) }.sorted())
     }
 

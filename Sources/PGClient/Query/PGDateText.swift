@@ -56,7 +56,11 @@ enum PGDateText {
             }
             if i < u.count {
                 let sign: Int64
-                if expect("+") { sign = 1 } else if expect("-") { sign = -1 } else if expect("Z") {
+                if expect("+") {
+                    sign = 1
+                } else if expect("-") {
+                    sign = -1
+                } else if expect("Z") {
                     return i == u.count ? Date(timeIntervalSince1970: Double(seconds) + fraction) : nil
                 } else {
                     return nil

@@ -1,0 +1,128 @@
+public import Foundation
+
+/// Every setting of `charterd` and `charterctl`, from the environment and an optional file.
+///
+/// The file (`CHARTERD_CONFIG`) holds `NAME=value` lines with the same names as the environment
+/// variables, `#` comments and optional quotes, so one file also serves as a systemd
+/// `EnvironmentFile`. The environment wins over the file. Unknown `CHARTERD_` names in the file
+/// are refused, so a typo never silently falls back to a default.
+public struct CharterConfiguration: Sendable, Equatable {
+    /// `CHARTERD_DATABASE_URL`: a `postgresql://` URL or libpq conninfo. Default: unset, which
+    /// means the embedded cluster under the state directory.
+    public var databaseURL: String?
+    /// `CHARTERD_STATE_DIR`: embedded cluster, `.eml` outbox, other local state. Default `./.charterd`.
+    public var stateDirectory: URL = URL(fileURLWithPath: ".charterd")
+    /// `CHARTERD_HTTP_HOST`: listener address. Default `127.0.0.1`.
+    public var httpHost: String = "127.0.0.1"
+    /// `CHARTERD_HTTP_PORT`: listener port; 0 picks any free port and logs it. Default 8080.
+    public var httpPort: Int = 8080
+    /// `CHARTERD_PUBLIC_URL`: base of links in emails. Default `http://127.0.0.1:8080`.
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// `CHARTERD_MAIL_TRANSPORT`: `smtp`, `eml` (files under the state directory) or `none`. Default `eml`.
+    public var mailTransport: MailTransport = .eml
+    /// `CHARTERD_SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…`. Default unset. A secret:
+    /// never logged.
+    public var smtpURL: String?
+    /// `CHARTERD_MAIL_FROM`: sender address; its domain names Message-IDs. Default `charter@localhost`.
+    public var mailFrom: String = "charter@localhost"
+    /// `CHARTERD_DB_POOL_SIZE`: most database connections per process. Default 10.
+    public var databasePoolSize: Int = 10
+    /// `CHARTERD_LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Default `info`.
+    public var logLevel: String = "info"
+    /// `CHARTERD_PG_BINDIR`: where initdb and pg_ctl are for the embedded cluster. Default: the
+    /// newest `/usr/lib/postgresql/N/bin`.
+    public var postgresBinDirectory: String?
+
+    public enum MailTransport: String, Sendable, CaseIterable {
+        case smtp, eml, none
+    }
+
+    public init() {}
+
+    /// The names this configuration reads; anything else starting with `CHARTERD_` in a file is a typo.
+    public static let settingNames: Set<String> = [
+        "CHARTERD_DATABASE_URL", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST", "CHARTERD_HTTP_PORT",
+        "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT", "CHARTERD_SMTP_URL",
+        "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR",
+    ]
+
+    /// Reads the settings: the file named by `CHARTERD_CONFIG` first, then the environment over it.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> CharterConfiguration
+    {
+        var values: [String: (value: String, source: String)] = [:]
+        if let path = environment["CHARTERD_CONFIG"], !path.isEmpty {
+            for (name, entry) in try ConfigurationFile.read(path: path) {
+                guard settingNames.contains(name) else {
+                    throw ConfigurationError(
+                        "\(path) line \(entry.line): \(name) is not a CharterWatch setting"
+                            + " (known: \(settingNames.sorted().joined(separator: ", ")))")
+                }
+                values[name] = (entry.value, "\(path) line \(entry.line)")
+            }
+        }
+        for (name, value) in environment where settingNames.contains(name) {
+            values[name] = (value, "the environment")
+        }
+        var configuration = CharterConfiguration()
+        func value(_ name: String) -> (value: String, source: String)? {
+            guard let entry = values[name], !entry.value.isEmpty else { return nil }
+            return entry
+        }
+        configuration.databaseURL = value("CHARTERD_DATABASE_URL")?.value
+        if let state = value("CHARTERD_STATE_DIR") { configuration.stateDirectory = URL(fileURLWithPath: state.value) }
+        if let host = value("CHARTERD_HTTP_HOST") { configuration.httpHost = host.value }
+        if let port = value("CHARTERD_HTTP_PORT") {
+            guard let number = Int(port.value), (0...65_535).contains(number) else {
+                throw ConfigurationError(
+                    "CHARTERD_HTTP_PORT (from \(port.source)) must be a port number from 0 to 65535, not \"\(port.value)\""
+                )
+            }
+            configuration.httpPort = number
+        }
+        if let url = value("CHARTERD_PUBLIC_URL") { configuration.publicURL = url.value }
+        if let transport = value("CHARTERD_MAIL_TRANSPORT") {
+            guard let parsed = MailTransport(rawValue: transport.value) else {
+                throw ConfigurationError(
+                    "CHARTERD_MAIL_TRANSPORT (from \(transport.source)) must be smtp, eml or none, not \"\(transport.value)\""
+                )
+            }
+            configuration.mailTransport = parsed
+        }
+        configuration.smtpURL = value("CHARTERD_SMTP_URL")?.value
+        if configuration.mailTransport == .smtp && configuration.smtpURL == nil {
+            throw ConfigurationError("CHARTERD_MAIL_TRANSPORT is smtp but CHARTERD_SMTP_URL is not set")
+        }
+        if let from = value("CHARTERD_MAIL_FROM") {
+            guard from.value.contains("@") else {
+                throw ConfigurationError(
+                    "CHARTERD_MAIL_FROM (from \(from.source)) must be an email address, not \"\(from.value)\"")
+            }
+            configuration.mailFrom = from.value
+        }
+        if let size = value("CHARTERD_DB_POOL_SIZE") {
+            guard let number = Int(size.value), (1...500).contains(number) else {
+                throw ConfigurationError(
+                    "CHARTERD_DB_POOL_SIZE (from \(size.source)) must be a whole number from 1 to 500, not \"\(size.value)\""
+                )
+            }
+            configuration.databasePoolSize = number
+        }
+        if let level = value("CHARTERD_LOG_LEVEL") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.value) else {
+                throw ConfigurationError(
+                    "CHARTERD_LOG_LEVEL (from \(level.source)) must be one of \(levels.joined(separator: ", "))")
+            }
+            configuration.logLevel = level.value
+        }
+        configuration.postgresBinDirectory = value("CHARTERD_PG_BINDIR")?.value
+        return configuration
+    }
+}
+
+/// A setting that cannot be used, with a sentence naming it and where it came from.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

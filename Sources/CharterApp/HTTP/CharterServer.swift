@@ -1,0 +1,53 @@
+import CharterStore
+public import Hummingbird
+public import Logging
+public import PGClient
+
+/// The HTTP side of charterd.
+public enum CharterServer {
+    /// Builds the router: health and readiness now; the API and pages build on it.
+    public static func router(pool: PGPool) -> Router<BasicRequestContext> {
+        let router = Router()
+        // Liveness: the process is up and serving HTTP.
+        router.get("/healthz") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        // Readiness: the database answers and its schema is current.
+        router.get("/readyz") { _, _ -> Response in
+            let (status, text): (HTTPResponse.Status, String)
+            do {
+                let current = try await pool.withConnection { connection in
+                    try await CharterSchema.migrator().status(on: connection).isCurrent
+                }
+                (status, text) = current ? (.ok, "ready\n") : (.serviceUnavailable, "database schema is not current\n")
+            } catch {
+                (status, text) = (.serviceUnavailable, "database unavailable\n")
+            }
+            return Response(
+                status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        return router
+    }
+
+    /// The application: the router, the listener from `configuration`, and the pool as a service
+    /// (listed first, so graceful shutdown stops it after the HTTP server).
+    public static func application(
+        configuration: CharterConfiguration, pool: PGPool, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(pool: pool),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
+            services: [pool],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.httpPort
+                logger.notice(
+                    "charterd is listening", metadata: ["url": "http://\(configuration.httpHost):\(port)"])
+            },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import Logging
+import PGClient
+
+/// Benchmarks that compare CharterWatch against a named baseline measured in the same run.
+@main
+struct CharterBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charter-bench",
+        abstract: "Benchmarks, each reported as a ratio against its baseline measured in the same run.",
+        subcommands: [CopyBench.self]
+    )
+}
+
+/// Loads a generated CSV through PGClient's COPY and through `psql \copy`, same file, same table.
+struct CopyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "PGClient COPY FROM STDIN vs psql \\copy of the same CSV into the same table.")
+
+    @Option(help: "Rows in the generated CSV.")
+    var rows = 1_000_000
+
+    @Option(help: "Rounds; each round times both loaders once, alternating which goes first.")
+    var rounds = 3
+
+    @Option(help: "Working directory for the CSV and, without CHARTERD_DATABASE_URL, a throwaway cluster.")
+    var workDirectory = "/tmp/charter-bench"
+
+    func run() async throws {
+        let work = URL(fileURLWithPath: workDirectory)
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        var cluster: EmbeddedPostgres?
+        let conninfo: String
+        if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
+            conninfo = url
+        } else {
+            let embedded = EmbeddedPostgres(directory: work.appending(path: "pg"), logger: Logger(label: "bench"))
+            try await embedded.start()
+            cluster = embedded
+            conninfo = embedded.conninfo
+        }
+        do {
+            try await measure(conninfo: conninfo, work: work)
+        } catch {
+            try? await cluster?.stop()
+            throw error
+        }
+        try await cluster?.stop()
+    }
+
+    private func measure(conninfo: String, work: URL) async throws {
+        let csv = work.appending(path: "lines-\(rows).csv")
+        if !FileManager.default.fileExists(atPath: csv.path) {
+            print("generating \(rows) rows → \(csv.path)")
+            try generate(rows: rows, to: csv)
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
+        print("file: \(rows) rows, \(size / 1_048_576) MiB")
+
+        let connection = try await PGConnection.connect(conninfo)
+        try await connection.simpleQuery(
+            """
+            DROP TABLE IF EXISTS bench_lines;
+            CREATE UNLOGGED TABLE bench_lines (
+                worker_ref text, employment_type text, contract_type text, age_band text,
+                workplace_london boolean, hourly_rate numeric(10,4), contracted_hours numeric(6,2),
+                avg_actual_hours_12w numeric(6,2), start_date date, shifts_scheduled integer)
+            """)
+        let copySQL = "COPY bench_lines FROM STDIN (FORMAT csv, HEADER true)"
+        var client: [Double] = []
+        var psql: [Double] = []
+        for round in 0..<rounds {
+            for loader in round % 2 == 0 ? ["client", "psql"] : ["psql", "client"] {
+                try await connection.execute("TRUNCATE bench_lines")
+                let clock = ContinuousClock()
+                let started = clock.now
+                let copied: Int
+                if loader == "client" {
+                    copied = try await copyWithClient(connection, sql: PGQuery(unsafeSQL: copySQL), file: csv)
+                } else {
+                    copied = try runPsql(
+                        conninfo: conninfo,
+                        command: "\\copy bench_lines FROM '\(csv.path)' WITH (FORMAT csv, HEADER true)")
+                }
+                let seconds = (clock.now - started).seconds
+                let rate = Double(copied) / seconds
+                print(
+                    String(
+                        format: "round %d  %-6@  %9d rows  %6.2f s  %10.0f rows/s", round + 1, loader, copied, seconds,
+                        rate))
+                if loader == "client" { client.append(rate) } else { psql.append(rate) }
+            }
+        }
+        let clientMedian = median(client)
+        let psqlMedian = median(psql)
+        print(String(format: "median: PGClient COPY %.0f rows/s, psql \\copy %.0f rows/s", clientMedian, psqlMedian))
+        print(String(format: "ratio (PGClient / psql): %.2f  (target ≥ 0.80)", clientMedian / psqlMedian))
+        try await connection.execute("DROP TABLE bench_lines")
+        await connection.close()
+    }
+
+    private func copyWithClient(_ connection: PGConnection, sql: PGQuery, file: URL) async throws -> Int {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        return try await connection.copyFrom(sql) { writer in
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try await writer.write(bytes: chunk)
+            }
+        }
+    }
+
+    private func runPsql(conninfo: String, command: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("psql failed: \(text)") }
+        // psql prints "COPY n".
+        return Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    }
+
+    private func generate(rows: Int, to url: URL) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer = "worker_ref,employment_type,contract_type,age_band,workplace_london,hourly_rate,"
+        buffer += "contracted_hours,avg_actual_hours_12w,start_date,shifts_scheduled\n"
+        let contracts = ["permanent", "fixed_term", "zero_hours", "casual", "apprentice"]
+        let bands = ["under_18", "18", "19_20", "21_plus"]
+        var generator = SplitMix64(seed: 2026)
+        for index in 0..<rows {
+            let rate = 1_100 + Int(generator.next() % 400)
+            let hours = Int(generator.next() % 40)
+            buffer += "W\(index),direct,\(contracts[index % contracts.count]),\(bands[index % bands.count]),"
+            buffer += "\(index % 7 == 0),\(rate / 100).\(rate % 100),\(hours),\(hours + Int(generator.next() % 8)).5,"
+            buffer += "20\(10 + index % 16)-0\(1 + index % 9)-1\(index % 10),\(generator.next() % 60)\n"
+            if buffer.utf8.count > 1 << 20 {
+                handle.write(Data(buffer.utf8))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(Data(buffer.utf8))
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+}
+
+/// A small deterministic generator so every run loads the same data.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import CharterApp
+import Foundation
+
+/// The admin CLI. Subcommands share charterd's settings, so they reach the same database.
+@main
+struct CharterCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charterctl",
+        abstract: "Administer CharterWatch: schema, employers, returns, runs, audit.",
+        subcommands: [Migrate.self]
+    )
+
+    /// SPEC §9 exit statuses: 0 success, 1 input rejected or operation failed, 2 usage error.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            if error is CleanExit { Foundation.exit(0) }
+            Foundation.exit(code == .validationFailure ? 2 : 1)
+        }
+    }
+}
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// A failure already explained to the user; exit status 1.
+struct CommandFailed: Error, CustomStringConvertible {
+    var description: String
+}

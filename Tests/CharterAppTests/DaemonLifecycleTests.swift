@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Runs the real `charterd` binary on an embedded cluster, as the README's first command does.
+@Suite("charterd on its embedded database")
+struct DaemonLifecycleTests {
+    @Test func startsAnswersStopsCleanlyAndReusesTheCluster() async throws {
+        let state = URL(fileURLWithPath: "/tmp/cwd-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: state) }
+
+        let first = try DaemonProcess(stateDirectory: state)
+        let url = try await first.listeningURL()
+        #expect(try await status(of: url.appending(path: "healthz")) == 200)
+        #expect(try await status(of: url.appending(path: "readyz")) == 200)
+        let postmaster = try #require(first.postmasterPID())
+
+        let clock = ContinuousClock()
+        let stopping = clock.now
+        let exitStatus = await first.terminate()
+        #expect(exitStatus == 0)
+        // The postmaster removes its pid file a moment before it has finished exiting.
+        while isAlive(postmaster), clock.now - stopping < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!isAlive(postmaster), "the embedded PostgreSQL must stop with charterd")
+        #expect(clock.now - stopping < .seconds(10))
+        #expect(first.log.contains("creating embedded PostgreSQL cluster"))
+
+        // A second start reuses the cluster instead of creating it again.
+        let second = try DaemonProcess(stateDirectory: state)
+        let again = try await second.listeningURL()
+        #expect(try await status(of: again.appending(path: "readyz")) == 200)
+        #expect(await second.terminate() == 0)
+        #expect(!second.log.contains("creating embedded PostgreSQL cluster"))
+    }
+
+    @Test func aStalePidFileFromACrashIsCleared() async throws {
+        let state = URL(fileURLWithPath: "/tmp/cwd-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let first = try DaemonProcess(stateDirectory: state)
+        _ = try await first.listeningURL()
+        #expect(await first.terminate() == 0)
+
+        // A crash leaves postmaster.pid behind, naming a process that is not a postmaster.
+        let pidFile = state.appending(path: "postgres/data/postmaster.pid")
+        try "\(getpid())\n\(state.path)/postgres/data\n".write(to: pidFile, atomically: true, encoding: .utf8)
+        let second = try DaemonProcess(stateDirectory: state)
+        let url = try await second.listeningURL()
+        #expect(try await status(of: url.appending(path: "healthz")) == 200)
+        #expect(await second.terminate() == 0)
+        #expect(second.log.contains("stale postmaster.pid"))
+    }
+}
+
+/// Whether `pid` is a live process (a zombie waiting to be reaped has exited).
+func isAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return false }
+    return !stat[close...].hasPrefix(") Z") && !stat[close...].hasPrefix(") X")
+}
+
+func status(of url: URL) async throws -> Int {
+    let (_, response) = try await URLSession.shared.data(from: url)
+    return (response as? HTTPURLResponse)?.statusCode ?? 0
+}
+
+/// A charterd child process with its output captured, on any free port.
+final class DaemonProcess: @unchecked Sendable {
+    // Safe: `output` is only appended to from the pipe's handler and read under `lock`.
+    private let process = Process()
+    private let lock = NSLock()
+    private var output = ""
+    private let stateDirectory: URL
+
+    init(stateDirectory: URL) throws {
+        self.stateDirectory = stateDirectory
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appending(path: "charterd")
+        process.executableURL =
+            FileManager.default.fileExists(atPath: binary.path)
+            ? binary : URL(fileURLWithPath: ".build/debug/charterd")
+        var environment = ProcessInfo.processInfo.environment
+        environment["CHARTERD_STATE_DIR"] = stateDirectory.path
+        environment["CHARTERD_HTTP_PORT"] = "0"
+        environment.removeValue(forKey: "CHARTERD_DATABASE_URL")
+        environment.removeValue(forKey: "CHARTERD_CONFIG")
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var log: String { lock.withLock { output } }
+
+    /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
+    func listeningURL() async throws -> URL {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let range = log.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
+                return URL(string: String(log[range].dropFirst(4)))!
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonFailed(log: log)
+    }
+
+    func postmasterPID() -> Int32? {
+        let text = try? String(
+            contentsOf: stateDirectory.appending(path: "postgres/data/postmaster.pid"), encoding: .utf8)
+        return text?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func terminate() async -> Int32 {
+        process.terminate()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+}
+
+struct DaemonFailed: Error, CustomStringConvertible {
+    var log: String
+    var description: String { "charterd did not start listening:\n\(log)" }
+}
