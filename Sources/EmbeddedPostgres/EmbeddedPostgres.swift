@@ -17,14 +17,20 @@ public struct EmbeddedPostgres: Sendable {
     public let directory: URL
     /// Extra server settings (`-c name=value`), e.g. `fsync=off` for throwaway test clusters.
     public var settings: [String: String]
+    /// Where initdb and pg_ctl are; nil looks in `CHARTERD_PG_BINDIR`, then `/usr/lib/postgresql/N/bin`.
+    public var binDirectory: String?
     let logger: Logger
 
     /// The database and superuser name the cluster is created with.
     public static let databaseName = "charterd"
 
-    public init(directory: URL, settings: [String: String] = [:], logger: Logger = Logger(label: "embedded-pg")) {
+    public init(
+        directory: URL, settings: [String: String] = [:], binDirectory: String? = nil,
+        logger: Logger = Logger(label: "embedded-pg")
+    ) {
         self.directory = directory.standardizedFileURL
         self.settings = settings
+        self.binDirectory = binDirectory
         self.logger = logger
     }
 
@@ -50,7 +56,7 @@ public struct EmbeddedPostgres: Sendable {
     /// Creates the cluster if needed and makes sure its server is running and accepting connections.
     @discardableResult
     public func start() async throws -> StartOutcome {
-        let tools = try PostgresTools.locate()
+        let tools = try PostgresTools.locate(explicit: binDirectory)
         let account = try ServerAccount.current()
         try prepareDirectories(account: account)
         var created = false
@@ -81,7 +87,7 @@ public struct EmbeddedPostgres: Sendable {
     /// Stops the server (fast shutdown: open sessions are rolled back) and waits until it is gone.
     public func stop() async throws {
         guard runningServerPID() != nil else { return }
-        let tools = try PostgresTools.locate()
+        let tools = try PostgresTools.locate(explicit: binDirectory)
         let account = try ServerAccount.current()
         logger.info("stopping embedded PostgreSQL")
         try await account.run(

@@ -8,10 +8,12 @@ struct PostgresTools: Sendable {
     var createdb: URL { binDirectory.appending(path: "createdb") }
 
     /// `CHARTERD_PG_BINDIR` if set, else the newest `/usr/lib/postgresql/N/bin` (Debian's layout).
-    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresTools {
+    static func locate(
+        explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> PostgresTools {
         let manager = FileManager.default
         var candidates: [URL] = []
-        if let explicit = environment["CHARTERD_PG_BINDIR"], !explicit.isEmpty {
+        if let explicit = explicit ?? environment["CHARTERD_PG_BINDIR"], !explicit.isEmpty {
             candidates.append(URL(fileURLWithPath: explicit))
         } else {
             let root = URL(fileURLWithPath: "/usr/lib/postgresql")

@@ -18,7 +18,8 @@ public struct CharterDatabase: Sendable {
             return CharterDatabase(conninfo: url, embedded: nil, startedEmbedded: false)
         }
         let cluster = EmbeddedPostgres(
-            directory: configuration.stateDirectory.appending(path: "postgres"), logger: logger)
+            directory: configuration.stateDirectory.appending(path: "postgres"),
+            binDirectory: configuration.postgresBinDirectory, logger: logger)
         let outcome = try await cluster.start()
         return CharterDatabase(
             conninfo: cluster.conninfo, embedded: cluster, startedEmbedded: outcome != .alreadyRunning)

@@ -1,0 +1,72 @@
+import CharterStore
+import Foundation
+import PGClient
+import TestSupport
+import Testing
+
+/// Runs the real `charterctl` binary, as scripts and operators do.
+@Suite("charterctl")
+struct CharterCtlTests {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func charterctl(_ arguments: [String], environment extra: [String: String]) async throws -> Outcome {
+        let process = Process()
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appending(path: "charterctl")
+        process.executableURL =
+            FileManager.default.fileExists(atPath: binary.path)
+            ? binary : URL(fileURLWithPath: ".build/debug/charterctl")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        async let stdout = out.fileHandleForReading.readToEnd()
+        async let stderr = err.fileHandleForReading.readToEnd()
+        let (o, e) = try await (stdout, stderr)
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: o ?? Data(), as: UTF8.self),
+            stderr: String(decoding: e ?? Data(), as: UTF8.self))
+    }
+
+    @Test func migrateAppliesOnceAndReportsAsJSON() async throws {
+        let conninfo = try await TestCluster.freshDatabase("ctl")
+        let first = try await charterctl(
+            ["migrate", "--format", "json"], environment: ["CHARTERD_DATABASE_URL": conninfo])
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        #expect(report?["applied"] as? [String] == CharterSchema.migrations.map(\.fileName))
+        let second = try await charterctl(["migrate"], environment: ["CHARTERD_DATABASE_URL": conninfo])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("current"))
+    }
+
+    @Test func usageErrorsExitTwo() async throws {
+        let outcome = try await charterctl(["migrate", "--colour", "red"], environment: [:])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--colour"))
+    }
+
+    @Test func aBadSettingExitsOneWithASentence() async throws {
+        let outcome = try await charterctl(
+            ["migrate"], environment: ["CHARTERD_DATABASE_URL": "host=/x", "CHARTERD_MAIL_TRANSPORT": "pigeon"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("CHARTERD_MAIL_TRANSPORT"))
+    }
+
+    @Test func anUnreachableDatabaseExitsOne() async throws {
+        let outcome = try await charterctl(
+            ["migrate"], environment: ["CHARTERD_DATABASE_URL": "host=/nonexistent-dir dbname=x connect_timeout=1"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("connectionFailed"))
+    }
+}
