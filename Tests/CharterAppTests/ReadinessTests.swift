@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import PGClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Health and readiness")
 struct ReadinessTests {
