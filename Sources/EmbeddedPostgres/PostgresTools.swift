@@ -28,9 +28,10 @@ struct PostgresTools: Sendable {
         {
             return PostgresTools(binDirectory: directory)
         }
+        let searched = candidates.isEmpty ? "/usr/lib/postgresql/*/bin" : candidates.map(\.path).joined(separator: ", ")
         throw EmbeddedPostgresError(
             .binariesMissing,
-            "PostgreSQL server programs (initdb, pg_ctl) were not found in /usr/lib/postgresql/*/bin:"
+            "PostgreSQL server programs (initdb, pg_ctl) were not found in \(searched):"
                 + " install Debian's postgresql package (apt-get install postgresql), or set CHARTERD_DATABASE_URL")
     }
 }

@@ -69,4 +69,15 @@ struct CharterCtlTests {
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("connectionFailed"))
     }
+
+    @Test func missingServerProgramsNameTheDebianPackage() async throws {
+        let state = FileManager.default.temporaryDirectory.appending(path: "ctl-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let outcome = try await charterctl(
+            ["migrate"], environment: ["CHARTERD_STATE_DIR": state.path, "CHARTERD_PG_BINDIR": "/nonexistent/bin"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("/nonexistent/bin"))
+        #expect(outcome.stderr.contains("apt-get install postgresql"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1, "one line: \(outcome.stderr)")
+    }
 }
