@@ -45,7 +45,7 @@ public enum CharterDaemon {
             status = 1
         }
         do {
-            try await database.stopEmbedded()
+            try await database.releaseEmbedded(logger: logger)
         } catch {
             FileHandle.standardError.write(Data("charterd: stopping the embedded database: \(error)\n".utf8))
             status = 1

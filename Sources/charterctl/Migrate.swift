@@ -58,13 +58,13 @@ func withDatabase<Result: Sendable>(_ body: (PGConnection) async throws -> Resul
         let connection = try await PGConnection.connect(database.conninfo, logger: logger)
         let result = try await body(connection)
         await connection.close()
-        await database.releaseEmbedded()
+        _ = try? await database.releaseEmbedded(logger: logger)
         return result
     } catch let error as PGError {
-        await database.releaseEmbedded()
+        _ = try? await database.releaseEmbedded(logger: logger)
         throw CommandFailed(description: error.code == .migration ? error.message : "\(error)")
     } catch {
-        await database.releaseEmbedded()
+        _ = try? await database.releaseEmbedded(logger: logger)
         throw error
     }
 }

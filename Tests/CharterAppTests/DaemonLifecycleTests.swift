@@ -36,6 +36,21 @@ struct DaemonLifecycleTests {
         #expect(!second.log.contains("creating embedded PostgreSQL cluster"))
     }
 
+    @Test func aSecondDaemonThatCannotStartLeavesTheFirstOnesDatabaseAlone() async throws {
+        let state = URL(fileURLWithPath: "/tmp/cwd-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let first = try DaemonProcess(stateDirectory: state)
+        let url = try await first.listeningURL()
+
+        // Same state directory, same port: it adopts the running cluster, then fails to bind.
+        let second = try DaemonProcess(stateDirectory: state, port: url.port!)
+        #expect(try await exitStatus(of: second) == 1)
+        #expect(second.log.contains("leaving the embedded PostgreSQL running"))
+        #expect(try await status(of: url.appending(path: "readyz")) == 200)
+        #expect(await first.terminate() == 0)
+        #expect(first.postmasterPID() == nil)
+    }
+
     @Test func aStalePidFileFromACrashIsCleared() async throws {
         let state = URL(fileURLWithPath: "/tmp/cwd-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: state) }
@@ -62,6 +77,13 @@ func isAlive(_ pid: Int32) -> Bool {
     return !stat[close...].hasPrefix(") Z") && !stat[close...].hasPrefix(") X")
 }
 
+/// Waits for a process to exit and returns its status (bounded: 60 s).
+func exitStatus(of daemon: DaemonProcess) async throws -> Int32 {
+    let deadline = ContinuousClock.now + .seconds(60)
+    while daemon.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    return await daemon.terminate()
+}
+
 func status(of url: URL) async throws -> Int {
     let (_, response) = try await URLSession.shared.data(from: url)
     return (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -75,7 +97,7 @@ final class DaemonProcess: @unchecked Sendable {
     private var output = ""
     private let stateDirectory: URL
 
-    init(stateDirectory: URL) throws {
+    init(stateDirectory: URL, port: Int = 0) throws {
         self.stateDirectory = stateDirectory
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appending(path: "charterd")
@@ -84,7 +106,7 @@ final class DaemonProcess: @unchecked Sendable {
             ? binary : URL(fileURLWithPath: ".build/debug/charterd")
         var environment = ProcessInfo.processInfo.environment
         environment["CHARTERD_STATE_DIR"] = stateDirectory.path
-        environment["CHARTERD_HTTP_PORT"] = "0"
+        environment["CHARTERD_HTTP_PORT"] = "\(port)"
         environment.removeValue(forKey: "CHARTERD_DATABASE_URL")
         environment.removeValue(forKey: "CHARTERD_CONFIG")
         process.environment = environment
@@ -100,6 +122,8 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     var log: String { lock.withLock { output } }
+
+    var isRunning: Bool { process.isRunning }
 
     /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
     func listeningURL() async throws -> URL {

@@ -9,43 +9,43 @@ public struct CharterDatabase: Sendable {
     public let conninfo: String
     /// Set when the embedded cluster is in use.
     public let embedded: EmbeddedPostgres?
-    /// Whether this process started the embedded server (rather than finding it running).
-    public let startedEmbedded: Bool
 
     /// Resolves the configured database, starting the embedded cluster when none is configured.
     public static func open(_ configuration: CharterConfiguration, logger: Logger) async throws -> CharterDatabase {
         if let url = configuration.databaseURL {
-            return CharterDatabase(conninfo: url, embedded: nil, startedEmbedded: false)
+            return CharterDatabase(conninfo: url, embedded: nil)
         }
         let cluster = EmbeddedPostgres(
             directory: configuration.stateDirectory.appending(path: "postgres"),
             binDirectory: configuration.postgresBinDirectory, logger: logger)
-        let outcome = try await cluster.start()
-        return CharterDatabase(
-            conninfo: cluster.conninfo, embedded: cluster, startedEmbedded: outcome != .alreadyRunning)
+        try await cluster.start()
+        return CharterDatabase(conninfo: cluster.conninfo, embedded: cluster)
     }
 
-    /// Stops the embedded server unconditionally: charterd owns the cluster it runs on.
-    public func stopEmbedded() async throws {
-        try await embedded?.stop()
-    }
-
-    /// Stops the embedded server if this process started it and nobody else is connected:
-    /// `charterctl` must not pull the database from under a running charterd.
-    public func releaseEmbedded() async {
-        guard let embedded, startedEmbedded else { return }
-        do {
-            let connection = try await PGConnection.connect(conninfo)
-            let others = try await connection.query(
-                """
-                SELECT count(*) AS n FROM pg_stat_activity
-                WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-                """
-            ).first?.decode(Int.self, column: "n")
-            await connection.close()
-            if others == 0 { try await embedded.stop() }
-        } catch {
-            // Leaving the server running is harmless; the next start reuses it.
+    /// Stops the embedded server unless another process is still connected to it.
+    ///
+    /// charterd calls this after its pool has closed; charterctl after its command. A second
+    /// charterd that failed to start, or a charterctl run beside a running charterd, must not pull
+    /// the database from under the process still using it; the last one out stops it.
+    /// - Returns: whether the server was stopped.
+    @discardableResult
+    public func releaseEmbedded(logger: Logger) async throws -> Bool {
+        guard let embedded, embedded.isRunning else { return false }
+        let connection = try await PGConnection.connect(conninfo)
+        let others = try await connection.query(
+            """
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            """
+        ).first?.decode(Int.self, column: "n")
+        await connection.close()
+        guard others == 0 else {
+            logger.info(
+                "leaving the embedded PostgreSQL running for the other processes connected to it",
+                metadata: ["connections": "\(others ?? 0)"])
+            return false
         }
+        try await embedded.stop()
+        return true
     }
 }
