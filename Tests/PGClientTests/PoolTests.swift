@@ -104,4 +104,26 @@ struct PoolTests {
         let error = await #expect(throws: PGError.self) { try await pool.withConnection { _ in } }
         #expect(error?.code == .poolClosed)
     }
+
+    @Test func keepAliveFindsAndClosesADeadIdleConnection() async throws {
+        var configuration = PGPoolConfiguration(conninfo: conninfo)
+        configuration.keepAliveInterval = .milliseconds(200)
+        let pool = PGPool(configuration: configuration)
+        let pid = try await pool.withConnection { $0.backendPID }
+        #expect(pool.statistics.idle == 1)
+        let killer = try await PGConnection.connect(conninfo)
+        try await killer.execute("SELECT pg_terminate_backend(\(pid), 5000)")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pool.run() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while pool.statistics.idle + pool.statistics.inUse > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(pool.statistics.idle == 0)
+            #expect(pool.statistics.inUse == 0)
+            group.cancelAll()
+        }
+        let error = await #expect(throws: PGError.self) { try await pool.withConnection { _ in } }
+        #expect(error?.code == .poolClosed)
+    }
 }

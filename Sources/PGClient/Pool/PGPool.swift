@@ -262,6 +262,9 @@ public final class PGPool: Service, Sendable {
         }
         for connection in stale {
             do {
+                guard await connection.probeAlive() else {
+                    throw PGError(.connectionClosed, message: "closed by the server")
+                }
                 try await connection.simpleQuery("SELECT 1", timeout: .seconds(5))
                 await release(connection)
             } catch {
