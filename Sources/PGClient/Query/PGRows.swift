@@ -31,12 +31,6 @@ public struct PGRows: Sendable, RandomAccessCollection {
     public var startIndex: Int { 0 }
     public var endIndex: Int { columns.isEmpty ? 0 : cells.count / columns.count }
     public subscript(position: Int) -> PGRow { PGRow(rows: self, row: position) }
-
-    /// The single row, or nil when there is none; more than one row is a programming error.
-    public var single: PGRow? {
-        precondition(count <= 1, "expected at most one row, got \(count)")
-        return first
-    }
 }
 
 /// One row of a result. Columns are decoded by position or by name into typed Swift values.
