@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev", "pkg-config"])]
         ),
+        // The pure heart: charter types, periods, rates, validation, rules. Foundation only.
+        .target(name: "CharterDomain", swiftSettings: swiftSettings),
         // PostgreSQL client over libpq. Knows nothing of charters.
         .target(
             name: "PGClient",
@@ -60,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "CharterStore",
-            dependencies: ["PGClient"],
+            dependencies: ["CharterDomain", "PGClient"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQLPlugin"]
         ),
@@ -107,6 +109,11 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["EmbeddedPostgres", "PGClient"],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterDomainTests",
+            dependencies: ["CharterDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
