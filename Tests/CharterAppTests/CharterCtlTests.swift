@@ -14,28 +14,12 @@ struct CharterCtlTests {
     }
 
     func charterctl(_ arguments: [String], environment extra: [String: String]) async throws -> Outcome {
-        let process = Process()
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appending(path: "charterctl")
-        process.executableURL =
-            FileManager.default.fileExists(atPath: binary.path)
-            ? binary : URL(fileURLWithPath: ".build/debug/charterctl")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        async let stdout = out.fileHandleForReading.readToEnd()
-        async let stderr = err.fileHandleForReading.readToEnd()
-        let (o, e) = try await (stdout, stderr)
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: o ?? Data(), as: UTF8.self),
-            stderr: String(decoding: e ?? Data(), as: UTF8.self))
+        let process = try SpawnedProcess(
+            SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment)
+        let status = await process.exitStatus()
+        return Outcome(status: status, stdout: process.standardOutput, stderr: process.standardError)
     }
 
     @Test func migrateAppliesOnceAndReportsAsJSON() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -44,7 +45,7 @@ struct DaemonLifecycleTests {
 
         // Same state directory, same port: it adopts the running cluster, then fails to bind.
         let second = try DaemonProcess(stateDirectory: state, port: url.port!)
-        #expect(try await exitStatus(of: second) == 1)
+        #expect(await second.exitStatus() == 1)
         #expect(second.log.contains("leaving the embedded PostgreSQL running"))
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
         #expect(await first.terminate() == 0)
@@ -77,58 +78,32 @@ func isAlive(_ pid: Int32) -> Bool {
     return !stat[close...].hasPrefix(") Z") && !stat[close...].hasPrefix(") X")
 }
 
-/// Waits for a process to exit and returns its status (bounded: 60 s).
-func exitStatus(of daemon: DaemonProcess) async throws -> Int32 {
-    let deadline = ContinuousClock.now + .seconds(60)
-    while daemon.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-    return await daemon.terminate()
-}
-
 func status(of url: URL) async throws -> Int {
     let (_, response) = try await URLSession.shared.data(from: url)
     return (response as? HTTPURLResponse)?.statusCode ?? 0
 }
 
 /// A charterd child process with its output captured, on any free port.
-final class DaemonProcess: @unchecked Sendable {
-    // Safe: `output` is only appended to from the pipe's handler and read under `lock`.
-    private let process = Process()
-    private let lock = NSLock()
-    private var output = ""
+final class DaemonProcess: Sendable {
+    private let process: SpawnedProcess
     private let stateDirectory: URL
 
     init(stateDirectory: URL, port: Int = 0) throws {
         self.stateDirectory = stateDirectory
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appending(path: "charterd")
-        process.executableURL =
-            FileManager.default.fileExists(atPath: binary.path)
-            ? binary : URL(fileURLWithPath: ".build/debug/charterd")
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
         environment["CHARTERD_STATE_DIR"] = stateDirectory.path
         environment["CHARTERD_HTTP_PORT"] = "\(port)"
-        environment.removeValue(forKey: "CHARTERD_DATABASE_URL")
-        environment.removeValue(forKey: "CHARTERD_CONFIG")
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
+        process = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
     }
 
-    var log: String { lock.withLock { output } }
-
+    var log: String { process.standardOutput + process.standardError }
     var isRunning: Bool { process.isRunning }
 
     /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
     func listeningURL() async throws -> URL {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
+            let log = self.log
             if let range = log.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
                 return URL(string: String(log[range].dropFirst(4)))!
             }
@@ -146,10 +121,12 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and waits for the exit status.
     func terminate() async -> Int32 {
-        process.terminate()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+        process.signal(SIGTERM)
+        return await process.exitStatus()
     }
+
+    /// Waits for the daemon to exit on its own.
+    func exitStatus() async -> Int32 { await process.exitStatus() }
 }
 
 struct DaemonFailed: Error, CustomStringConvertible {

@@ -1,0 +1,88 @@
+public import Foundation
+import Synchronization
+
+/// A child process for tests: `posix_spawn`, output to files, and a `waitpid` on a thread of its own.
+///
+/// Foundation's `Process` sometimes never reaps a child under the test runner (the child stays a
+/// zombie and `isRunning` stays true), so tests that start `charterd` or `charterctl` use this.
+public final class SpawnedProcess: Sendable {
+    public let pid: pid_t
+    public let stdoutPath: String
+    public let stderrPath: String
+
+    private struct State {
+        var status: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+    }
+    /// A class around the mutex, so the waiter thread can share it.
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+    private let shared = Shared()
+
+    /// Starts `executable` with `arguments` and exactly `environment`.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+        let base = FileManager.default.temporaryDirectory.appending(path: "spawn-\(UUID().uuidString)").path
+        stdoutPath = base + ".out"
+        stderrPath = base + ".err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable])
+        }
+        pid = child
+        let spawned = child
+        let waiter = Thread { [shared] in
+            var raw: Int32 = 0
+            while waitpid(spawned, &raw, 0) == -1 && errno == EINTR {}
+            let status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+            let waiters = shared.state.withLock { state in
+                state.status = status
+                defer { state.waiters.removeAll() }
+                return state.waiters
+            }
+            waiters.forEach { $0.resume(returning: status) }
+        }
+        waiter.start()
+    }
+
+    deinit {
+        unlink(stdoutPath)
+        unlink(stderrPath)
+    }
+
+    public var isRunning: Bool { shared.state.withLock { $0.status == nil } }
+    public var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    public func signal(_ signal: Int32 = SIGTERM) { kill(pid, signal) }
+
+    /// Waits for the process to exit and returns its status (128 + n for signal n).
+    public func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let status = shared.state.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// The binary `name` built beside the test bundle (`.build/debug/NAME`).
+    public static func builtExecutable(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name).path
+    }
+}
