@@ -118,14 +118,9 @@ public struct CSVParser: Sendable {
                 quotedFieldLine = line
             case comma: try endField(onError)
             case cr:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
-                state = .afterCR
+                try endLine(afterCR: true, onRecord, onError)
             case lf:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
+                try endLine(afterCR: false, onRecord, onError)
             default:
                 field.append(byte)
                 state = .unquoted
@@ -136,15 +131,9 @@ public struct CSVParser: Sendable {
                 try endField(onError)
                 state = .fieldStart
             case cr:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
-                state = .afterCR
+                try endLine(afterCR: true, onRecord, onError)
             case lf:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
-                state = .fieldStart
+                try endLine(afterCR: false, onRecord, onError)
             case quote:
                 if !fieldHadError {
                     try onError(
@@ -173,15 +162,9 @@ public struct CSVParser: Sendable {
                 try endField(onError)
                 state = .fieldStart
             case cr:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
-                state = .afterCR
+                try endLine(afterCR: true, onRecord, onError)
             case lf:
-                try endRecord(onRecord, onError)
-                line += 1
-                recordLine = line
-                state = .fieldStart
+                try endLine(afterCR: false, onRecord, onError)
             default:
                 if !fieldHadError {
                     try onError(
@@ -195,6 +178,16 @@ public struct CSVParser: Sendable {
                 state = .unquoted
             }
         }
+    }
+
+    /// A line break outside quotes: the record ends and the next starts on the next line.
+    private mutating func endLine(
+        afterCR: Bool, _ onRecord: (CSVRecord) throws -> Void, _ onError: (CSVSyntaxError) throws -> Void
+    ) rethrows {
+        try endRecord(onRecord, onError)
+        line += 1
+        recordLine = line
+        state = afterCR ? .afterCR : .fieldStart
     }
 
     private mutating func endField(_ onError: (CSVSyntaxError) throws -> Void) rethrows {
