@@ -63,4 +63,11 @@ public struct ReturnHeader: Sendable, Hashable, Codable {
     public var headcount: Int
     public var attestations: Attestations
     public var contractors: [Contractor]
+
+    public init(period: ReportingPeriod, headcount: Int, attestations: Attestations, contractors: [Contractor]) {
+        self.period = period
+        self.headcount = headcount
+        self.attestations = attestations
+        self.contractors = contractors
+    }
 }

@@ -51,4 +51,11 @@ public struct ValidationReport: Sendable, Hashable, Codable {
     public mutating func warning(line: Int? = nil, column: String? = nil, _ message: String) {
         warnings.append(ReturnIssue(.warning, line: line, column: column, message))
     }
+
+    /// Adds another report's errors (the cap still applies, the total stays exact) and warnings.
+    public mutating func merge(_ other: ValidationReport) {
+        for issue in other.errors { error(line: issue.line, column: issue.column, issue.message) }
+        totalErrors += other.unlistedErrors
+        warnings += other.warnings
+    }
 }

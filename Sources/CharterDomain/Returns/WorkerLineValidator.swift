@@ -15,6 +15,8 @@ public struct WorkerLineValidator: Sendable {
     private var blankActualHours = 0
     public private(set) var acceptedLines = 0
     public private(set) var linesSeen = 0
+    /// False when the header row had errors: the lines cannot then be read column by column.
+    public private(set) var headerAccepted = true
 
     /// Reads the header row: unknown or repeated columns are errors; missing required ones are one error.
     public init(header: CSVRecord, snapshot: CalendarDate, report: inout ValidationReport) {
@@ -37,12 +39,18 @@ public struct WorkerLineValidator: Sendable {
             columnIndex[column] = position
         }
         let missing = WorkerLineColumn.allCases.filter { $0.isRequired && columnIndex[$0] == nil }
+        headerAccepted = unknown.isEmpty && missing.isEmpty && columnIndex.count == header.fields.count
         if !missing.isEmpty {
             report.error(
                 line: header.line,
                 "the header row is missing required column\(missing.count == 1 ? "" : "s"): "
                     + missing.map(\.rawValue).joined(separator: ", "))
         }
+    }
+
+    /// Counts a record without checking it (its line could not be read, or the header was wrong).
+    public mutating func skip(_ record: CSVRecord) {
+        linesSeen += 1
     }
 
     /// Validates one data record; returns the worker line when it has no errors.

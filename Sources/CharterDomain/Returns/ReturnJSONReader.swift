@@ -1,0 +1,79 @@
+public import Foundation
+
+/// A return sent as one JSON document: the header and, when it has a `lines` list, the worker
+/// lines, checked by the same validator as a CSV so both formats get the same answers.
+public struct ReturnJSONDocument: Sendable {
+    public var header: ReturnHeader?
+    /// The accepted worker lines, or nil when the document has no `lines` list.
+    public var lines: [WorkerLine]?
+    public var report: ValidationReport
+}
+
+/// Reads a JSON return. A worker line's `line` in the report is its position in `lines` (from 1).
+public enum ReturnJSONReader {
+    public static func read(json data: Data) -> ReturnJSONDocument {
+        var report = ValidationReport()
+        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
+            report.error(
+                "the return is not a JSON object; it must start with { and hold period, headcount, attestations")
+            return ReturnJSONDocument(header: nil, lines: nil, report: report)
+        }
+        let header = ReturnHeaderReader.read(root, report: &report)
+        guard let rawLines = root["lines"], !(rawLines is NSNull) else {
+            return ReturnJSONDocument(header: header, lines: nil, report: report)
+        }
+        guard let list = rawLines as? [Any] else {
+            report.error(column: "lines", "lines must be a list of worker lines, each an object")
+            return ReturnJSONDocument(header: nil, lines: nil, report: report)
+        }
+        // Without a period there is no snapshot to check dates against; the header error says why.
+        let snapshot =
+            header?.period.snapshot ?? (root["period"] as? String).flatMap { ReportingPeriod($0) }?.snapshot
+        guard let snapshot else { return ReturnJSONDocument(header: nil, lines: nil, report: report) }
+        let lines = validate(list, snapshot: snapshot, headcount: header?.headcount, report: &report)
+        return ReturnJSONDocument(header: report.isAccepted ? header : nil, lines: lines, report: report)
+    }
+
+    /// Turns each object into a record in the column order of `WorkerLineColumn` and validates it.
+    static func validate(
+        _ list: [Any], snapshot: CalendarDate, headcount: Int?, report: inout ValidationReport
+    ) -> [WorkerLine] {
+        let columns = WorkerLineColumn.allCases
+        let header = CSVRecord(line: 0, fields: columns.map(\.rawValue))
+        var validator = WorkerLineValidator(header: header, snapshot: snapshot, report: &report)
+        var lines: [WorkerLine] = []
+        lines.reserveCapacity(list.count)
+        for (index, item) in list.enumerated() {
+            let position = index + 1
+            guard let fields = item as? [String: Any] else {
+                report.error(line: position, "worker line \(position) is not an object of column names and values")
+                validator.skip(header)
+                continue
+            }
+            for key in fields.keys.sorted() where WorkerLineColumn(rawValue: key) == nil {
+                report.error(
+                    line: position, column: key,
+                    "\"\(key)\" is not a worker-line column; the columns are "
+                        + columns.map(\.rawValue).joined(separator: ", "))
+            }
+            let record = CSVRecord(line: position, fields: columns.map { text(of: fields[$0.rawValue]) })
+            if let line = validator.validate(record, report: &report) { lines.append(line) }
+        }
+        validator.finish(headcount: headcount, report: &report)
+        return lines
+    }
+
+    /// The text a CSV cell would hold for a JSON value: numbers as written, booleans as true/false.
+    static func text(of value: Any?) -> String {
+        guard let value, !(value is NSNull) else { return "" }
+        if let text = value as? String { return text }
+        if ReturnHeaderReader.isJSONBool(value), let flag = value as? Bool { return flag ? "true" : "false" }
+        if let number = value as? NSNumber {
+            let double = number.doubleValue
+            if double == double.rounded(), abs(double) < 1e15 { return String(Int64(double)) }
+            return "\(double)"
+        }
+        // Objects and lists cannot be a cell; show them so the error message points at them.
+        return "\(value)"
+    }
+}
