@@ -9,6 +9,13 @@ public struct CharterDomainError: Error, Sendable, Hashable, CustomStringConvert
         public static let noRateInForce = Code("noRateInForce")
         /// A pledge override would loosen a standard.
         public static let overrideLoosens = Code("overrideLoosens")
+        /// A pledge override names a standard or parameter the charter version does not have, cannot
+        /// be overridden, or has a value of the wrong kind or outside its sensible range.
+        public static let invalidOverride = Code("invalidOverride")
+        /// A charter version's standard data (e.g. its parameters JSON) cannot be read.
+        public static let invalidStandard = Code("invalidStandard")
+        /// A pledge's own values do not fit together (e.g. it ends before it starts).
+        public static let invalidPledge = Code("invalidPledge")
     }
 
     public var code: Code

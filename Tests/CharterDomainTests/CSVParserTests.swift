@@ -86,9 +86,7 @@ struct CSVParserTests {
     }
 
     @Test func theGenderPayGapSampleHasSevenRowsOfTwentySevenColumns() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appending(
-                path: "shared/fixtures/gpg-2021-22-sample.csv")
+        let url = fixtureURL("gpg-2021-22-sample.csv")
         let (records, errors) = CSVParser.parse(try Data(contentsOf: url))
         #expect(errors.isEmpty)
         #expect(records.count == 8)  // header + 7 employers
