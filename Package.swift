@@ -62,7 +62,11 @@ let package = Package(
         ),
         .target(
             name: "CharterStore",
-            dependencies: ["CharterDomain", "PGClient"],
+            dependencies: [
+                "CharterDomain", "PGClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQLPlugin"]
         ),

@@ -60,6 +60,13 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
             sql += "$\(binds.count)"
         }
 
+        /// An optional value: `nil` is sent as SQL NULL. (Spelled out so the compiler knows an
+        /// optional here is meant, not a debug description.)
+        public mutating func appendInterpolation<Value: PGEncodable>(_ value: Value?) {
+            binds.append(value.pgBind)
+            sql += "$\(binds.count)"
+        }
+
         /// An identifier (table, column, channel), double-quoted so it is never read as SQL.
         public mutating func appendInterpolation(identifier: String) {
             sql += "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""

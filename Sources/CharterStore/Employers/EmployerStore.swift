@@ -1,0 +1,118 @@
+public import CharterDomain
+public import PGClient
+
+/// Employers and their contacts in PostgreSQL.
+public struct EmployerStore: Sendable {
+    public let pool: PGPool
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// Registers an employer; a company number or GPG id already registered is a conflict.
+    public func add(_ employer: Employer, actor: String) async throws -> Employer {
+        try await pool.withTransaction { connection in
+            if let number = employer.companyNumber,
+                let existing = try await connection.query(
+                    "SELECT id, name FROM employers WHERE company_number = \(number.value)"
+                ).first
+            {
+                throw CharterStoreError(
+                    .conflict,
+                    "company number \(number) is already registered to employer \(try existing.decode(Int64.self, column: "id"))"
+                        + " (\(try existing.decode(String.self, column: "name")))")
+            }
+            let id = try await insert(employer, on: connection)
+            var stored = employer
+            stored.id = id
+            try await AuditTrail.append(
+                on: connection, actor: actor, action: "employer.add", entity: "employer", entityID: String(id),
+                details: ["name": employer.name, "company_number": employer.companyNumber?.value ?? ""])
+            return stored
+        }
+    }
+
+    func insert(_ employer: Employer, on connection: PGConnection) async throws -> Int64 {
+        let rows = try await connection.query(
+            """
+            INSERT INTO employers (name, company_number, gpg_employer_id, sic_codes, size_band, sector,
+                                   has_london_workplaces, address, postcode)
+            VALUES (\(employer.name), \(employer.companyNumber?.value), \(employer.gpgEmployerID),
+                    \(employer.sicCodes), \(employer.sizeBand), \(employer.sector.rawValue),
+                    \(employer.hasLondonWorkplaces), \(employer.address), \(employer.postcode))
+            RETURNING id
+            """)
+        return try rows[0].decode(Int64.self, column: "id")
+    }
+
+    /// One employer, or nil.
+    public func find(id: Int64) async throws -> Employer? {
+        try await pool.withConnection { connection in
+            try await connection.query("\(Self.selectEmployers) WHERE id = \(id)").first.map(Self.employer)
+        }
+    }
+
+    /// Employers by name, optionally only those whose name contains `search` (any case).
+    public func list(search: String? = nil, limit: Int = 1_000) async throws -> [Employer] {
+        try await pool.withConnection { connection in
+            let pattern = search.map { "%" + Self.escapeLike($0) + "%" }
+            return try await connection.query(
+                """
+                \(Self.selectEmployers)
+                WHERE \(pattern)::text IS NULL OR name ILIKE \(pattern)
+                ORDER BY lower(name), id LIMIT \(limit)
+                """
+            ).map(Self.employer)
+        }
+    }
+
+    /// Adds a contact who receives the employer's digests and reminders.
+    public func addContact(
+        employerID: Int64, name: String, email: String, role: String?, actor: String
+    ) async throws -> Int64 {
+        try await pool.withTransaction { connection in
+            guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
+                throw CharterStoreError(.notFound, "there is no employer \(employerID)")
+            }
+            let id = try await connection.query(
+                """
+                INSERT INTO contacts (employer_id, name, email, role)
+                VALUES (\(employerID), \(name), \(email), \(role)) RETURNING id
+                """
+            )[0].decode(Int64.self, column: "id")
+            try await AuditTrail.append(
+                on: connection, actor: actor, action: "contact.add", entity: "employer",
+                entityID: String(employerID), details: ["contact_id": id])
+            return id
+        }
+    }
+
+    static let selectEmployers: PGQuery = """
+        SELECT id, name, company_number, gpg_employer_id, sic_codes, size_band, sector, has_london_workplaces,
+               address, postcode
+        FROM employers
+        """
+
+    static func employer(_ row: PGRow) throws -> Employer {
+        Employer(
+            id: try row.decode(Int64.self, column: "id"), name: try row.decode(String.self, column: "name"),
+            companyNumber: try row.decode(String?.self, column: "company_number").flatMap { CompanyNumber($0) },
+            gpgEmployerID: try row.decode(Int64?.self, column: "gpg_employer_id"),
+            sicCodes: try row.decode([String].self, column: "sic_codes"),
+            sizeBand: try row.decode(String?.self, column: "size_band"),
+            sector: Sector(rawValue: try row.decode(String.self, column: "sector")) ?? .private,
+            hasLondonWorkplaces: try row.decode(Bool.self, column: "has_london_workplaces"),
+            address: try row.decode(String?.self, column: "address"),
+            postcode: try row.decode(String?.self, column: "postcode"))
+    }
+
+    /// `search` matched literally: LIKE's wildcards in it are escaped.
+    static func escapeLike(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}

@@ -1,0 +1,369 @@
+public import CharterDomain
+import Crypto
+public import Foundation
+public import PGClient
+
+/// A return as it arrives: the JSON header (which may carry the worker lines itself) and who sent it.
+public struct ReturnSubmission: Sendable {
+    public var employerID: Int64
+    /// The period the sender means; when given it must match the header's.
+    public var period: ReportingPeriod?
+    public var submittedBy: String
+    /// The JSON document of SPEC §3.
+    public var header: Data
+    /// A key the sender chose so a retried request is answered with the first result.
+    public var idempotencyKey: String?
+
+    public init(
+        employerID: Int64, period: ReportingPeriod? = nil, submittedBy: String, header: Data,
+        idempotencyKey: String? = nil
+    ) {
+        self.employerID = employerID
+        self.period = period
+        self.submittedBy = submittedBy
+        self.header = header
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// Quarterly returns: immutable versions, their worker lines, history and differences.
+public struct ReturnStore: Sendable {
+    public let pool: PGPool
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// Stores a JSON return whose worker lines, if any, are in its `lines` list.
+    public func submit(_ submission: ReturnSubmission) async throws -> SubmissionOutcome {
+        try await submit(submission, csv: nil as AsyncStream<[UInt8]>?)
+    }
+
+    /// Stores a return whose worker lines arrive as a CSV stream of byte chunks.
+    ///
+    /// The lines are validated as they stream and sent straight on to a COPY inside the
+    /// transaction that creates the version row, so memory stays flat however long the file.
+    /// A return with any error is rejected whole: the transaction rolls back and nothing is
+    /// stored. Content equal to the latest version stores nothing and says so. A repeated
+    /// Idempotency-Key with the same content is answered with the first result.
+    public func submit<Chunks: AsyncSequence>(
+        _ submission: ReturnSubmission, csv: Chunks?
+    ) async throws -> SubmissionOutcome where Chunks.Element == [UInt8] {
+        let document = ReturnJSONReader.read(json: submission.header)
+        var report = document.report
+        if csv != nil, document.lines != nil {
+            report.error(
+                column: "lines",
+                "the worker lines came both in the header's lines list and as a CSV file; send them one way")
+        }
+        if let asked = submission.period, let header = document.header, header.period != asked {
+            report.error(
+                column: "period",
+                "the header is for \(header.period) but the return was submitted for \(asked); correct one of them")
+        }
+        guard report.isAccepted, let header = document.header else {
+            // Still read the CSV, so the sender hears about every problem at once.
+            if let csv, let snapshot = (document.header?.period ?? submission.period)?.snapshot {
+                report.merge(
+                    try await Self.validateOnly(csv, snapshot: snapshot, headcount: document.header?.headcount))
+            }
+            return .rejected(report)
+        }
+        let context = try await dueContext(employerID: submission.employerID, period: header.period)
+        do {
+            let result = try await pool.withTransaction { connection in
+                try await store(
+                    submission, header: header, jsonLines: document.lines, csv: csv, headerReport: report,
+                    context: context, on: connection)
+            }
+            return .accepted(result)
+        } catch let abort as Abort {
+            switch abort {
+            case .rejected(let report): return .rejected(report)
+            case .settled(let result): return .accepted(result)
+            }
+        }
+    }
+
+    /// Ways a submission ends without committing: thrown to roll the transaction back.
+    private enum Abort: Error {
+        case rejected(ValidationReport)
+        /// Nothing new to store: unchanged content, or a replayed Idempotency-Key.
+        case settled(SubmissionResult)
+    }
+
+    /// What lateness is judged by: the due-date offset of the employer's charter version and the holidays.
+    struct DueContext {
+        var returnDueDays: Int
+        var holidays: BankHolidays
+    }
+
+    func dueContext(employerID: Int64, period: ReportingPeriod) async throws -> DueContext {
+        try await pool.withConnection { connection in
+            guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
+                throw CharterStoreError(.notFound, "there is no employer \(employerID)")
+            }
+            let snapshot = period.snapshot.description
+            // The pledge in force at the snapshot decides the charter version; without one, the newest published.
+            let days = try await connection.query(
+                """
+                SELECT COALESCE(
+                    (SELECT (v.params->>'return_due_days')::int FROM pledges p
+                     JOIN charter_versions v ON v.id = p.charter_version_id
+                     WHERE p.employer_id = \(employerID)
+                       AND daterange(p.valid_from, p.valid_to, '[)') @> \(snapshot)::date),
+                    (SELECT (params->>'return_due_days')::int FROM charter_versions
+                     WHERE status = 'published' ORDER BY effective_from DESC, id DESC LIMIT 1),
+                    30) AS days
+                """
+            ).first?.decode(Int.self, column: "days")
+            let holidays = try await connection.query("SELECT date::text AS date FROM bank_holidays").compactMap {
+                CalendarDate(iso: try $0.decode(String.self, column: "date"))
+            }
+            return DueContext(returnDueDays: days ?? 30, holidays: BankHolidays(holidays))
+        }
+    }
+
+    private func store<Chunks: AsyncSequence>(
+        _ submission: ReturnSubmission, header: ReturnHeader, jsonLines: [WorkerLine]?, csv: Chunks?,
+        headerReport: ValidationReport, context: DueContext, on connection: PGConnection
+    ) async throws -> SubmissionResult where Chunks.Element == [UInt8] {
+        let employerID = submission.employerID
+        let period = header.period.description
+        try await connection.execute(
+            """
+            INSERT INTO returns (employer_id, period) VALUES (\(employerID), \(period))
+            ON CONFLICT (employer_id, period) DO NOTHING
+            """)
+        // Locking the return serialises submissions for it: version numbers never collide.
+        let returnID = try await connection.query(
+            "SELECT id FROM returns WHERE employer_id = \(employerID) AND period = \(period) FOR UPDATE"
+        )[0].decode(Int64.self, column: "id")
+
+        var replay: (hash: [UInt8], result: SubmissionResult)?
+        if let key = submission.idempotencyKey,
+            let row = try await connection.query(
+                """
+                SELECT request_hash, response::text AS response FROM idempotency_keys
+                WHERE employer_id = \(employerID) AND key = \(key)
+                """
+            ).first
+        {
+            let first = try JSONDecoder.charter.decode(
+                SubmissionResult.self, from: Data(try row.decode(String.self, column: "response").utf8))
+            // The version itself is immutable: read it back rather than trust a JSON copy of it.
+            let version = try await connection.query(
+                "\(StoredVersion.select) WHERE v.id = \(first.version.versionID)"
+            ).first.map { try StoredVersion($0).version(context) }
+            var result = SubmissionResult(status: first.status, version: version ?? first.version)
+            result.replayed = true
+            replay = (try row.decode(PGBytes.self, column: "request_hash").bytes, result)
+        }
+
+        let previous = try await latestVersion(returnID: returnID, on: connection)
+        let headerJSON = try JSONEncoder.snakeCase.encode(header)
+        let placeholder = try await connection.query(
+            """
+            INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header,
+                                         idempotency_key)
+            VALUES (\(returnID), \((previous?.version ?? 0) + 1), \(submission.submittedBy),
+                    \(csv == nil ? "json" : "csv"), '\\x'::bytea, '{}'::jsonb, \(submission.idempotencyKey))
+            RETURNING id, received_at
+            """)[0]
+        let versionID = try placeholder.decode(Int64.self, column: "id")
+        let receivedAt = try placeholder.decode(Date.self, column: "received_at")
+
+        // Stream the lines into COPY (unless this is a replay, which only needs the hash).
+        var hasher = SHA256()
+        hasher.update(data: headerJSON)
+        var report = headerReport
+        let writeLines = replay == nil
+        let copied = try await connection.copyFrom(
+            "COPY worker_lines (return_version_id, line_no, \(PGQuery(unsafeSQL: WorkerLine.contentColumns.joined(separator: ", ")))) FROM STDIN"
+        ) { writer in
+            var lineNo = 0
+            var row: [UInt8] = []
+            let prefix = Array("\(versionID)\t".utf8)
+            func emit(_ lines: [WorkerLine], stillClean: Bool) async throws {
+                for line in lines {
+                    lineNo += 1
+                    row.removeAll(keepingCapacity: true)
+                    row.append(contentsOf: prefix)
+                    row.append(contentsOf: String(lineNo).utf8)
+                    row.append(9)
+                    let content = row.count
+                    line.appendCopyText(to: &row)
+                    row.append(10)
+                    // The hash covers the content only: ids and line numbers are not content.
+                    hasher.update(data: row[content...])
+                    if writeLines && stillClean { try await writer.write(bytes: row) }
+                }
+            }
+            if let jsonLines {
+                try await emit(jsonLines, stillClean: true)
+            } else if let csv {
+                var reader = WorkerLineCSVReader(snapshot: header.period.snapshot)
+                var batch: [WorkerLine] = []
+                for try await chunk in csv {
+                    reader.consume(chunk) { batch.append($0) }
+                    try await emit(batch, stillClean: reader.report.isAccepted)
+                    batch.removeAll(keepingCapacity: true)
+                }
+                reader.finish(headcount: header.headcount) { batch.append($0) }
+                try await emit(batch, stillClean: reader.report.isAccepted)
+                report.merge(reader.report)
+            }
+            if !report.isAccepted { throw Abort.rejected(report) }
+        }
+        let contentHash = Array(hasher.finalize())
+
+        if let replay {
+            guard replay.hash == contentHash else {
+                throw CharterStoreError(
+                    .conflict,
+                    "Idempotency-Key \"\(submission.idempotencyKey ?? "")\" was already used for a different return;"
+                        + " use a new key for new content")
+            }
+            throw Abort.settled(replay.result)
+        }
+
+        var changes = ChangeSummary(previousVersion: previous?.version)
+        if let previous {
+            if previous.contentHash == contentHash {
+                throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
+            }
+            changes.headerFields = header.changedFields(since: previous.header)
+            if previous.linesPurged {
+                changes.previousLinesPurged = true
+            } else {
+                let counts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
+                (changes.linesAdded, changes.linesRemoved, changes.linesChanged) = counts
+            }
+            // Same lines in another order, same header: nothing a reader of the return would notice.
+            if changes.isEmpty && !changes.previousLinesPurged {
+                throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
+            }
+        }
+
+        for (position, contractor) in header.contractors.enumerated() {
+            try await connection.execute(
+                """
+                INSERT INTO contractors (return_version_id, position, supplier, service, workers, hours_per_day,
+                                         consecutive_weeks, rlw_paid, milestone)
+                VALUES (\(versionID), \(position + 1), \(contractor.supplier), \(contractor.service),
+                        \(contractor.workers), \(contractor.hoursPerDay), \(contractor.consecutiveWeeks),
+                        \(contractor.rlwPaid), \(contractor.milestone?.description)::date)
+                """)
+        }
+        let warnings = String(decoding: try JSONEncoder.charter.encode(report.warnings), as: UTF8.self)
+        let changesJSON = String(decoding: try JSONEncoder.charter.encode(changes), as: UTF8.self)
+        try await connection.execute(
+            """
+            UPDATE return_versions
+            SET content_hash = \(PGBytes(contentHash)), header = \(String(decoding: headerJSON, as: UTF8.self))::jsonb,
+                change_summary = \(changesJSON)::jsonb, line_count = \(copied), warnings = \(warnings)::jsonb
+            WHERE id = \(versionID)
+            """)
+
+        let stored = StoredVersion(
+            employerID: employerID, period: header.period, returnID: returnID, versionID: versionID,
+            version: (previous?.version ?? 0) + 1, receivedAt: receivedAt, submittedBy: submission.submittedBy,
+            source: csv == nil ? "json" : "csv", contentHash: contentHash, lineCount: copied, changes: changes,
+            warnings: report.warnings, header: header, linesPurged: false)
+        let result = SubmissionResult(status: .created, version: stored.version(context))
+        if let key = submission.idempotencyKey {
+            let response = String(decoding: try JSONEncoder.charter.encode(result), as: UTF8.self)
+            try await connection.execute(
+                """
+                INSERT INTO idempotency_keys (employer_id, key, request_hash, response)
+                VALUES (\(employerID), \(key), \(PGBytes(contentHash)), \(response)::jsonb)
+                """)
+        }
+        try await AuditTrail.append(
+            on: connection, actor: submission.submittedBy, action: "return.submit", entity: "return_version",
+            entityID: String(versionID),
+            details: [
+                "employer_id": employerID, "period": period, "version": stored.version, "line_count": copied,
+                "content_hash": stored.contentHash.hex, "lines_added": changes.linesAdded,
+                "lines_removed": changes.linesRemoved, "lines_changed": changes.linesChanged,
+                "header_fields": changes.headerFields,
+            ])
+        return result
+    }
+
+    /// Counts lines added, removed and changed between two versions, matched by worker_ref, in one pass.
+    private func lineChanges(
+        from old: Int64, to new: Int64, on connection: PGConnection
+    ) async throws -> (Int, Int, Int) {
+        let columns = WorkerLine.contentColumns.dropFirst()
+        let newRow = columns.map { "n.\($0)" }.joined(separator: ", ")
+        let oldRow = columns.map { "o.\($0)" }.joined(separator: ", ")
+        let row = try await connection.query(
+            """
+            SELECT count(*) FILTER (WHERE o.worker_ref IS NULL) AS added,
+                   count(*) FILTER (WHERE n.worker_ref IS NULL) AS removed,
+                   count(*) FILTER (WHERE n.worker_ref IS NOT NULL AND o.worker_ref IS NOT NULL
+                                    AND ROW(\(PGQuery(unsafeSQL: newRow))) IS DISTINCT FROM ROW(\(PGQuery(unsafeSQL: oldRow)))) AS changed
+            FROM (SELECT * FROM worker_lines WHERE return_version_id = \(new)) n
+            FULL JOIN (SELECT * FROM worker_lines WHERE return_version_id = \(old)) o USING (worker_ref)
+            """)[0]
+        return (
+            try row.decode(Int.self, column: "added"), try row.decode(Int.self, column: "removed"),
+            try row.decode(Int.self, column: "changed")
+        )
+    }
+
+    /// Reads a CSV to the end only to report on it (the header already failed).
+    static func validateOnly<Chunks: AsyncSequence>(
+        _ csv: Chunks, snapshot: CalendarDate, headcount: Int?
+    ) async throws -> ValidationReport where Chunks.Element == [UInt8] {
+        var reader = WorkerLineCSVReader(snapshot: snapshot)
+        for try await chunk in csv { reader.consume(chunk) { _ in } }
+        reader.finish(headcount: headcount) { _ in }
+        return reader.report
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension JSONEncoder {
+    /// JSON of the store's own records (explicit snake_case keys), sorted, ISO 8601 instants.
+    static var charter: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    /// JSON of domain values whose Swift names are camelCase: stored with the snake_case names of SPEC §3.
+    static var snakeCase: JSONEncoder {
+        let encoder = charter
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var charter: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static var snakeCase: JSONDecoder {
+        let decoder = charter
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+}

@@ -1,0 +1,72 @@
+import CharterDomain
+import CharterStore
+import Foundation
+import PGClient
+import TestSupport
+import Testing
+
+@Suite("Employers in the store")
+struct EmployerStoreTests {
+    let fixture: StoreFixture
+    init() async throws { fixture = try await StoreFixture("employers") }
+
+    @Test func anEmployerIsStoredAndFoundAgain() async throws {
+        let added = try await fixture.employers.add(
+            Employer(
+                name: "\"RED BAND\" CHEMICAL COMPANY, LIMITED", companyNumber: CompanyNumber("SC016876"),
+                sicCodes: ["47730"], sector: .private, hasLondonWorkplaces: true),
+            actor: "admin")
+        let id = try #require(added.id)
+        let found = try #require(try await fixture.employers.find(id: id))
+        #expect(found == added)
+        #expect(try await fixture.employers.list(search: "red band").map(\.id) == [id])
+        #expect(try await fixture.employers.list(search: "100%").isEmpty)
+        #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action = 'employer.add'") == 1)
+    }
+
+    @Test func aCompanyNumberIsRegisteredOnce() async throws {
+        _ = try await fixture.employers.add(
+            Employer(name: "First", companyNumber: CompanyNumber("01234567")), actor: "admin")
+        await #expect(throws: CharterStoreError.self) {
+            _ = try await fixture.employers.add(
+                Employer(name: "Second", companyNumber: CompanyNumber("01234567")), actor: "admin")
+        }
+        #expect(try await fixture.count("SELECT count(*) FROM employers") == 1)
+    }
+
+    @Test func reimportingUpdatesByCompanyNumberOrGPGIdAndNeverDuplicates() async throws {
+        let batch = [
+            Employer(
+                name: "Alpha Ltd", companyNumber: CompanyNumber("00000001"), gpgEmployerID: 1, sizeBand: "250 to 499"),
+            Employer(name: "Council of Somewhere", gpgEmployerID: 2, sector: .public),
+        ]
+        let first = try await fixture.employers.upsert(batch, actor: "admin", source: "gpg.csv")
+        #expect(first.inserted == 2)
+        let same = try await fixture.employers.upsert(batch, actor: "admin", source: "gpg.csv")
+        #expect(same.unchanged == 2)
+        var changed = batch
+        changed[0].sizeBand = "500 to 999"
+        changed[1].name = "Somewhere Council"
+        let second = try await fixture.employers.upsert(changed, actor: "admin", source: "gpg.csv")
+        #expect(second.updated == 2)
+        #expect(try await fixture.count("SELECT count(*) FROM employers") == 2)
+        #expect(try await fixture.employers.list(search: "Somewhere").first?.sector == .public)
+        // Only the imports that changed something are audited.
+        #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action = 'employer.import'") == 2)
+    }
+
+    @Test func theAuditChainLinksEveryRow() async throws {
+        for index in 1...5 { _ = try await fixture.employers.add(Employer(name: "Employer \(index)"), actor: "admin") }
+        let broken = try await fixture.count(
+            """
+            SELECT count(*) FROM (
+                SELECT row_hash, prev_hash, lag(row_hash) OVER (ORDER BY id) AS expected_prev,
+                       sha256(prev_hash || convert_to(
+                           audit_canonical(at, actor, action, entity, entity_id, details), 'UTF8')) AS recomputed
+                FROM audit_log) chain
+            WHERE recomputed <> row_hash OR (expected_prev IS NOT NULL AND expected_prev <> prev_hash)
+            """)
+        #expect(broken == 0)
+        #expect(try await fixture.count("SELECT count(*) FROM audit_log") == 5)
+    }
+}
