@@ -92,9 +92,12 @@ let package = Package(
             name: "charterctl",
             dependencies: [
                 "CharterApp",
+                "CharterDomain",
                 "CharterStore",
                 "PGClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

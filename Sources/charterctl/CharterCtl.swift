@@ -8,7 +8,10 @@ struct CharterCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charterctl",
         abstract: "Administer CharterWatch: schema, employers, returns, runs, audit.",
-        subcommands: [Migrate.self]
+        subcommands: [
+            Migrate.self, EmployerCommand.self, ContactCommand.self, PledgeCommand.self, ReturnCommand.self,
+            RatesCommand.self,
+        ]
     )
 
     /// SPEC §9 exit statuses: 0 success, 1 input rejected or operation failed, 2 usage error.
@@ -20,6 +23,9 @@ struct CharterCtl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let exit as ExitCode {
+            // Already explained on stdout or stderr (a rejected return).
+            Foundation.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -36,35 +36,3 @@ struct Migrate: AsyncParsableCommand {
         }
     }
 }
-
-/// Runs `body` on one connection to the configured database (starting the embedded cluster if
-/// that is what the settings say), then releases the cluster if this command started it.
-func withDatabase<Result: Sendable>(_ body: (PGConnection) async throws -> Result) async throws -> Result {
-    let configuration: CharterConfiguration
-    do {
-        configuration = try CharterConfiguration.load()
-    } catch {
-        throw CommandFailed(description: "\(error)")
-    }
-    var logger = Logger(label: "charterctl")
-    logger.logLevel = .warning
-    let database: CharterDatabase
-    do {
-        database = try await CharterDatabase.open(configuration, logger: logger)
-    } catch {
-        throw CommandFailed(description: "\(error)")
-    }
-    do {
-        let connection = try await PGConnection.connect(database.conninfo, logger: logger)
-        let result = try await body(connection)
-        await connection.close()
-        _ = try? await database.releaseEmbedded(logger: logger)
-        return result
-    } catch let error as PGError {
-        _ = try? await database.releaseEmbedded(logger: logger)
-        throw CommandFailed(description: error.code == .migration ? error.message : "\(error)")
-    } catch {
-        _ = try? await database.releaseEmbedded(logger: logger)
-        throw error
-    }
-}

@@ -1,0 +1,148 @@
+public import CharterDomain
+import Foundation
+public import PGClient
+
+/// A stored pledge with the names a person needs to read it.
+public struct PledgeRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var employerID: Int64
+    public var employerName: String
+    public var charterVersionID: Int64
+    public var charterVersion: String
+    public var tier: String
+    public var livingHours: Bool
+    /// The overrides as JSON text (`{}` when none).
+    public var overrides: String
+    public var validFrom: CalendarDate
+    public var validTo: CalendarDate?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case employerID = "employer_id"
+        case employerName = "employer_name"
+        case charterVersionID = "charter_version_id"
+        case charterVersion = "charter_version"
+        case tier
+        case livingHours = "living_hours"
+        case overrides
+        case validFrom = "valid_from"
+        case validTo = "valid_to"
+    }
+}
+
+/// Pledges: an employer's commitment to a charter version at a tier over a date range.
+public struct PledgeStore: Sendable {
+    public let pool: PGPool
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// Records a pledge to `charterVersion` (by label; the newest published version in force on
+    /// `validFrom` when nil). Overrides that would loosen a standard, and a range overlapping
+    /// another pledge of the employer, are refused.
+    public func add(
+        employerID: Int64, tier: Tier, livingHours: Bool, overrides: PledgeOverrides, validFrom: CalendarDate,
+        validTo: CalendarDate?, charterVersion: String? = nil, actor: String
+    ) async throws -> PledgeRecord {
+        try await pool.withTransaction { connection in
+            guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
+                throw CharterStoreError(.notFound, "there is no employer \(employerID)")
+            }
+            let from = validFrom.description
+            guard
+                let version = try await connection.query(
+                    """
+                    SELECT id, label FROM charter_versions
+                    WHERE status = 'published'
+                      AND (\(charterVersion)::text IS NULL AND effective_from <= \(from)::date OR label = \(charterVersion))
+                    ORDER BY effective_from DESC, id DESC LIMIT 1
+                    """
+                ).first
+            else {
+                throw CharterStoreError(
+                    .notFound,
+                    charterVersion.map { "there is no published charter version \"\($0)\"" }
+                        ?? "no published charter version is in force on \(validFrom)")
+            }
+            let versionID = try version.decode(Int64.self, column: "id")
+            var defaults: [String: StandardDefaults] = [:]
+            for row in try await connection.query(
+                "SELECT standard_id, params::text AS params FROM standards WHERE charter_version_id = \(versionID)")
+            {
+                defaults[try row.decode(String.self, column: "standard_id")] = try StandardDefaults(
+                    json: Data(try row.decode(String.self, column: "params").utf8))
+            }
+            let pledge: Pledge
+            do {
+                pledge = try Pledge(
+                    employerID: employerID, charterVersionID: versionID, tier: tier, livingHours: livingHours,
+                    overrides: overrides, validFrom: validFrom, validTo: validTo)
+                try pledge.check(against: defaults)
+            } catch {
+                throw CharterStoreError(.invalid, "\(error)")
+            }
+            let overridesJSON = String(decoding: overrides.jsonData, as: UTF8.self)
+            let id: Int64
+            do {
+                id = try await connection.query(
+                    """
+                    INSERT INTO pledges (employer_id, charter_version_id, tier, living_hours, overrides, valid_from, valid_to)
+                    VALUES (\(employerID), \(versionID), \(tier.rawValue), \(livingHours), \(overridesJSON)::jsonb,
+                            \(from)::date, \(validTo?.description)::date)
+                    RETURNING id
+                    """
+                )[0].decode(Int64.self, column: "id")
+            } catch let error as PGError where error.sqlState == .exclusionViolation {
+                throw CharterStoreError(
+                    .conflict,
+                    "employer \(employerID) already has a pledge covering part of \(validFrom) to "
+                        + "\(validTo?.description ?? "open end"); end that pledge first")
+            }
+            try await AuditTrail.append(
+                on: connection, actor: actor, action: "pledge.add", entity: "pledge", entityID: String(id),
+                details: [
+                    "employer_id": employerID, "charter_version_id": versionID, "tier": tier.rawValue,
+                    "living_hours": livingHours, "valid_from": from, "valid_to": validTo?.description ?? "",
+                ])
+            guard let stored = try await list(employerID: employerID, on: connection).first(where: { $0.id == id })
+            else {
+                throw CharterStoreError(.notFound, "pledge \(id) vanished inside its own transaction")
+            }
+            return stored
+        }
+    }
+
+    /// Pledges, newest first, of one employer or of all.
+    public func list(employerID: Int64? = nil) async throws -> [PledgeRecord] {
+        try await pool.withConnection { try await list(employerID: employerID, on: $0) }
+    }
+
+    private func list(employerID: Int64?, on connection: PGConnection) async throws -> [PledgeRecord] {
+        try await connection.query(
+            """
+            SELECT p.id, p.employer_id, e.name, p.charter_version_id, v.label, p.tier, p.living_hours,
+                   p.overrides::text AS overrides, p.valid_from::text AS valid_from, p.valid_to::text AS valid_to
+            FROM pledges p JOIN employers e ON e.id = p.employer_id JOIN charter_versions v ON v.id = p.charter_version_id
+            WHERE \(employerID)::bigint IS NULL OR p.employer_id = \(employerID)
+            ORDER BY p.employer_id, p.valid_from DESC
+            """
+        ).map { row in
+            let from = try row.decode(String.self, column: "valid_from")
+            guard let validFrom = CalendarDate(iso: from) else {
+                throw CharterStoreError(.invalid, "stored pledge start \(from) is not a date")
+            }
+            return PledgeRecord(
+                id: try row.decode(Int64.self, column: "id"),
+                employerID: try row.decode(Int64.self, column: "employer_id"),
+                employerName: try row.decode(String.self, column: "name"),
+                charterVersionID: try row.decode(Int64.self, column: "charter_version_id"),
+                charterVersion: try row.decode(String.self, column: "label"),
+                tier: try row.decode(String.self, column: "tier"),
+                livingHours: try row.decode(Bool.self, column: "living_hours"),
+                overrides: try row.decode(String.self, column: "overrides"),
+                validFrom: validFrom,
+                validTo: try row.decode(String?.self, column: "valid_to").flatMap { CalendarDate(iso: $0) })
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import CharterApp
+import CharterStore
+import Foundation
+import Logging
+import PGClient
+
+/// Runs `body` on one connection to the configured database (starting the embedded cluster if
+/// that is what the settings say), then releases the cluster if this command started it.
+func withDatabase<Result: Sendable>(_ body: (PGConnection) async throws -> Result) async throws -> Result {
+    try await withOpenDatabase { database, logger in
+        let connection = try await PGConnection.connect(database.conninfo, logger: logger)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with a small pool on the configured database, after checking that the schema is
+/// current (the stores need every migration; `charterctl migrate` applies them).
+func withPool<Result: Sendable>(_ body: (PGPool) async throws -> Result) async throws -> Result {
+    try await withOpenDatabase { database, logger in
+        let connection = try await PGConnection.connect(database.conninfo, logger: logger)
+        let status = try await CharterSchema.migrator().status(on: connection)
+        await connection.close()
+        guard status.isCurrent else {
+            throw CommandFailed(
+                description: "the database schema is not current; run `charterctl migrate` (or start charterd) first")
+        }
+        var configuration = PGPoolConfiguration(conninfo: database.conninfo)
+        configuration.maxConnections = 4
+        let pool = PGPool(configuration: configuration, logger: logger)
+        do {
+            let result = try await body(pool)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
+
+private func withOpenDatabase<Result: Sendable>(
+    _ body: (CharterDatabase, Logger) async throws -> Result
+) async throws -> Result {
+    let configuration: CharterConfiguration
+    do {
+        configuration = try CharterConfiguration.load()
+    } catch {
+        throw CommandFailed(description: "\(error)")
+    }
+    var logger = Logger(label: "charterctl")
+    logger.logLevel = .warning
+    let database: CharterDatabase
+    do {
+        database = try await CharterDatabase.open(configuration, logger: logger)
+    } catch {
+        throw CommandFailed(description: "\(error)")
+    }
+    do {
+        let result = try await body(database, logger)
+        _ = try? await database.releaseEmbedded(logger: logger)
+        return result
+    } catch let error as PGError {
+        _ = try? await database.releaseEmbedded(logger: logger)
+        throw CommandFailed(description: error.code == .migration ? error.message : "\(error)")
+    } catch let error as CharterStoreError {
+        _ = try? await database.releaseEmbedded(logger: logger)
+        throw CommandFailed(description: error.message)
+    } catch {
+        _ = try? await database.releaseEmbedded(logger: logger)
+        throw error
+    }
+}
+
+/// Who is acting, for the audit log: the operating-system user running charterctl.
+var commandActor: String {
+    "charterctl:"
+        + (ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown")
+}
+
+/// Prints a Codable value as JSON with snake_case keys, for scripts.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
