@@ -50,6 +50,7 @@ public enum ReturnJSONReader {
                 validator.skip(header)
                 continue
             }
+            let errorsBefore = report.totalErrors
             for key in fields.keys.sorted() where WorkerLineColumn(rawValue: key) == nil {
                 report.error(
                     line: position, column: key,
@@ -57,7 +58,10 @@ public enum ReturnJSONReader {
                         + columns.map(\.rawValue).joined(separator: ", "))
             }
             let record = CSVRecord(line: position, fields: columns.map { text(of: fields[$0.rawValue]) })
-            if let line = validator.validate(record, report: &report) { lines.append(line) }
+            // A line with an unknown key has an error too, so it is not accepted either.
+            if let line = validator.validate(record, report: &report), report.totalErrors == errorsBefore {
+                lines.append(line)
+            }
         }
         validator.finish(headcount: headcount, report: &report)
         return lines

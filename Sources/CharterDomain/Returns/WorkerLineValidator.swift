@@ -10,7 +10,8 @@ public struct WorkerLineValidator: Sendable {
     private var columnIndex: [WorkerLineColumn: Int] = [:]
     private var headerWidth = 0
     private var lineOfReference: [String: Int32] = [:]
-    private var rateTenthPence: [Int32] = []
+    /// Hourly rates in ten-thousandths of a pound: exact for the 4 decimal places a rate may have.
+    private var rateTenThousandths: [Int32] = []
     private var rateLines: [Int32] = []
     private var blankActualHours = 0
     public private(set) var acceptedLines = 0
@@ -133,7 +134,7 @@ public struct WorkerLineValidator: Sendable {
                 "the apprentice is marked first-year but started on \(startDate), over a year before the snapshot")
         }
         if let hourlyRate {
-            rateTenthPence.append(Int32(clamping: NSDecimalNumber(decimal: hourlyRate * 1000).intValue))
+            rateTenThousandths.append(Int32(clamping: NSDecimalNumber(decimal: hourlyRate * 10_000).intValue))
             rateLines.append(Int32(clamping: record.line))
         }
         if actual == nil && fields.text(.avgActualHours12w).isEmpty { blankActualHours += 1 }
@@ -162,17 +163,20 @@ public struct WorkerLineValidator: Sendable {
                     "the header's headcount is \(headcount) but the return has \(linesSeen) worker lines"
                         + " (\(Int((difference * 100).rounded())) % apart)")
             }
+        } else if headcount == 0, linesSeen > 0 {
+            report.warning(
+                column: "headcount", "the header's headcount is 0 but the return has \(linesSeen) worker lines")
         }
         if linesSeen > 0, Double(blankActualHours) / Double(linesSeen) > 0.20 {
             report.warning(
                 column: WorkerLineColumn.avgActualHours12w.rawValue,
                 "avg_actual_hours_12w is blank on \(blankActualHours) of \(linesSeen) lines (more than 20 %)")
         }
-        if !rateTenthPence.isEmpty {
-            let sorted = rateTenthPence.sorted()
+        if !rateTenThousandths.isEmpty {
+            let sorted = rateTenThousandths.sorted()
             let median = sorted[sorted.count / 2]
             if median > 0 {
-                let outliers = rateLines.indices.filter { Int64(rateTenthPence[$0]) >= Int64(median) * 100 }
+                let outliers = rateLines.indices.filter { Int64(rateTenThousandths[$0]) >= Int64(median) * 100 }
                 if !outliers.isEmpty {
                     let lines = outliers.prefix(20).map { String(rateLines[$0]) }.joined(separator: ", ")
                     report.warning(
