@@ -105,6 +105,10 @@ let package = Package(
             name: "charter-bench",
             dependencies: [
                 "CharterApp",
+                "CharterDomain",
+                "CharterStore",
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "PGClient",
                 "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -10,7 +10,7 @@ struct CharterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter-bench",
         abstract: "Benchmarks, each reported as a ratio against its baseline measured in the same run.",
-        subcommands: [CopyBench.self]
+        subcommands: [CopyBench.self, IngestBench.self]
     )
 }
 
@@ -81,7 +81,7 @@ struct CopyBench: AsyncParsableCommand {
                 if loader == "client" {
                     copied = try await copyWithClient(connection, sql: PGQuery(unsafeSQL: copySQL), file: csv)
                 } else {
-                    copied = try runPsql(
+                    copied = try Self.runPsql(
                         conninfo: conninfo,
                         command: "\\copy bench_lines FROM '\(csv.path)' WITH (FORMAT csv, HEADER true)")
                 }
@@ -94,8 +94,8 @@ struct CopyBench: AsyncParsableCommand {
                 if loader == "client" { client.append(rate) } else { psql.append(rate) }
             }
         }
-        let clientMedian = median(client)
-        let psqlMedian = median(psql)
+        let clientMedian = Self.median(client)
+        let psqlMedian = Self.median(psql)
         print(String(format: "median: PGClient COPY %.0f rows/s, psql \\copy %.0f rows/s", clientMedian, psqlMedian))
         print(String(format: "ratio (PGClient / psql): %.2f  (target ≥ 0.80)", clientMedian / psqlMedian))
         try await connection.execute("DROP TABLE bench_lines")
@@ -112,18 +112,11 @@ struct CopyBench: AsyncParsableCommand {
         }
     }
 
-    private func runPsql(conninfo: String, command: String) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("psql failed: \(text)") }
+    static func runPsql(conninfo: String, command: String) throws -> Int {
+        let run = try ChildRun.run("/usr/bin/psql", [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command])
+        guard run.status == 0 else { throw BenchError("psql failed: \(run.output)") }
         // psql prints "COPY n".
-        return Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        return Int(run.output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
     }
 
     private func generate(rows: Int, to url: URL) throws {
@@ -149,7 +142,7 @@ struct CopyBench: AsyncParsableCommand {
         handle.write(Data(buffer.utf8))
     }
 
-    private func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }

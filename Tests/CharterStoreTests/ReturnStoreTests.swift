@@ -152,6 +152,13 @@ struct ReturnStoreTests {
         #expect(report.errors.map(\.column) == ["worker_ref", "hourly_rate"])
         #expect(try await fixture.count("SELECT count(*) FROM return_versions") == 1)
     }
+}
+
+/// In a database of its own: ending "the" COPY backend must not end another test's.
+@Suite("A return interrupted mid-COPY")
+struct InterruptedReturnTests {
+    let fixture: StoreFixture
+    init() async throws { fixture = try await StoreFixture("returnskill") }
 
     @Test func aConnectionKilledMidCopyLeavesNoVersion() async throws {
         let employer = try await fixture.newEmployer()
@@ -168,7 +175,14 @@ struct ReturnStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM return_versions") == 0)
         #expect(try await fixture.count("SELECT count(*) FROM worker_lines") == 0)
         // The pool threw the broken connection away: the next submission works.
-        let result = try accepted(try await submit(employer, [ReturnText.line("W1")]))
+        let outcome = try await fixture.returns.submit(
+            ReturnSubmission(
+                employerID: employer, submittedBy: "payroll", header: ReturnText.header(headcount: 1)),
+            csv: ReturnText.chunks(ReturnText.csv([ReturnText.line("W1")])))
+        guard case .accepted(let result) = outcome else {
+            Issue.record("the retry was not accepted: \(outcome)")
+            return
+        }
         #expect(result.version.version == 1)
     }
 }
@@ -193,7 +207,7 @@ struct KillingChunks: AsyncSequence {
                 let rows = try await admin.query(
                     """
                     SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-                    WHERE query LIKE 'COPY worker_lines%' AND pid <> pg_backend_pid()
+                    WHERE query LIKE 'COPY worker_lines%' AND datname = current_database() AND pid <> pg_backend_pid()
                     """)
                 await admin.close()
                 guard rows.count == 1 else { throw CharterStoreError(.notFound, "no COPY backend to kill") }

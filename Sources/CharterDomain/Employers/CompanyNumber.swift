@@ -38,6 +38,11 @@ public struct CompanyNumber: Hashable, Sendable, CustomStringConvertible, Codabl
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (no Foundation needed).
     var trimmingSpaces: String {
+        // Nearly every value has no spaces to trim: hand it back without rebuilding it.
+        let bytes = Substring(self).utf8
+        guard let first = bytes.first, let last = bytes.last else { return "" }
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        if first != space && first != tab && last != space && last != tab { return String(self) }
         var scalars = Substring(self).unicodeScalars[...]
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }

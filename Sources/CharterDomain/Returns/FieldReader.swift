@@ -118,6 +118,9 @@ struct FieldReader {
     }
 
     /// Parses `-?digits(.digits)?`; returns the value and its number of decimal places.
+    ///
+    /// Built from the digits directly: `Decimal(string:locale:)` costs a locale per call, and a
+    /// return can have a million lines.
     static func decimal(_ text: String) -> (Decimal, Int)? {
         var bytes = Substring(text).utf8[...]
         var negative = false
@@ -128,20 +131,33 @@ struct FieldReader {
         guard let first = bytes.first, first != UInt8(ascii: ".") else { return nil }
         var places = 0
         var seenPoint = false
+        var significand: UInt64 = 0
+        var digits = 0
         for byte in bytes {
             if byte == UInt8(ascii: ".") {
                 guard !seenPoint else { return nil }
                 seenPoint = true
             } else if byte >= 48 && byte <= 57 {
                 if seenPoint { places += 1 }
+                if significand == 0 && byte == 48 { continue }  // leading zeros
+                digits += 1
+                guard digits <= 18 else { return nil }
+                significand = significand * 10 + UInt64(byte - 48)
             } else {
                 return nil
             }
         }
-        guard !(seenPoint && places == 0),
-            let value = Decimal(string: String(Substring(bytes)), locale: Locale(identifier: "en_US_POSIX"))
-        else { return nil }
-        return (negative ? -value : value, places)
+        guard !(seenPoint && places == 0) else { return nil }
+        // The shortest form, so 13.50 and 13.5 are the same value with the same text everywhere.
+        var exponent = -places
+        while exponent < 0 && significand % 10 == 0 && significand != 0 {
+            significand /= 10
+            exponent += 1
+        }
+        if significand == 0 { exponent = 0 }
+        let value = Decimal(
+            sign: negative && significand != 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
+        return (value, places)
     }
 
     static func list<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) -> String

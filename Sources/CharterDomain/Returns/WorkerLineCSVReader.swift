@@ -7,6 +7,7 @@
 /// the validator keeps for duplicate references and the median rate.
 public struct WorkerLineCSVReader: Sendable {
     public let snapshot: CalendarDate
+    private let expectedLines: Int?
     public private(set) var report = ValidationReport()
     private var parser = CSVParser()
     private var validator: WorkerLineValidator?
@@ -15,8 +16,10 @@ public struct WorkerLineCSVReader: Sendable {
     private var pendingSyntaxErrors = 0
     private var sawHeader = false
 
-    public init(snapshot: CalendarDate) {
+    /// `expectedLines`: the header's headcount, if known, to size the reader's tables.
+    public init(snapshot: CalendarDate, expectedLines: Int? = nil) {
         self.snapshot = snapshot
+        self.expectedLines = expectedLines
     }
 
     /// Worker lines read so far, with or without errors (the header excluded).
@@ -26,6 +29,12 @@ public struct WorkerLineCSVReader: Sendable {
     public mutating func consume<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, onLine: (WorkerLine) throws -> Void
     ) rethrows {
+        try consume(Array(bytes), onLine: onLine)
+    }
+
+    /// Reads another chunk of the file. (Concrete, so the parser is specialised for it: a generic
+    /// call from another module would walk every byte through witness tables.)
+    public mutating func consume(_ bytes: [UInt8], onLine: (WorkerLine) throws -> Void) rethrows {
         var records: [CSVRecord] = []
         var errors: [(error: CSVSyntaxError, beforeRecord: Int)] = []
         parser.consume(
@@ -75,10 +84,12 @@ public struct WorkerLineCSVReader: Sendable {
     private mutating func take(_ record: CSVRecord) -> WorkerLine? {
         let damaged = pendingSyntaxErrors > 0
         pendingSyntaxErrors = 0
-        guard sawHeader, var validator else {
+        // Taken out of `self` while it works, so its tables are not copied on every line.
+        guard sawHeader, var validator = self.validator.take() else {
             sawHeader = true
             headerFields = record.fields.map { $0.trimmingSpaces.lowercased() }
-            validator = WorkerLineValidator(header: record, snapshot: snapshot, report: &report)
+            validator = WorkerLineValidator(
+                header: record, snapshot: snapshot, expectedLines: expectedLines, report: &report)
             return nil
         }
         defer { self.validator = validator }

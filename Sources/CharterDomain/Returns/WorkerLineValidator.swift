@@ -20,8 +20,19 @@ public struct WorkerLineValidator: Sendable {
     public private(set) var headerAccepted = true
 
     /// Reads the header row: unknown or repeated columns are errors; missing required ones are one error.
-    public init(header: CSVRecord, snapshot: CalendarDate, report: inout ValidationReport) {
+    ///
+    /// `expectedLines` (the header's headcount) sizes the tables up front, so a large return does
+    /// not briefly hold two copies of them while they grow.
+    public init(
+        header: CSVRecord, snapshot: CalendarDate, expectedLines: Int? = nil, report: inout ValidationReport
+    ) {
         self.snapshot = snapshot
+        if let expectedLines, expectedLines > 0 {
+            let capacity = min(expectedLines + expectedLines / 20, 5_000_000)
+            lineOfReference.reserveCapacity(capacity)
+            rateTenThousandths.reserveCapacity(capacity)
+            rateLines.reserveCapacity(capacity)
+        }
         headerWidth = header.fields.count
         var unknown: [String] = []
         for (position, raw) in header.fields.enumerated() {

@@ -202,7 +202,7 @@ public struct ReturnStore: Sendable {
             if let jsonLines {
                 try await emit(jsonLines, stillClean: true)
             } else if let csv {
-                var reader = WorkerLineCSVReader(snapshot: header.period.snapshot)
+                var reader = WorkerLineCSVReader(snapshot: header.period.snapshot, expectedLines: header.headcount)
                 var batch: [WorkerLine] = []
                 for try await chunk in csv {
                     reader.consume(chunk) { batch.append($0) }

@@ -206,7 +206,10 @@ public actor PGConnection {
         do {
             try await body(writer)
             try await writer.flush()
+            try await writer.drain()
         } catch {
+            // No chunk may still be on its way when the COPY is ended.
+            try? await writer.drain()
             _ = try? await endCopy(failure: "COPY aborted by the client (\(type(of: error)))")
             throw error
         }
