@@ -57,13 +57,23 @@ struct ReturnCommand: AsyncParsableCommand {
                 header: headerData,
                 idempotencyKey: idempotencyKey)
             let linesPath = lines
+            // The header's headcount sizes the progress bar (a guess; the file decides).
+            let expectedLines =
+                (try? JSONSerialization.jsonObject(with: headerData) as? [String: Any])?["headcount"] as? Int
             let outcome = try await withPool { pool in
                 let store = ReturnStore(pool: pool)
                 guard let linesPath else { return try await store.submit(submission) }
                 do {
                     return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(linesPath)) { handle in
                         let chunks = handle.readChunks(chunkLength: .mebibytes(1)).map { Array($0.readableBytesView) }
-                        return try await store.submit(submission, csv: chunks)
+                        var bar = Progress(label: "reading \(linesPath)", total: expectedLines)
+                        var seen = 0
+                        let outcome = try await store.submit(submission, csv: chunks) { lines in
+                            seen = lines
+                            bar.update(done: lines, rows: lines)
+                        }
+                        bar.finish(done: seen, rows: seen)
+                        return outcome
                     }
                 } catch let error as FileSystemError {
                     throw CommandFailed(description: "cannot read the lines file \(linesPath): \(error.message)")

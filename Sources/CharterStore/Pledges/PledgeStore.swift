@@ -66,13 +66,10 @@ public struct PledgeStore: Sendable {
                         ?? "no published charter version is in force on \(validFrom)")
             }
             let versionID = try version.decode(Int64.self, column: "id")
-            var defaults: [String: StandardDefaults] = [:]
-            for row in try await connection.query(
-                "SELECT standard_id, params::text AS params FROM standards WHERE charter_version_id = \(versionID)")
-            {
-                defaults[try row.decode(String.self, column: "standard_id")] = try StandardDefaults(
-                    json: Data(try row.decode(String.self, column: "params").utf8))
+            guard let charter = try await CharterVersionStore.version(id: versionID, on: connection) else {
+                throw CharterStoreError(.notFound, "charter version \(versionID) vanished")
             }
+            let defaults = charter.defaults
             let pledge: Pledge
             do {
                 pledge = try Pledge(

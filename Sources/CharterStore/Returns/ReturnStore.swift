@@ -46,8 +46,10 @@ public struct ReturnStore: Sendable {
     /// A return with any error is rejected whole: the transaction rolls back and nothing is
     /// stored. Content equal to the latest version stores nothing and says so. A repeated
     /// Idempotency-Key with the same content is answered with the first result.
+    ///
+    /// `progress` is told how many worker lines have been read, after each chunk.
     public func submit<Chunks: AsyncSequence>(
-        _ submission: ReturnSubmission, csv: Chunks?
+        _ submission: ReturnSubmission, csv: Chunks?, progress: (Int) -> Void = { _ in }
     ) async throws -> SubmissionOutcome where Chunks.Element == [UInt8] {
         let document = ReturnJSONReader.read(json: submission.header)
         var report = document.report
@@ -74,7 +76,7 @@ public struct ReturnStore: Sendable {
             let result = try await pool.withTransaction { connection in
                 try await store(
                     submission, header: header, jsonLines: document.lines, csv: csv, headerReport: report,
-                    context: context, on: connection)
+                    context: context, progress: progress, on: connection)
             }
             return .accepted(result)
         } catch let abort as Abort {
@@ -126,7 +128,7 @@ public struct ReturnStore: Sendable {
 
     private func store<Chunks: AsyncSequence>(
         _ submission: ReturnSubmission, header: ReturnHeader, jsonLines: [WorkerLine]?, csv: Chunks?,
-        headerReport: ValidationReport, context: DueContext, on connection: PGConnection
+        headerReport: ValidationReport, context: DueContext, progress: (Int) -> Void, on connection: PGConnection
     ) async throws -> SubmissionResult where Chunks.Element == [UInt8] {
         let employerID = submission.employerID
         let period = header.period.description
@@ -208,6 +210,7 @@ public struct ReturnStore: Sendable {
                     reader.consume(chunk) { batch.append($0) }
                     try await emit(batch, stillClean: reader.report.isAccepted)
                     batch.removeAll(keepingCapacity: true)
+                    progress(reader.linesSeen)
                 }
                 reader.finish(headcount: header.headcount) { batch.append($0) }
                 try await emit(batch, stillClean: reader.report.isAccepted)

@@ -1,0 +1,60 @@
+public import CharterDomain
+import Foundation
+public import PGClient
+
+/// Charter versions and their standards, read from the database.
+public struct CharterVersionStore: Sendable {
+    public let pool: PGPool
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// A version by id, with its standards; nil when there is none.
+    public func version(id: Int64) async throws -> CharterVersion? {
+        try await pool.withConnection { try await Self.version(id: id, on: $0) }
+    }
+
+    static func version(id: Int64, on connection: PGConnection) async throws -> CharterVersion? {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT id, label, effective_from::text AS effective_from, status,
+                       COALESCE((params->>'return_due_days')::int, 30) AS due_days,
+                       COALESCE((params->>'shift_notice_days')::int, 28) AS notice_days
+                FROM charter_versions WHERE id = \(id)
+                """
+            ).first
+        else { return nil }
+        let from = try row.decode(String.self, column: "effective_from")
+        guard let effectiveFrom = CalendarDate(iso: from) else {
+            throw CharterStoreError(.invalid, "charter version \(id) has no valid start date")
+        }
+        var standards: [Standard] = []
+        for standard in try await connection.query(
+            """
+            SELECT standard_id, pillar, title, params::text AS params, severity_aspiring, severity_accredited
+            FROM standards WHERE charter_version_id = \(id) ORDER BY standard_id
+            """)
+        {
+            let standardID = try standard.decode(String.self, column: "standard_id")
+            guard let pillar = Pillar(rawValue: try standard.decode(String.self, column: "pillar")),
+                let aspiring = Severity(rawValue: try standard.decode(String.self, column: "severity_aspiring")),
+                let accredited = Severity(rawValue: try standard.decode(String.self, column: "severity_accredited"))
+            else {
+                throw CharterStoreError(
+                    .invalid, "standard \(standardID) of version \(id) has an unknown pillar or severity")
+            }
+            standards.append(
+                Standard(
+                    id: standardID, pillar: pillar, title: try standard.decode(String.self, column: "title"),
+                    defaults: try StandardDefaults(json: Data(try standard.decode(String.self, column: "params").utf8)),
+                    severityAspiring: aspiring, severityAccredited: accredited))
+        }
+        return CharterVersion(
+            id: try row.decode(Int64.self, column: "id"), label: try row.decode(String.self, column: "label"),
+            effectiveFrom: effectiveFrom, returnDueDays: try row.decode(Int.self, column: "due_days"),
+            shiftNoticeDays: try row.decode(Int.self, column: "notice_days"),
+            isDraft: try row.decode(String.self, column: "status") == "draft", standards: standards)
+    }
+}
