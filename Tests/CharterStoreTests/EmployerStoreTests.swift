@@ -55,6 +55,23 @@ struct EmployerStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action = 'employer.import'") == 2)
     }
 
+    @Test func aGPGIdHeldByAnotherEmployerIsNotMovedByAnImport() async throws {
+        // Registered by hand with its number; imported earlier without one.
+        _ = try await fixture.employers.add(
+            Employer(name: "Alpha", companyNumber: CompanyNumber("00000001")), actor: "admin")
+        _ = try await fixture.employers.upsert(
+            [Employer(name: "Alpha (GPG)", gpgEmployerID: 2)], actor: "admin", source: "a.csv")
+        // A later file gives both: the number matches Alpha; the GPG id stays with the row that has it.
+        let summary = try await fixture.employers.upsert(
+            [Employer(name: "Alpha Ltd", companyNumber: CompanyNumber("00000001"), gpgEmployerID: 2)],
+            actor: "admin", source: "b.csv")
+        #expect(summary.updated == 1)
+        let alpha = try #require(try await fixture.employers.list(search: "Alpha Ltd").first)
+        #expect(alpha.companyNumber == CompanyNumber("00000001"))
+        #expect(alpha.gpgEmployerID == nil)
+        #expect(try await fixture.count("SELECT count(*) FROM employers") == 2)
+    }
+
     @Test func theAuditChainLinksEveryRow() async throws {
         for index in 1...5 { _ = try await fixture.employers.add(Employer(name: "Employer \(index)"), actor: "admin") }
         let broken = try await fixture.count(

@@ -21,7 +21,8 @@ public struct EmployerImportSummary: Sendable, Hashable, Codable {
 extension EmployerStore {
     /// Inserts or updates a batch of employers in one transaction, matching each to a stored one
     /// by company number, or by GPG employer id when it has none — so re-importing a file never
-    /// duplicates an employer. Sector and the London flag are not in GPG data and are kept.
+    /// duplicates an employer. Sector and the London flag are not in GPG data and are kept. A
+    /// company number another stored employer already holds is not moved (the row keeps its own).
     public func upsert(_ batch: [Employer], actor: String, source: String) async throws -> EmployerImportSummary {
         try await pool.withTransaction { connection in
             var summary = EmployerImportSummary()
@@ -42,24 +43,32 @@ extension EmployerStore {
                     summary.inserted += 1
                     continue
                 }
+                // A number or GPG id another stored employer holds stays where it is.
                 let changed = try await connection.execute(
                     """
-                    UPDATE employers SET
-                        name = \(employer.name),
-                        company_number = COALESCE(\(employer.companyNumber?.value), company_number),
-                        gpg_employer_id = CASE
-                            WHEN \(employer.gpgEmployerID)::bigint IS NULL THEN gpg_employer_id
-                            WHEN EXISTS (SELECT 1 FROM employers o
-                                         WHERE o.gpg_employer_id = \(employer.gpgEmployerID) AND o.id <> \(id))
-                                THEN gpg_employer_id
-                            ELSE \(employer.gpgEmployerID) END,
-                        sic_codes = \(employer.sicCodes), size_band = \(employer.sizeBand),
-                        address = \(employer.address), postcode = \(employer.postcode), updated_at = now()
-                    WHERE id = \(id)
-                      AND (name, company_number, gpg_employer_id, sic_codes, size_band, address, postcode)
+                    UPDATE employers e SET
+                        name = \(employer.name), company_number = n.company_number,
+                        gpg_employer_id = n.gpg_employer_id, sic_codes = \(employer.sicCodes),
+                        size_band = \(employer.sizeBand), address = \(employer.address),
+                        postcode = \(employer.postcode), updated_at = now()
+                    FROM (
+                        SELECT
+                            CASE WHEN \(employer.companyNumber?.value)::text IS NULL
+                                      OR EXISTS (SELECT 1 FROM employers o
+                                                 WHERE o.company_number = \(employer.companyNumber?.value)
+                                                   AND o.id <> \(id))
+                                 THEN (SELECT company_number FROM employers WHERE id = \(id))
+                                 ELSE \(employer.companyNumber?.value) END AS company_number,
+                            CASE WHEN \(employer.gpgEmployerID)::bigint IS NULL
+                                      OR EXISTS (SELECT 1 FROM employers o
+                                                 WHERE o.gpg_employer_id = \(employer.gpgEmployerID) AND o.id <> \(id))
+                                 THEN (SELECT gpg_employer_id FROM employers WHERE id = \(id))
+                                 ELSE \(employer.gpgEmployerID) END AS gpg_employer_id
+                    ) n
+                    WHERE e.id = \(id)
+                      AND (e.name, e.company_number, e.gpg_employer_id, e.sic_codes, e.size_band, e.address, e.postcode)
                           IS DISTINCT FROM
-                          (\(employer.name), COALESCE(\(employer.companyNumber?.value), company_number),
-                           COALESCE(\(employer.gpgEmployerID), gpg_employer_id), \(employer.sicCodes),
+                          (\(employer.name), n.company_number, n.gpg_employer_id, \(employer.sicCodes),
                            \(employer.sizeBand), \(employer.address), \(employer.postcode))
                     """)
                 if changed > 0 {
