@@ -7,6 +7,8 @@ public struct CharterDomainError: Error, Sendable, Hashable, CustomStringConvert
 
         /// No rate of the needed kind is in force on the date asked about.
         public static let noRateInForce = Code("noRateInForce")
+        /// The action is not allowed on a flag in its state, by that actor, or without a note.
+        public static let flagTransitionRefused = Code("flagTransitionRefused")
         /// A pledge override would loosen a standard.
         public static let overrideLoosens = Code("overrideLoosens")
         /// A pledge override names a standard or parameter the charter version does not have, cannot
