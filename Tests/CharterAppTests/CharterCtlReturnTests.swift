@@ -109,8 +109,7 @@ struct CharterCtlReturnTests {
 
     @Test func theGPGSampleImportsOnceAndAgainWithoutDuplicates() async throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appending(
-                path: "shared/fixtures/gpg-2021-22-sample.csv")
+            .appending(path: "Fixtures/gpg-2021-22-sample.csv")
         let first = try await run(["employer", "import-gpg", sample.path, "--format", "json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try json(first.stdout)["inserted"] as? Int == 7)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A file under `/work/shared/fixtures`, found from this source file's place in the checkout.
+/// A file under `Tests/Fixtures` (copies of the samples in the shared fixtures, kept in the
+/// repository so a clone alone can run the tests), found from this source file's place.
 ///
 /// Symlinks are resolved first, so the path still leads to the fixtures when the tests are built
 /// from a scratch package that links to this directory (as the fast domain-only build loop does).
@@ -8,7 +9,5 @@ func fixtureURL(_ name: String, filePath: String = #filePath) -> URL {
     URL(fileURLWithPath: filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent()  // CharterDomainTests
         .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // the checkout
-        .deletingLastPathComponent()  // the directory shared/ is in
-        .appending(path: "shared/fixtures/\(name)")
+        .appending(path: "Fixtures/\(name)")
 }

@@ -3,6 +3,13 @@ import Foundation
 public import Logging
 import PGClient
 
+/// The name this process's connections to the embedded cluster carry, e.g. `charterd-4711`.
+let ownApplicationName: String = {
+    let program = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "charterwatch"
+    let safe = program.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    return "\(safe.isEmpty ? "charterwatch" : safe)-\(getpid())"
+}()
+
 /// The database a process talks to: the configured server, or the embedded cluster.
 public struct CharterDatabase: Sendable {
     /// libpq conninfo or URL. A secret when it carries a password: never log it.
@@ -19,7 +26,10 @@ public struct CharterDatabase: Sendable {
             directory: configuration.stateDirectory.appending(path: "postgres"),
             binDirectory: configuration.postgresBinDirectory, logger: logger)
         try await cluster.start()
-        return CharterDatabase(conninfo: cluster.conninfo, embedded: cluster)
+        // Our own connections carry this process's name, so when it leaves it can tell them (even
+        // ones whose backends have not quite exited yet) from another process's.
+        return CharterDatabase(
+            conninfo: cluster.conninfo + " application_name=" + ownApplicationName, embedded: cluster)
     }
 
     /// Stops the embedded server unless another process is still connected to it.
@@ -36,6 +46,7 @@ public struct CharterDatabase: Sendable {
             """
             SELECT count(*) AS n FROM pg_stat_activity
             WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+              AND application_name IS DISTINCT FROM \(ownApplicationName)
             """
         ).first?.decode(Int.self, column: "n")
         await connection.close()
