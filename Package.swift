@@ -70,6 +70,16 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQLPlugin"]
         ),
+        // Exactly-once scheduled jobs across instances: claims, leases, heartbeats, take-over.
+        .target(
+            name: "Scheduling",
+            dependencies: [
+                "PGClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CharterApp",
             dependencies: [
@@ -130,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "PGClientTests",
             dependencies: ["PGClient", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulingTests",
+            dependencies: ["Scheduling", "CharterStore", "PGClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
