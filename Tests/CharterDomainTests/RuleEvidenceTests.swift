@@ -62,6 +62,21 @@ struct RuleEvidenceTests {
         #expect(share.sharePercent == 25)
     }
 
+    @Test func aContractorsSmallStaffIsSuppressedForReps() throws {
+        let finding = try #require(
+            try RuleCase().with {
+                $0.header.contractors = [
+                    Contractor(
+                        supplier: "Tiny Ltd", service: "security", workers: 3, hoursPerDay: 2.1, consecutiveWeeks: 8,
+                        rlwPaid: false, milestone: nil)
+                ]
+            }.findings("pay.contractor-rlw").first)
+        #expect(finding.subject == "Tiny Ltd")
+        #expect(finding.evidence.contracts?.first?.workers == .exact(3))
+        #expect(finding.evidence.contracts?.first?.hoursPerDay == money("2.1"))
+        #expect(finding.evidence.forReps().contracts?.first?.workers == .fewerThanFive)
+    }
+
     @Test func theJSONIsStableReadableAndReadsBack() throws {
         let evidence = try rlwFinding(workers: 2).evidence
         let json = String(decoding: evidence.jsonData(), as: UTF8.self)

@@ -208,7 +208,8 @@ private struct Rule {
         let minHours = try parameters.number("min_hours_per_day")
         let minWeeks = try parameters.whole("min_consecutive_weeks")
         let failing = input.header.contractors.filter { contract in
-            Decimal(contract.hoursPerDay) >= minHours && contract.consecutiveWeeks >= minWeeks && !contract.rlwPaid
+            Decimal(shortestTextOf: contract.hoursPerDay) >= minHours && contract.consecutiveWeeks >= minWeeks
+                && !contract.rlwPaid
                 && (contract.milestone.map { $0 < snapshot } ?? true)
         }
         let bySupplier = Dictionary(grouping: failing, by: \.supplier)
@@ -420,7 +421,7 @@ extension Decimal {
     }
 
     /// A `Double` from the return's JSON by its shortest text, so 2.1 hours is 2.1, not 2.0999…
-    init(_ double: Double) {
+    init(shortestTextOf double: Double) {
         self = Decimal(string: "\(double)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(floatLiteral: double)
     }
 }

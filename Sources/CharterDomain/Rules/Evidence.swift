@@ -100,6 +100,11 @@ public struct Evidence: Sendable, Hashable, Codable {
         copy.workers = workers?.suppressed
         copy.directWorkers = directWorkers?.suppressed
         copy.headcount = headcount?.suppressed
+        copy.contracts = contracts?.map { contract in
+            var contract = contract
+            contract.workers = contract.workers.suppressed
+            return contract
+        }
         copy.workerRefs = nil
         return copy
     }
@@ -258,7 +263,8 @@ public struct UnionRequestFigure: Sendable, Hashable, Codable {
 public struct ContractFigure: Sendable, Hashable, Codable {
     public var supplier: String
     public var service: String
-    public var workers: Int
+    /// The supplier's workers on the contract: a count of workers, suppressed for reps like any other.
+    public var workers: WorkerCount
     public var hoursPerDay: Decimal
     public var consecutiveWeeks: Int
     public var rlwPaid: Bool
@@ -268,8 +274,8 @@ public struct ContractFigure: Sendable, Hashable, Codable {
     public init(_ contractor: Contractor) {
         supplier = contractor.supplier
         service = contractor.service
-        workers = contractor.workers
-        hoursPerDay = Decimal(contractor.hoursPerDay)
+        workers = .exact(contractor.workers)
+        hoursPerDay = Decimal(shortestTextOf: contractor.hoursPerDay)
         consecutiveWeeks = contractor.consecutiveWeeks
         rlwPaid = contractor.rlwPaid
         milestone = contractor.milestone

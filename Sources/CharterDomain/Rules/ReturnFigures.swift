@@ -45,12 +45,14 @@ public struct ReturnFigures: Sendable, Hashable, Codable {
     /// above). Workers already below the rate in force are in it too. Nil when no rate is upcoming.
     public var belowUpcomingRealLivingWage: WorkerGroup?
 
-    /// `hours.zero-hours-consent`: direct `zero_hours` lines with `zhc_by_request` false or blank.
+    /// `hours.zero-hours-consent`: direct `zero_hours` lines with `zhc_by_request` false or blank
+    /// (`NOT coalesce(zhc_by_request, false)`).
     public var zeroHoursWithoutConsent: WorkerGroup
 
     /// `hours.living-hours-minimum`: direct lines with `contracted_hours < min_hours`
     /// (`Criteria.livingHoursMinimum`, default 16) and neither `fewer_hours_by_request` nor
-    /// `zhc_by_request` true (blank counts as false). Computed whether or not the employer made the
+    /// `zhc_by_request` true (blank counts as false: `NOT coalesce(…, false)` for both). Zero-hours
+    /// workers (0 contracted hours) are in it unless one of the two is true. Computed whether or not the employer made the
     /// Living Hours commitment; the rule decides whether it applies.
     public var belowLivingHours: WorkerGroup
 
@@ -69,8 +71,8 @@ public struct ReturnFigures: Sendable, Hashable, Codable {
     public var reviewOverdue: WorkerGroup
 
     /// `hours.agency-parity`: agency lines with tenure over `min_tenure_weeks`
-    /// (`start_date < Criteria.agencyParityIfStartedBefore`) and `agency_parity` false. A blank
-    /// `agency_parity` is missing data and not counted.
+    /// (`start_date < Criteria.agencyParityIfStartedBefore`) and `agency_parity = false`. A blank
+    /// (NULL) `agency_parity` is missing data and not counted.
     public var agencyWithoutParity: WorkerGroup
 
     /// `hours.shift-notice`: Σ `shifts_scheduled` over all lines (every employment type).
