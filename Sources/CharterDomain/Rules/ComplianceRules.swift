@@ -1,0 +1,427 @@
+import Foundation
+
+/// The charter's standards (SPEC §4) as pure checks of one return version.
+///
+/// `evaluate` judges a return against every standard of the employer's charter version except
+/// `gov.return-missing`, which has no return to judge and is raised by the nightly run through
+/// `missingReturn`. Each standard is a small function below; thresholds come from the standard's
+/// effective parameters and are compared exactly (cross-multiplied, never through rounded shares).
+public enum ComplianceRules {
+    /// Every standard id this build knows how to check, in SPEC §4's order.
+    public static let standardIDs: [String] = [
+        "pay.minimum-wage", "pay.real-living-wage", "pay.rlw-uplift-upcoming", "pay.rlw-plan", "pay.contractor-rlw",
+        "hours.zero-hours-consent", "hours.zero-hours-share", "hours.zero-hours-trend", "hours.living-hours-minimum",
+        "hours.reflect-actual", "hours.review-overdue", "hours.shift-notice", "hours.cancellation-pay",
+        "hours.agency-parity", "health.sick-pay-day-one", "health.policy-review", "just.union-access",
+        "just.union-reply", "just.young-people", "inclusive.equality-audit", "inclusive.flexible-day-one",
+        "gov.return-late", "gov.return-missing", "gov.data-quality",
+    ]
+
+    /// The standard ids of `charterVersion` this build cannot check; a version with any cannot be evaluated.
+    public static func unknownStandards(in charterVersion: CharterVersion) -> [String] {
+        charterVersion.standards.map(\.id).filter { !standardIDs.contains($0) }
+    }
+
+    /// The findings of one return version, in the charter version's order of standards (contractor
+    /// findings by supplier).
+    ///
+    /// Standards whose severity for the tier is `off` are skipped. Throws `.noRateInForce` when the
+    /// rate table has no minimum wage or Real Living Wage in force at the snapshot (never a silent
+    /// pass), and `.invalidStandard` when the charter version has a standard this build does not know
+    /// or a parameter a rule needs is missing or of the wrong kind.
+    public static func evaluate(_ input: EvaluationInput) throws(CharterDomainError) -> [Finding] {
+        let unknown = unknownStandards(in: input.charterVersion)
+        guard unknown.isEmpty else {
+            throw CharterDomainError(
+                .invalidStandard,
+                "charter version \(input.charterVersion.label) has standards this service cannot check: "
+                    + unknown.joined(separator: ", "))
+        }
+        let criteria = try ReturnFigures.Criteria(
+            snapshot: input.snapshot, parameters: input.parameters, rates: input.rates)
+        var findings: [Finding] = []
+        for standard in input.charterVersion.standards where standard.id != "gov.return-missing" {
+            let severity = standard.severity(for: input.tier)
+            guard severity != .off else { continue }
+            let rule = Rule(input: input, criteria: criteria, standard: standard, severity: severity)
+            findings += try rule.findings()
+        }
+        return findings
+    }
+
+    /// The `gov.return-missing` finding for a period whose return was not received by its due date;
+    /// nil when the charter version has no such standard or it is `off` for the tier.
+    ///
+    /// The nightly run raises it once the due date has passed and clears it when a return arrives; while
+    /// it is open it suppresses every other standard for the employer and period (SPEC §5).
+    public static func missingReturn(
+        period: ReportingPeriod, charterVersion: CharterVersion, tier: Tier,
+        overrides: PledgeOverrides = PledgeOverrides(), dueDate: CalendarDate
+    ) -> Finding? {
+        let id = "gov.return-missing"
+        guard let standard = charterVersion.standard(id), standard.severity(for: tier) != .off else { return nil }
+        var evidence = Evidence(
+            charterVersionID: charterVersion.id, charterVersionLabel: charterVersion.label,
+            parameters: overrides.effectiveParameters(of: id, defaults: standard.defaults), period: period,
+            returnVersionID: nil, returnVersionNumber: nil)
+        evidence.dueDate = dueDate
+        return Finding(standardID: id, severity: standard.severity(for: tier), evidence: evidence)
+    }
+
+    /// SPEC §4's default parameters (as migration 0004 seeds them), used only to compute the figures of
+    /// a standard a charter version leaves out.
+    static let specDefaultParameters: [String: [String: ParameterValue]] = [
+        "pay.real-living-wage": ["excluded_contract_types": .list(["apprentice", "intern", "volunteer"])],
+        "hours.living-hours-minimum": ["min_hours": .number(16)],
+        "hours.reflect-actual": [
+            "margin_hours": .number(4), "min_tenure_weeks": .number(12), "offer_lookback_months": .number(12),
+        ],
+        "hours.review-overdue": [
+            "first_review_days": .number(84), "review_interval_days": .number(183), "low_hours_threshold": .number(16),
+        ],
+        "hours.agency-parity": ["min_tenure_weeks": .number(12)],
+    ]
+}
+
+/// One standard being checked against one return: the context every rule function shares.
+private struct Rule {
+    let input: EvaluationInput
+    let criteria: ReturnFigures.Criteria
+    let standard: Standard
+    /// The severity for the employer's tier; a few rules adjust it.
+    let severity: Severity
+
+    var parameters: RuleParameters {
+        RuleParameters(standardID: standard.id, values: input.parameters[standard.id] ?? [:])
+    }
+    var snapshot: CalendarDate { input.snapshot }
+    var figures: ReturnFigures { input.figures }
+    var attestations: Attestations { input.header.attestations }
+
+    func findings() throws(CharterDomainError) -> [Finding] {
+        switch standard.id {
+        case "pay.minimum-wage": return minimumWage()
+        case "pay.real-living-wage": return realLivingWage()
+        case "pay.rlw-uplift-upcoming": return upliftUpcoming()
+        case "pay.rlw-plan": return try rlwPlan()
+        case "pay.contractor-rlw": return try contractorRLW()
+        case "hours.zero-hours-consent": return group(figures.zeroHoursWithoutConsent)
+        case "hours.zero-hours-share": return try zeroHoursShare()
+        case "hours.zero-hours-trend": return try zeroHoursTrend()
+        case "hours.living-hours-minimum": return livingHoursMinimum()
+        case "hours.reflect-actual": return group(figures.hoursNotReflected)
+        case "hours.review-overdue": return group(figures.reviewOverdue)
+        case "hours.shift-notice": return try shiftNotice()
+        case "hours.cancellation-pay": return cancellationPay()
+        case "hours.agency-parity": return group(figures.agencyWithoutParity)
+        case "health.sick-pay-day-one": return sickPayDayOne()
+        case "health.policy-review": return try policyReview()
+        case "just.union-access": return try unionAccess()
+        case "just.union-reply": return try unionReply()
+        case "just.young-people": return try youngPeople()
+        case "inclusive.equality-audit": return try equalityAudit()
+        case "inclusive.flexible-day-one": return flexibleDayOne()
+        case "gov.return-late": return returnLate()
+        case "gov.data-quality": return dataQuality()
+        default: return []  // gov.return-missing; unknown ids were refused before any rule ran
+        }
+    }
+
+    // MARK: - Building findings
+
+    /// Evidence with the charter version, parameters and return version set.
+    func evidence() -> Evidence {
+        Evidence(
+            charterVersionID: input.charterVersion.id, charterVersionLabel: input.charterVersion.label,
+            parameters: input.parameters[standard.id] ?? [:], period: input.period,
+            returnVersionID: input.returnVersionID, returnVersionNumber: input.returnVersionNumber)
+    }
+
+    /// Evidence naming the workers of `group`, with its pay figures when it has them.
+    func evidence(_ group: WorkerGroup) -> Evidence {
+        var evidence = evidence()
+        evidence.workers = .exact(group.count)
+        evidence.workerRefs = group.workerRefs
+        evidence.lowestRate = group.lowestRate
+        evidence.largestShortfallPerHour = group.largestShortfall
+        return evidence
+    }
+
+    func finding(_ evidence: Evidence, subject: String = "", severity: Severity? = nil) -> Finding {
+        Finding(standardID: standard.id, subject: subject, severity: severity ?? self.severity, evidence: evidence)
+    }
+
+    /// A finding when any worker is in `group`: the standards whose whole check is a population of lines.
+    func group(_ group: WorkerGroup) -> [Finding] {
+        group.isEmpty ? [] : [finding(evidence(group))]
+    }
+
+    func withRealLivingWage(_ evidence: Evidence, _ rate: RealLivingWageRate) -> Evidence {
+        var evidence = evidence
+        evidence.rateInForce = rate.uk
+        evidence.londonRateInForce = rate.london
+        evidence.rateYear = rate.rateYear
+        evidence.rateDeadline = rate.deadline
+        return evidence
+    }
+
+    // MARK: - Pay
+
+    func minimumWage() -> [Finding] {
+        let below = figures.belowMinimumWage
+        guard !below.isEmpty else { return [] }
+        var evidence = evidence(below)
+        evidence.minimumWageRates = Dictionary(
+            uniqueKeysWithValues: criteria.minimumWage.map { ($0.key.rawValue, $0.value) })
+        return [finding(evidence)]
+    }
+
+    func realLivingWage() -> [Finding] {
+        let below = figures.belowRealLivingWage
+        guard !below.isEmpty else { return [] }
+        return [finding(withRealLivingWage(evidence(below), criteria.realLivingWage))]
+    }
+
+    /// The note for workers below a rate announced on or before the snapshot but not yet due.
+    func upliftUpcoming() -> [Finding] {
+        guard let upcoming = criteria.upcomingRealLivingWage, let below = figures.belowUpcomingRealLivingWage,
+            !below.isEmpty
+        else { return [] }
+        return [finding(withRealLivingWage(evidence(below), upcoming))]
+    }
+
+    /// Aspiring employers with workers below the RLW need a plan reaching it within the horizon.
+    func rlwPlan() throws(CharterDomainError) -> [Finding] {
+        let below = figures.belowRealLivingWage
+        guard !below.isEmpty else { return [] }
+        let cutoff = snapshot.adding(months: try parameters.whole("plan_horizon_months"))
+        if let target = attestations.rlwPlanTarget, target <= cutoff { return [] }
+        var evidence = withRealLivingWage(evidence(below), criteria.realLivingWage)
+        evidence.attestations = [AttestationFigure("rlw_plan_target", attestations.rlwPlanTarget?.description)]
+        evidence.cutoff = cutoff
+        return [finding(evidence)]
+    }
+
+    /// One finding per supplier with a contract in scope that neither pays the RLW nor has a milestone
+    /// still ahead (a milestone on the snapshot day itself is not yet missed).
+    func contractorRLW() throws(CharterDomainError) -> [Finding] {
+        let minHours = try parameters.number("min_hours_per_day")
+        let minWeeks = try parameters.whole("min_consecutive_weeks")
+        let failing = input.header.contractors.filter { contract in
+            Decimal(shortestTextOf: contract.hoursPerDay) >= minHours && contract.consecutiveWeeks >= minWeeks
+                && !contract.rlwPaid
+                && (contract.milestone.map { $0 < snapshot } ?? true)
+        }
+        let bySupplier = Dictionary(grouping: failing, by: \.supplier)
+        return bySupplier.keys.sorted().map { supplier in
+            var evidence = evidence()
+            evidence.contracts = bySupplier[supplier, default: []].map(ContractFigure.init)
+            return finding(evidence, subject: supplier)
+        }
+    }
+
+    // MARK: - Hours
+
+    func zeroHoursShare() throws(CharterDomainError) -> [Finding] {
+        let threshold = try parameters.number("threshold_percent")
+        let zeroHours = figures.directZeroHours
+        let direct = figures.directWorkers
+        // zeroHours / direct × 100 > threshold, multiplied out so no rounded share decides.
+        guard direct > 0, Decimal(zeroHours) * 100 > threshold * Decimal(direct) else { return [] }
+        var evidence = evidence()
+        evidence.workers = .exact(zeroHours)
+        evidence.directWorkers = .exact(direct)
+        evidence.sharePercent = figures.zeroHoursSharePercent.map { $0.rounded(2) }
+        return [finding(evidence)]
+    }
+
+    func zeroHoursTrend() throws(CharterDomainError) -> [Finding] {
+        let rise = try parameters.number("rise_points")
+        guard let previous = input.previousZeroHoursShare, let current = figures.zeroHoursSharePercent else {
+            return []
+        }
+        // Both shares come from the same division; rounding their difference far below any real gap
+        // between two shares of whole workers removes the division's last-digit noise.
+        guard (current - previous).rounded(20) >= rise else { return [] }
+        var evidence = evidence()
+        evidence.workers = .exact(figures.directZeroHours)
+        evidence.directWorkers = .exact(figures.directWorkers)
+        evidence.sharePercent = current.rounded(2)
+        evidence.previousSharePercent = previous.rounded(2)
+        return [finding(evidence)]
+    }
+
+    /// Only for pledges with the Living Hours commitment (the standard's `requires_commitment`).
+    func livingHoursMinimum() -> [Finding] {
+        let commitment = parameters.text("requires_commitment") ?? "living_hours"
+        guard commitment != "living_hours" || input.livingHours else { return [] }
+        return group(figures.belowLivingHours)
+    }
+
+    /// Accredited employers with the Living Hours commitment get the stricter severity the standard names.
+    func shiftNotice() throws(CharterDomainError) -> [Finding] {
+        let tolerance = try parameters.number("tolerance_percent")
+        let scheduled = figures.shiftsScheduled
+        let shortNotice = figures.shiftsShortNotice
+        guard scheduled > 0, Decimal(shortNotice) * 100 > tolerance * Decimal(scheduled) else { return [] }
+        var severity = self.severity
+        if input.tier == .accredited, input.livingHours,
+            let stricter = try parameters.severity("severity_accredited_with_living_hours")
+        {
+            severity = stricter
+        }
+        var evidence = evidence()
+        evidence.shiftsScheduled = scheduled
+        evidence.shiftsShortNotice = shortNotice
+        evidence.sharePercent = (Decimal(shortNotice) * 100 / Decimal(scheduled)).rounded(2)
+        return [finding(evidence, severity: severity)]
+    }
+
+    func cancellationPay() -> [Finding] {
+        guard figures.shiftsCancelledPaid < figures.shiftsCancelledShortNotice else { return [] }
+        var evidence = evidence()
+        evidence.shiftsCancelledShortNotice = figures.shiftsCancelledShortNotice
+        evidence.shiftsCancelledPaid = figures.shiftsCancelledPaid
+        return [finding(evidence)]
+    }
+
+    // MARK: - Healthy
+
+    /// A missing waiting-days attestation is missing data (a completeness warning), not a waiting period.
+    func sickPayDayOne() -> [Finding] {
+        guard let days = attestations.sickPayWaitingDays, days > 0 else { return [] }
+        var evidence = evidence()
+        evidence.attestations = [AttestationFigure("sick_pay_waiting_days", "\(days)")]
+        return [finding(evidence)]
+    }
+
+    /// Missing is worse than late for aspiring employers (`severity_aspiring_if_missing`).
+    func policyReview() throws(CharterDomainError) -> [Finding] {
+        let cutoff = snapshot.adding(months: -(try parameters.whole("interval_months")))
+        let reviewed = attestations.hsPolicyReviewedOn
+        var severity = self.severity
+        if let reviewed {
+            guard reviewed < cutoff else { return [] }
+        } else if input.tier == .aspiring, let missing = try parameters.severity("severity_aspiring_if_missing") {
+            severity = missing
+        }
+        var evidence = evidence()
+        evidence.attestations = [AttestationFigure("hs_policy_reviewed_on", reviewed?.description)]
+        evidence.cutoff = cutoff
+        return [finding(evidence, severity: severity)]
+    }
+
+    // MARK: - Just
+
+    /// The notice must be recent; accredited employers also need a recognition agreement (when the
+    /// standard's `accredited_requires_recognition` is true, as by default).
+    func unionAccess() throws(CharterDomainError) -> [Finding] {
+        let cutoff = snapshot.adding(months: -(try parameters.whole("interval_months")))
+        let notice = attestations.unionRightNoticeOn
+        let noticeFails = notice.map { $0 < cutoff } ?? true
+        let needsRecognition =
+            input.tier == .accredited && (parameters.flag("accredited_requires_recognition") ?? true)
+        let recognitionFails = needsRecognition && attestations.recognitionAgreement != true
+        guard noticeFails || recognitionFails else { return [] }
+        var evidence = evidence()
+        evidence.attestations = [AttestationFigure("union_right_notice_on", notice?.description)]
+        if needsRecognition {
+            evidence.attestations?.append(
+                AttestationFigure("recognition_agreement", attestations.recognitionAgreement?.description))
+        }
+        evidence.cutoff = cutoff
+        return [finding(evidence)]
+    }
+
+    /// A request replied to more than `reply_days` after receipt, or still unanswered more than
+    /// `reply_days` after receipt at the snapshot. Day `reply_days` itself is in time.
+    func unionReply() throws(CharterDomainError) -> [Finding] {
+        let replyDays = try parameters.whole("reply_days")
+        let late = (attestations.unionRequests ?? []).compactMap { request -> UnionRequestFigure? in
+            let days = request.receivedOn.days(until: request.repliedOn ?? snapshot)
+            guard days > replyDays else { return nil }
+            return UnionRequestFigure(receivedOn: request.receivedOn, repliedOn: request.repliedOn, days: days)
+        }
+        guard !late.isEmpty else { return [] }
+        var evidence = evidence()
+        evidence.unionRequests = late
+        return [finding(evidence)]
+    }
+
+    /// Headcount at least `min_headcount` and no apprentice or placement over the last `lookback_periods`
+    /// periods. Periods that did not report either attestation are not counted as zero; if none of
+    /// them reported, nothing is known and nothing is flagged.
+    func youngPeople() throws(CharterDomainError) -> [Finding] {
+        let minHeadcount = try parameters.whole("min_headcount")
+        let lookback = try parameters.whole("lookback_periods")
+        guard input.header.headcount >= minHeadcount, lookback > 0 else { return [] }
+        var periods: [ReportingPeriod] = [input.period]
+        while periods.count < lookback { periods.append(periods[periods.count - 1].previous) }
+        // This period's figure comes from the header being judged, not from what the store last saw.
+        let thisPeriod: Int? =
+            attestations.apprentices == nil && attestations.workPlacements == nil
+            ? nil : (attestations.apprentices ?? 0) + (attestations.workPlacements ?? 0)
+        let reported = periods.compactMap { $0 == input.period ? thisPeriod : input.youngPeopleByPeriod[$0] }
+        guard !reported.isEmpty, reported.reduce(0, +) == 0 else { return [] }
+        var evidence = evidence()
+        evidence.headcount = .exact(input.header.headcount)
+        evidence.youngPeople = 0
+        evidence.periodsConsidered = periods
+        return [finding(evidence)]
+    }
+
+    // MARK: - Inclusive
+
+    func equalityAudit() throws(CharterDomainError) -> [Finding] {
+        let cutoff = snapshot.adding(months: -(try parameters.whole("interval_months")))
+        let audited = attestations.equalityAuditOn
+        guard audited.map({ $0 < cutoff }) ?? true else { return [] }
+        var evidence = evidence()
+        evidence.attestations = [AttestationFigure("equality_audit_on", audited?.description)]
+        evidence.cutoff = cutoff
+        return [finding(evidence)]
+    }
+
+    /// "Not true": false and missing both fail.
+    func flexibleDayOne() -> [Finding] {
+        guard attestations.flexibleWorkingDayOne != true else { return [] }
+        var evidence = evidence()
+        evidence.attestations = [
+            AttestationFigure("flexible_working_day_one", attestations.flexibleWorkingDayOne?.description)
+        ]
+        return [finding(evidence)]
+    }
+
+    // MARK: - Governance
+
+    /// Judged on the first version's receipt: amending an on-time return later does not make it late.
+    func returnLate() -> [Finding] {
+        guard input.firstReceivedAt >= input.lateAfter else { return [] }
+        var evidence = evidence()
+        evidence.firstReceivedAt = input.firstReceivedAt
+        evidence.lateAfter = input.lateAfter
+        return [finding(evidence)]
+    }
+
+    func dataQuality() -> [Finding] {
+        guard !input.dataQualityWarnings.isEmpty else { return [] }
+        var evidence = evidence()
+        evidence.warnings = input.dataQualityWarnings
+        return [finding(evidence)]
+    }
+}
+
+extension Decimal {
+    /// Rounded half away from zero to `scale` decimal places.
+    fileprivate func rounded(_ scale: Int) -> Decimal {
+        var value = self
+        var result = Decimal()
+        NSDecimalRound(&result, &value, scale, .plain)
+        return result
+    }
+
+    /// A `Double` from the return's JSON by its shortest text, so 2.1 hours is 2.1, not 2.0999…
+    init(shortestTextOf double: Double) {
+        self = Decimal(string: "\(double)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(floatLiteral: double)
+    }
+}
