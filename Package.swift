@@ -74,6 +74,7 @@ let package = Package(
         .target(
             name: "Scheduling",
             dependencies: [
+                "CharterDomain",
                 "PGClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
