@@ -1,0 +1,423 @@
+public import CharterDomain
+import Foundation
+public import PGClient
+
+/// One change the nightly run made (or, in a dry run, would make) to a flag.
+public struct FlagChange: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case opened, reopened, cleared, waived, unwaived, updated
+    }
+
+    public var kind: Kind
+    public var employerID: Int64
+    public var period: String
+    public var standardID: String
+    public var subject: String
+    public var severity: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind
+        case employerID = "employer_id"
+        case period
+        case standardID = "standard_id"
+        case subject, severity
+    }
+}
+
+/// What a nightly run did.
+public struct ComplianceRunReport: Sendable, Hashable, Codable {
+    public var asOf: CalendarDate
+    public var dryRun: Bool
+    public var returnsEvaluated = 0
+    public var missingReturns = 0
+    public var flagsOpened = 0
+    public var flagsReopened = 0
+    public var flagsCleared = 0
+    public var flagsWaived = 0
+    public var flagsUnwaived = 0
+    public var flagsUpdated = 0
+    public var flagsUnchanged = 0
+    /// Every change, in order (a dry run's whole answer).
+    public var changes: [FlagChange] = []
+    /// Returns that could not be judged (e.g. no rate in force at the snapshot), with why.
+    public var errors: [String] = []
+
+    public init(asOf: CalendarDate, dryRun: Bool) {
+        self.asOf = asOf
+        self.dryRun = dryRun
+    }
+
+    /// The counts recorded with the job run.
+    public var counts: [String: Int] {
+        [
+            "returns_evaluated": returnsEvaluated, "missing_returns": missingReturns, "flags_opened": flagsOpened,
+            "flags_reopened": flagsReopened, "flags_cleared": flagsCleared, "flags_waived": flagsWaived,
+            "flags_unwaived": flagsUnwaived, "flags_updated": flagsUpdated, "flags_unchanged": flagsUnchanged,
+            "errors": errors.count,
+        ]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of"
+        case dryRun = "dry_run"
+        case returnsEvaluated = "returns_evaluated"
+        case missingReturns = "missing_returns"
+        case flagsOpened = "flags_opened"
+        case flagsReopened = "flags_reopened"
+        case flagsCleared = "flags_cleared"
+        case flagsWaived = "flags_waived"
+        case flagsUnwaived = "flags_unwaived"
+        case flagsUpdated = "flags_updated"
+        case flagsUnchanged = "flags_unchanged"
+        case changes, errors
+    }
+}
+
+/// The nightly compliance run (SPEC §4–§6): judges every return whose latest version has not been
+/// judged yet against the standards its employer pledged to, raises missing returns whose due date
+/// has passed, and opens, updates, clears, reopens and waives flags to match. Running it again
+/// with nothing new changes nothing.
+public struct NightlyCompliance: Sendable {
+    public let pool: PGPool
+    /// Returns judged per transaction.
+    public var batchSize = 500
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// Runs as of `asOf` (today in Europe/London by default). A dry run does everything in a
+    /// transaction it rolls back, so it writes nothing and reports what it would have changed.
+    public func run(asOf: CalendarDate, dryRun: Bool = false, actor: String = "nightly-compliance") async throws
+        -> ComplianceRunReport
+    {
+        var report = ComplianceRunReport(asOf: asOf, dryRun: dryRun)
+        let rates = try await RateStore(pool: pool).table()
+        let holidays = try await pool.withConnection { connection in
+            BankHolidays(
+                try await connection.query("SELECT date::text AS d FROM bank_holidays").compactMap {
+                    CalendarDate(iso: try $0.decode(String.self, column: "d"))
+                })
+        }
+        var versions: [Int64: CharterVersion] = [:]
+        func charter(_ id: Int64, _ connection: PGConnection) async throws -> CharterVersion {
+            if let known = versions[id] { return known }
+            guard let loaded = try await CharterVersionStore.version(id: id, on: connection) else {
+                throw CharterStoreError(.notFound, "charter version \(id) is missing")
+            }
+            versions[id] = loaded
+            return loaded
+        }
+
+        let work: (PGConnection) async throws -> Void = { connection in
+            // 1. Returns whose latest version the rules have not judged, oldest period first so a
+            //    previous period's zero-hours share is known before the next period needs it.
+            var failed: [Int64] = []
+            while true {
+                let pending = try await Self.pendingReturns(limit: batchSize, excluding: failed, on: connection)
+                if pending.isEmpty { break }
+                failed += try await evaluate(
+                    pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
+                    actor: actor, report: &report, on: connection)
+            }
+            // 2. Returns that should have arrived and have not.
+            try await raiseMissingReturns(
+                asOf: asOf, holidays: holidays, charter: { try await charter($0, connection) }, actor: actor,
+                report: &report, on: connection)
+            // 3. Exemptions granted, revoked or expired since the last run.
+            try await applyExemptions(asOf: asOf, actor: actor, report: &report, on: connection)
+            if !dryRun {
+                try await AuditTrail.append(
+                    on: connection, actor: actor, action: "compliance.run", entity: "compliance_run",
+                    entityID: asOf.description, details: report.counts)
+            }
+        }
+        try await pool.withConnection { connection in
+            try await connection.simpleQuery("BEGIN")
+            do {
+                try await work(connection)
+                try await connection.simpleQuery(dryRun ? "ROLLBACK" : "COMMIT")
+            } catch {
+                try? await connection.simpleQuery("ROLLBACK")
+                throw error
+            }
+        }
+        return report
+    }
+
+    // MARK: Evaluating returns
+
+    struct PendingReturn {
+        var returnID: Int64
+        var employerID: Int64
+        var period: ReportingPeriod
+        var firstReceivedAt: Date
+        var versionID: Int64
+        var versionNumber: Int
+        var header: ReturnHeader
+        var warnings: [ReturnIssue]
+        var charterVersionID: Int64
+        var tier: Tier
+        var livingHours: Bool
+        var overrides: PledgeOverrides
+        var overridesText: String
+    }
+
+    /// Returns to judge: latest version not yet judged, a pledge in force at the snapshot.
+    static func pendingReturns(limit: Int, excluding failed: [Int64], on connection: PGConnection) async throws
+        -> [PendingReturn]
+    {
+        try await connection.query(
+            """
+            SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
+                   v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
+                   p.living_hours, p.overrides::text AS overrides
+            FROM returns r
+            JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
+                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
+            JOIN pledges p ON p.employer_id = r.employer_id
+                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
+            LEFT JOIN return_evaluations e ON e.return_id = r.id
+            WHERE e.return_version_id IS DISTINCT FROM v.id AND NOT (r.id = ANY(\(failed)))
+            ORDER BY r.period, p.charter_version_id, p.overrides::text, r.id
+            LIMIT \(limit)
+            """
+        ).map { row in
+            let periodText = try row.decode(String.self, column: "period")
+            guard let period = ReportingPeriod(periodText),
+                let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
+            else { throw CharterStoreError(.invalid, "return \(periodText) has an unreadable period or tier") }
+            let overridesText = try row.decode(String.self, column: "overrides")
+            return PendingReturn(
+                returnID: try row.decode(Int64.self, column: "return_id"),
+                employerID: try row.decode(Int64.self, column: "employer_id"), period: period,
+                firstReceivedAt: try row.decode(Date.self, column: "first_received_at"),
+                versionID: try row.decode(Int64.self, column: "version_id"),
+                versionNumber: try row.decode(Int.self, column: "version_no"),
+                header: try JSONDecoder.snakeCase.decode(
+                    ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8)),
+                warnings: try JSONDecoder.charter.decode(
+                    [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8)),
+                charterVersionID: try row.decode(Int64.self, column: "charter_version_id"), tier: tier,
+                livingHours: try row.decode(Bool.self, column: "living_hours"),
+                overrides: try PledgeOverrides(json: Data(overridesText.utf8)), overridesText: overridesText)
+        }
+    }
+
+    private func evaluate(
+        _ pending: [PendingReturn], rates: RateTable, holidays: BankHolidays,
+        charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
+        on connection: PGConnection
+    ) async throws -> [Int64] {
+        var failed: [Int64] = []
+        // Group by what decides the criteria: period, charter version, overrides.
+        var groups: [[PendingReturn]] = []
+        for item in pending {
+            if let last = groups.last?.last, last.period == item.period,
+                last.charterVersionID == item.charterVersionID, last.overridesText == item.overridesText
+            {
+                groups[groups.count - 1].append(item)
+            } else {
+                groups.append([item])
+            }
+        }
+        for group in groups {
+            let first = group[0]
+            let version = try await charter(first.charterVersionID)
+            let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
+            let criteria: ReturnFigures.Criteria
+            do {
+                criteria = try ReturnFigures.Criteria(
+                    snapshot: first.period.snapshot, parameters: parameters, rates: rates)
+            } catch {
+                // No rate in force at the snapshot: say so for each return; never a silent pass.
+                for item in group {
+                    report.errors.append("employer \(item.employerID) \(item.period): \(error.message)")
+                    failed.append(item.returnID)
+                }
+                continue
+            }
+            let figures = try await ReturnFiguresQuery.figures(
+                for: group.map(\.versionID), criteria: criteria, on: connection)
+            let context = try await history(for: group, lookback: 4, on: connection)
+            let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
+            for item in group {
+                let itemFigures = figures[item.versionID] ?? ReturnFigures()
+                let input = EvaluationInput(
+                    employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
+                    livingHours: item.livingHours, overrides: item.overrides, returnVersionID: item.versionID,
+                    returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
+                    previousZeroHoursShare: context.previousShare[item.employerID],
+                    youngPeopleByPeriod: context.youngPeople[item.employerID] ?? [:],
+                    dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
+                let findings: [Finding]
+                do {
+                    findings = try ComplianceRules.evaluate(input)
+                } catch {
+                    report.errors.append("employer \(item.employerID) \(item.period): \(error.message)")
+                    failed.append(item.returnID)
+                    continue
+                }
+                try await FlagWriter.reconcile(
+                    employerID: item.employerID, period: item.period.description, findings: findings,
+                    charterVersionID: version.id, returnVersionID: item.versionID, actor: actor, report: &report,
+                    on: connection)
+                try await connection.execute(
+                    """
+                    INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
+                    VALUES (\(item.returnID), \(item.versionID), \(version.id), \(itemFigures.zeroHoursSharePercent))
+                    ON CONFLICT (return_id) DO UPDATE
+                        SET return_version_id = EXCLUDED.return_version_id,
+                            charter_version_id = EXCLUDED.charter_version_id,
+                            zero_hours_share = EXCLUDED.zero_hours_share, evaluated_at = now()
+                    """)
+                report.returnsEvaluated += 1
+            }
+        }
+        return failed
+    }
+
+    /// The earlier periods a group's rules look back on: the previous period's zero-hours share and
+    /// the apprentices and placements reported in the last `lookback` periods.
+    private func history(
+        for group: [PendingReturn], lookback: Int, on connection: PGConnection
+    ) async throws -> (previousShare: [Int64: Decimal], youngPeople: [Int64: [ReportingPeriod: Int]]) {
+        let period = group[0].period
+        var periods: [String] = []
+        var cursor = period
+        for _ in 0..<max(lookback, 1) {
+            periods.append(cursor.description)
+            cursor = cursor.previous
+        }
+        let employers = group.map(\.employerID)
+        var previousShare: [Int64: Decimal] = [:]
+        for row in try await connection.query(
+            """
+            SELECT r.employer_id, e.zero_hours_share FROM returns r JOIN return_evaluations e ON e.return_id = r.id
+            WHERE r.employer_id = ANY(\(employers)) AND r.period = \(period.previous.description)
+              AND e.zero_hours_share IS NOT NULL
+            """)
+        {
+            previousShare[try row.decode(Int64.self, column: "employer_id")] = try row.decode(
+                Decimal.self, column: "zero_hours_share")
+        }
+        var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
+        for row in try await connection.query(
+            """
+            SELECT r.employer_id, r.period,
+                   (v.header->'attestations'->>'apprentices')::int AS apprentices,
+                   (v.header->'attestations'->>'work_placements')::int AS placements
+            FROM returns r
+            JOIN LATERAL (SELECT header FROM return_versions rv WHERE rv.return_id = r.id
+                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
+            WHERE r.employer_id = ANY(\(employers)) AND r.period = ANY(\(periods)) AND r.period <> \(period.description)
+            """)
+        {
+            let apprentices = try row.decode(Int?.self, column: "apprentices")
+            let placements = try row.decode(Int?.self, column: "placements")
+            guard apprentices != nil || placements != nil,
+                let reported = ReportingPeriod(try row.decode(String.self, column: "period"))
+            else { continue }
+            youngPeople[try row.decode(Int64.self, column: "employer_id"), default: [:]][reported] =
+                (apprentices ?? 0) + (placements ?? 0)
+        }
+        return (previousShare, youngPeople)
+    }
+
+    // MARK: Missing returns
+
+    private func raiseMissingReturns(
+        asOf: CalendarDate, holidays: BankHolidays, charter: (Int64) async throws -> CharterVersion, actor: String,
+        report: inout ComplianceRunReport, on connection: PGConnection
+    ) async throws {
+        // The last eight quarters whose returns could be due by now.
+        var periods: [ReportingPeriod] = []
+        var cursor = ReportingPeriod(containing: asOf).previous
+        for _ in 0..<8 {
+            periods.append(cursor)
+            cursor = cursor.previous
+        }
+        let asOfEnd = asOf.adding(days: 1).start(in: .europeLondon)
+        for period in periods.reversed() {
+            let candidates = try await connection.query(
+                """
+                SELECT p.employer_id, p.charter_version_id, p.tier, p.overrides::text AS overrides
+                FROM pledges p
+                WHERE daterange(p.valid_from, p.valid_to, '[)') @> \(period.snapshot.description)::date
+                  AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id
+                                  AND r.period = \(period.description))
+                """)
+            for row in candidates {
+                let version = try await charter(try row.decode(Int64.self, column: "charter_version_id"))
+                // Late after 23:59:59 on the due date: missing once that moment has passed by `asOf`'s end.
+                guard period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays) < asOfEnd,
+                    let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
+                else { continue }
+                let overrides = try PledgeOverrides(
+                    json: Data(try row.decode(String.self, column: "overrides").utf8))
+                guard
+                    let finding = ComplianceRules.missingReturn(
+                        period: period, charterVersion: version, tier: tier, overrides: overrides,
+                        dueDate: version.dueDate(of: period, holidays: holidays))
+                else { continue }
+                let before = report.flagsOpened + report.flagsReopened
+                try await FlagWriter.reconcile(
+                    employerID: try row.decode(Int64.self, column: "employer_id"), period: period.description,
+                    findings: [finding], charterVersionID: version.id, returnVersionID: nil, actor: actor,
+                    report: &report, on: connection)
+                if report.flagsOpened + report.flagsReopened > before { report.missingReturns += 1 }
+            }
+        }
+    }
+
+    // MARK: Exemptions
+
+    private func applyExemptions(
+        asOf: CalendarDate, actor: String, report: inout ComplianceRunReport, on connection: PGConnection
+    ) async throws {
+        let covered = """
+            EXISTS (SELECT 1 FROM exemptions x
+                    WHERE x.employer_id = f.employer_id AND x.standard_id = f.standard_id AND x.revoked_at IS NULL
+                      AND x.expires_on >= $1::date
+                      AND (x.period_from IS NULL OR f.period >= x.period_from)
+                      AND (x.period_to IS NULL OR f.period <= x.period_to))
+            """
+        let waived = try await connection.query(
+            PGQuery(
+                unsafeSQL: """
+                    WITH c AS (SELECT f.id, f.state FROM flags f
+                               WHERE f.state IN ('open', 'acknowledged', 'disputed', 'cleared') AND \(covered)
+                               FOR UPDATE OF f),
+                         u AS (UPDATE flags SET state = 'waived', updated_at = now() FROM c WHERE flags.id = c.id
+                               RETURNING flags.id, flags.employer_id, flags.period, flags.standard_id, flags.subject,
+                                         flags.severity),
+                         e AS (INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
+                               SELECT c.id, $2, 'transition', c.state, 'waived', 'covered by an exemption' FROM c)
+                    SELECT * FROM u
+                    """, binds: [asOf.description.pgBind, actor.pgBind]))
+        let unwaived = try await connection.query(
+            PGQuery(
+                unsafeSQL: """
+                    WITH c AS (SELECT f.id FROM flags f WHERE f.state = 'waived' AND NOT \(covered) FOR UPDATE OF f),
+                         u AS (UPDATE flags SET state = 'open', updated_at = now() FROM c WHERE flags.id = c.id
+                               RETURNING flags.id, flags.employer_id, flags.period, flags.standard_id, flags.subject,
+                                         flags.severity),
+                         e AS (INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
+                               SELECT c.id, $2, 'transition', 'waived', 'open', 'no exemption covers it any more' FROM c)
+                    SELECT * FROM u
+                    """, binds: [asOf.description.pgBind, actor.pgBind]))
+        for (rows, kind) in [(waived, FlagChange.Kind.waived), (unwaived, .unwaived)] {
+            for row in rows {
+                report.changes.append(
+                    FlagChange(
+                        kind: kind, employerID: try row.decode(Int64.self, column: "employer_id"),
+                        period: try row.decode(String.self, column: "period"),
+                        standardID: try row.decode(String.self, column: "standard_id"),
+                        subject: try row.decode(String.self, column: "subject"),
+                        severity: try row.decode(String.self, column: "severity")))
+            }
+        }
+        report.flagsWaived += waived.count
+        report.flagsUnwaived += unwaived.count
+    }
+}

@@ -1,0 +1,168 @@
+import CharterDomain
+import CharterStore
+import Foundation
+import PGClient
+import Testing
+
+@Suite("The nightly compliance run")
+struct NightlyComplianceTests {
+    let fixture: StoreFixture
+    init() async throws { fixture = try await StoreFixture("nightly") }
+
+    static let columns =
+        "worker_ref,employment_type,contract_type,age_band,workplace_london,hourly_rate,contracted_hours,"
+        + "avg_actual_hours_12w,zhc_by_request,start_date,shifts_scheduled,shifts_short_notice,"
+        + "shifts_cancelled_short_notice,shifts_cancelled_paid,last_hours_review"
+
+    /// A clean direct worker paid `rate` (the 2025-26 Real Living Wage, 13.45, is in force at 2026-09-30).
+    static func line(_ ref: String, rate: String = "14.00", contract: String = "permanent", hours: String = "37.5")
+        -> String
+    {
+        let consent = contract == "zero_hours" ? "no" : ""
+        return
+            "\(ref),direct,\(contract),21_plus,no,\(rate),\(hours),\(hours),\(consent),2021-03-01,60,1,1,1,2026-08-01"
+    }
+
+    /// A header with every attestation in good order, so only what a test changes is flagged.
+    static let goodHeader = """
+        {"period": "2026-Q3", "headcount": 20, "attestations": {
+          "hs_policy_reviewed_on": "2026-02-01", "equality_audit_on": "2026-03-01",
+          "union_right_notice_on": "2026-01-10", "recognition_agreement": true, "union_requests": [],
+          "sick_pay_waiting_days": 0, "flexible_working_day_one": true, "apprentices": 2, "work_placements": 1,
+          "rlw_plan_target": "2027-01-01"}}
+        """
+
+    func pledgedEmployer(tier: String = "accredited") async throws -> Int64 {
+        let employer = try await fixture.newEmployer()
+        _ = try await PledgeStore(pool: fixture.pool).add(
+            employerID: employer, tier: Tier(rawValue: tier)!, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2025-01-01")!, validTo: nil, actor: "test")
+        return employer
+    }
+
+    func submit(_ employer: Int64, _ lines: [String]) async throws {
+        let outcome = try await fixture.returns.submit(
+            ReturnSubmission(employerID: employer, submittedBy: "payroll", header: Data(Self.goodHeader.utf8)),
+            csv: ReturnText.chunks(([Self.columns] + lines).joined(separator: "\n") + "\n"))
+        guard case .accepted = outcome else {
+            Issue.record("return not accepted: \(outcome)")
+            return
+        }
+    }
+
+    func flags(_ employer: Int64) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try await fixture.pool.withConnection({
+            try await $0.query("SELECT standard_id, state FROM flags WHERE employer_id = \(employer)")
+        }) {
+            result[try row.decode(String.self, column: "standard_id")] = try row.decode(String.self, column: "state")
+        }
+        return result
+    }
+
+    var nightly: NightlyCompliance { NightlyCompliance(pool: fixture.pool) }
+    let asOf = CalendarDate(iso: "2026-11-01")!
+
+    @Test func breachesAreFlaggedOnceClearedWhenFixedAndReopenedWhenBack() async throws {
+        let employer = try await pledgedEmployer()
+        var lines = (1...20).map { Self.line("W\($0)") }
+        lines[0] = Self.line("W1", rate: "13.20")  // below the Real Living Wage
+        try await submit(employer, lines)
+
+        let first = try await nightly.run(asOf: asOf)
+        #expect(first.returnsEvaluated == 1)
+        #expect(first.errors.isEmpty)
+        #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+        let evidence = try await fixture.pool.withConnection {
+            try await $0.query(
+                "SELECT evidence::text AS e FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"
+            )[0].decode(String.self, column: "e")
+        }
+        #expect(evidence.contains("W1"))
+        #expect(evidence.contains("13.45"))
+
+        // Again with nothing new: nothing changes.
+        let again = try await nightly.run(asOf: asOf)
+        #expect(again.returnsEvaluated == 0)
+        #expect(again.changes.isEmpty)
+
+        // An amendment pays W1 properly: the flag clears.
+        lines[0] = Self.line("W1", rate: "13.50")
+        try await submit(employer, lines)
+        let fixed = try await nightly.run(asOf: asOf)
+        #expect(fixed.returnsEvaluated == 1)
+        #expect(fixed.changes.contains { $0.kind == .cleared && $0.standardID == "pay.real-living-wage" })
+        #expect(try await flags(employer)["pay.real-living-wage"] == "cleared")
+
+        // A later amendment brings it back: the same flag reopens, with its history.
+        lines[0] = Self.line("W1", rate: "13.00")
+        try await submit(employer, lines)
+        let back = try await nightly.run(asOf: asOf)
+        #expect(back.changes.contains { $0.kind == .reopened && $0.standardID == "pay.real-living-wage" })
+        let history = try await fixture.pool.withConnection {
+            try await $0.query(
+                """
+                SELECT e.kind, e.to_state FROM flag_events e JOIN flags f ON f.id = e.flag_id
+                WHERE f.employer_id = \(employer) AND f.standard_id = 'pay.real-living-wage' ORDER BY e.id
+                """
+            ).map {
+                try "\($0.decode(String.self, column: "kind"))→\($0.decode(String?.self, column: "to_state") ?? "")"
+            }
+        }
+        #expect(history == ["opened→open", "transition→cleared", "transition→open"])
+        #expect(try await fixture.count("SELECT count(*) FROM flags WHERE standard_id = 'pay.real-living-wage'") == 1)
+    }
+
+    @Test func aMissingReturnIsFlaggedAndClearsWhenTheReturnArrives() async throws {
+        let employer = try await pledgedEmployer()
+        // Q3 is due on Friday 30 October 2026: missing on the 31st, not on the 30th.
+        let onTheDay = try await nightly.run(asOf: CalendarDate(iso: "2026-10-30")!)
+        #expect(!onTheDay.changes.contains { $0.employerID == employer && $0.period == "2026-Q3" })
+        let after = try await nightly.run(asOf: CalendarDate(iso: "2026-10-31")!)
+        #expect(
+            after.changes.contains {
+                $0.employerID == employer && $0.standardID == "gov.return-missing" && $0.period == "2026-Q3"
+            })
+        #expect(try await flags(employer)["gov.return-missing"] == "open")
+
+        try await submit(employer, (1...20).map { Self.line("W\($0)") })
+        let arrived = try await nightly.run(asOf: CalendarDate(iso: "2026-11-02")!)
+        #expect(
+            arrived.changes.contains {
+                $0.kind == .cleared && $0.standardID == "gov.return-missing" && $0.period == "2026-Q3"
+            })
+        // Late, though: received after the due date.
+        #expect(try await flags(employer)["gov.return-late"] == "open")
+    }
+
+    @Test func aDryRunWritesNothing() async throws {
+        let employer = try await pledgedEmployer()
+        try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
+        let dry = try await nightly.run(asOf: asOf, dryRun: true)
+        #expect(dry.changes.contains { $0.kind == .opened && $0.standardID == "pay.real-living-wage" })
+        #expect(try await flags(employer).isEmpty)
+        #expect(try await fixture.count("SELECT count(*) FROM return_evaluations") == 0)
+        let real = try await nightly.run(asOf: asOf)
+        #expect(real.changes == dry.changes)
+    }
+
+    @Test func anExemptionWaivesAndItsRevocationReopens() async throws {
+        let employer = try await pledgedEmployer()
+        try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
+        _ = try await nightly.run(asOf: asOf)
+        try await fixture.pool.withConnection { connection in
+            try await connection.execute(
+                """
+                INSERT INTO exemptions (employer_id, standard_id, reason, expires_on, granted_by)
+                VALUES (\(employer), 'pay.real-living-wage', 'uplift agreed for January', '2027-03-31', 'admin')
+                """)
+        }
+        let waived = try await nightly.run(asOf: asOf)
+        #expect(waived.flagsWaived == 1)
+        #expect(try await flags(employer)["pay.real-living-wage"] == "waived")
+        // Past its expiry the exemption no longer covers the flag.
+        let expired = try await nightly.run(asOf: CalendarDate(iso: "2027-04-01")!)
+        #expect(expired.flagsUnwaived == 1)
+        #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+    }
+}
