@@ -84,7 +84,9 @@ let package = Package(
         .target(
             name: "CharterApp",
             dependencies: [
+                "CharterDomain",
                 "CharterStore",
+                "Scheduling",
                 "EmbeddedPostgres",
                 "PGClient",
                 .product(name: "Hummingbird", package: "hummingbird"),

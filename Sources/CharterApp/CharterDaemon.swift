@@ -38,7 +38,10 @@ public enum CharterDaemon {
             logger.info(
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
-            let application = CharterServer.application(configuration: configuration, pool: pool, logger: logger)
+            // The scheduler runs beside the HTTP server; the pool, listed first, stops last.
+            let scheduler = try CharterJobs.scheduler(pool: pool, logger: logger)
+            let application = CharterServer.application(
+                configuration: configuration, pool: pool, logger: logger, services: [scheduler])
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
             FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))

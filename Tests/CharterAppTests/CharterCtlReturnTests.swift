@@ -154,4 +154,52 @@ struct CharterCtlReturnTests {
         #expect(duplicate.status == 1)
         #expect(duplicate.stderr.contains("exists already"))
     }
+
+    @Test func theNightlyRunCanBeRunByHandDryFirst() async throws {
+        let added = try await run(["employer", "add", "--name", "Knowsley Kitchens", "--format", "json"])
+        let employer = try #require(try json(added.stdout)["id"] as? Int)
+        _ = try await run([
+            "pledge", "add", "--employer", "\(employer)", "--tier", "accredited", "--from", "2025-01-01",
+        ])
+        let header = try write(
+            "nightly-header.json",
+            #"{"period": "2026-Q3", "headcount": 2, "attestations": {"sick_pay_waiting_days": 0}}"#)
+        let lines = try write(
+            "nightly.csv",
+            [
+                Self.columns,
+                "K1,direct,permanent,21_plus,no,12.90,37.5,37.5,,2021-03-01,60,2,1,1",
+                "K2,direct,permanent,21_plus,no,14.00,37.5,37.5,,2021-03-01,60,2,1,1",
+            ].joined(separator: "\n") + "\n")
+        let stored = try await run([
+            "return", "submit", "--employer", "\(employer)", "--period", "2026-Q3", "--header", header, "--lines",
+            lines,
+        ])
+        #expect(stored.status == 0, "\(stored.stderr)")
+
+        let dry = try await run(["run", "nightly-compliance", "--as-of", "2026-11-01", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("Dry run (nothing written)"))
+        #expect(dry.stdout.contains("opened\temployer \(employer)\t2026-Q3\tpay.real-living-wage"))
+        let none = try await run(["flags", "list", "--employer", "\(employer)"])
+        #expect(none.stdout.contains("0 flags"))
+
+        let real = try await run(["run", "nightly-compliance", "--as-of", "2026-11-01", "--format", "json"])
+        #expect(real.status == 0, "\(real.stderr)")
+        #expect(try json(real.stdout)["returns_evaluated"] as? Int == 1)
+        let listed = try await run([
+            "flags", "list", "--employer", "\(employer)", "--state", "open", "--format", "json",
+        ])
+        let flags = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let rlw = try #require(flags.first { $0["standard_id"] as? String == "pay.real-living-wage" })
+        #expect(rlw["severity"] as? String == "breach")
+        let shown = try await run(["flags", "show", "\(rlw["id"] as? Int ?? 0)"])
+        #expect(shown.stdout.contains("pay.real-living-wage"))
+        #expect(shown.stdout.contains("opened"))
+        #expect(shown.stdout.contains("K1"))
+
+        let again = try await run(["run", "nightly-compliance", "--as-of", "2026-11-01", "--format", "json"])
+        #expect(try json(again.stdout)["returns_evaluated"] as? Int == 0)
+        #expect((try json(again.stdout)["changes"] as? [Any])?.isEmpty == true)
+    }
 }

@@ -2,6 +2,7 @@ import CharterStore
 public import Hummingbird
 public import Logging
 public import PGClient
+public import ServiceLifecycle
 
 /// The HTTP side of charterd.
 public enum CharterServer {
@@ -35,13 +36,13 @@ public enum CharterServer {
     /// The application: the router, the listener from `configuration`, and the pool as a service
     /// (listed first, so graceful shutdown stops it after the HTTP server).
     public static func application(
-        configuration: CharterConfiguration, pool: PGPool, logger: Logger
+        configuration: CharterConfiguration, pool: PGPool, logger: Logger, services: [any Service] = []
     ) -> some ApplicationProtocol {
         Application(
             router: router(pool: pool),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
-            services: [pool],
+            services: [pool] + services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
                 logger.notice(
