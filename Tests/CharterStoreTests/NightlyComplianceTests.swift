@@ -150,13 +150,9 @@ struct NightlyComplianceTests {
         let employer = try await pledgedEmployer()
         try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
         _ = try await nightly.run(asOf: asOf)
-        try await fixture.pool.withConnection { connection in
-            try await connection.execute(
-                """
-                INSERT INTO exemptions (employer_id, standard_id, reason, expires_on, granted_by)
-                VALUES (\(employer), 'pay.real-living-wage', 'uplift agreed for January', '2027-03-31', 'admin')
-                """)
-        }
+        let exemption = try await ExemptionStore(pool: fixture.pool).add(
+            employerID: employer, standardID: "pay.real-living-wage", periodFrom: nil, periodTo: nil,
+            reason: "uplift agreed for January", expiresOn: CalendarDate(iso: "2027-03-31")!, actor: "admin")
         let waived = try await nightly.run(asOf: asOf)
         #expect(waived.flagsWaived == 1)
         #expect(try await flags(employer)["pay.real-living-wage"] == "waived")
@@ -164,5 +160,29 @@ struct NightlyComplianceTests {
         let expired = try await nightly.run(asOf: CalendarDate(iso: "2027-04-01")!)
         #expect(expired.flagsUnwaived == 1)
         #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+        // Revoked: also no longer covers it (waive again first by running within its dates).
+        _ = try await ExemptionStore(pool: fixture.pool).revoke(id: exemption.id, actor: "admin")
+        await #expect(throws: CharterStoreError.self) {
+            _ = try await ExemptionStore(pool: fixture.pool).revoke(id: exemption.id, actor: "admin")
+        }
+        let afterRevoke = try await nightly.run(asOf: asOf)
+        #expect(afterRevoke.flagsWaived == 0)
+        #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action LIKE 'exemption.%'") == 2)
+    }
+
+    @Test func anExemptionNeedsARealStandardAndAReason() async throws {
+        let employer = try await pledgedEmployer()
+        let store = ExemptionStore(pool: fixture.pool)
+        await #expect(throws: CharterStoreError.self) {
+            _ = try await store.add(
+                employerID: employer, standardID: "pay.everything", periodFrom: nil, periodTo: nil, reason: "x",
+                expiresOn: CalendarDate(iso: "2027-01-01")!, actor: "admin")
+        }
+        await #expect(throws: CharterStoreError.self) {
+            _ = try await store.add(
+                employerID: employer, standardID: "pay.real-living-wage", periodFrom: nil, periodTo: nil, reason: " ",
+                expiresOn: CalendarDate(iso: "2027-01-01")!, actor: "admin")
+        }
+        #expect(try await store.list(employerID: employer).isEmpty)
     }
 }
