@@ -241,6 +241,8 @@ public struct NightlyCompliance: Sendable {
                 for: group.map(\.versionID), criteria: criteria, on: connection)
             let context = try await history(for: group, lookback: 4, on: connection)
             let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
+            var judged: [FlagWriter.Judged] = []
+            var evaluated: [(returnID: Int64, versionID: Int64, share: Decimal?)] = []
             for item in group {
                 let itemFigures = figures[item.versionID] ?? ReturnFigures()
                 let input = EvaluationInput(
@@ -250,28 +252,32 @@ public struct NightlyCompliance: Sendable {
                     previousZeroHoursShare: context.previousShare[item.employerID],
                     youngPeopleByPeriod: context.youngPeople[item.employerID] ?? [:],
                     dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
-                let findings: [Finding]
                 do {
-                    findings = try ComplianceRules.evaluate(input)
+                    let findings = try ComplianceRules.evaluate(input)
+                    judged.append(
+                        FlagWriter.Judged(
+                            employerID: item.employerID, period: item.period.description, findings: findings,
+                            charterVersionID: version.id, returnVersionID: item.versionID))
+                    evaluated.append((item.returnID, item.versionID, itemFigures.zeroHoursSharePercent))
                 } catch {
                     report.errors.append("employer \(item.employerID) \(item.period): \(error.message)")
                     failed.append(item.returnID)
-                    continue
                 }
-                try await FlagWriter.reconcile(
-                    employerID: item.employerID, period: item.period.description, findings: findings,
-                    charterVersionID: version.id, returnVersionID: item.versionID, actor: actor, report: &report,
-                    on: connection)
+            }
+            try await FlagWriter.reconcile(judged, actor: actor, report: &report, on: connection)
+            if !evaluated.isEmpty {
                 try await connection.execute(
                     """
                     INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
-                    VALUES (\(item.returnID), \(item.versionID), \(version.id), \(itemFigures.zeroHoursSharePercent))
+                    SELECT r, v, \(version.id), nullif(s, 'NaN')
+                    FROM unnest(\(evaluated.map(\.returnID))::bigint[], \(evaluated.map(\.versionID))::bigint[],
+                                \(evaluated.map { $0.share ?? Decimal.nan })::numeric[]) AS e (r, v, s)
                     ON CONFLICT (return_id) DO UPDATE
                         SET return_version_id = EXCLUDED.return_version_id,
                             charter_version_id = EXCLUDED.charter_version_id,
                             zero_hours_share = EXCLUDED.zero_hours_share, evaluated_at = now()
                     """)
-                report.returnsEvaluated += 1
+                report.returnsEvaluated += evaluated.count
             }
         }
         return failed
@@ -347,6 +353,7 @@ public struct NightlyCompliance: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id
                                   AND r.period = \(period.description))
                 """)
+            var judged: [FlagWriter.Judged] = []
             for row in candidates {
                 let version = try await charter(try row.decode(Int64.self, column: "charter_version_id"))
                 // Late after 23:59:59 on the due date: missing once that moment has passed by `asOf`'s end.
@@ -360,13 +367,17 @@ public struct NightlyCompliance: Sendable {
                         period: period, charterVersion: version, tier: tier, overrides: overrides,
                         dueDate: version.dueDate(of: period, holidays: holidays))
                 else { continue }
-                let before = report.flagsOpened + report.flagsReopened
-                try await FlagWriter.reconcile(
-                    employerID: try row.decode(Int64.self, column: "employer_id"), period: period.description,
-                    findings: [finding], charterVersionID: version.id, returnVersionID: nil, actor: actor,
-                    report: &report, on: connection)
-                if report.flagsOpened + report.flagsReopened > before { report.missingReturns += 1 }
+                judged.append(
+                    FlagWriter.Judged(
+                        employerID: try row.decode(Int64.self, column: "employer_id"), period: period.description,
+                        findings: [finding], charterVersionID: version.id, returnVersionID: nil))
             }
+            let before = report.changes.count
+            try await FlagWriter.reconcile(judged, actor: actor, report: &report, on: connection)
+            report.missingReturns +=
+                report.changes[before...].filter {
+                    ($0.kind == .opened || $0.kind == .reopened) && $0.standardID == "gov.return-missing"
+                }.count
         }
     }
 
