@@ -10,7 +10,7 @@ struct CharterCtl: AsyncParsableCommand {
         abstract: "Administer CharterWatch: schema, employers, returns, runs, audit.",
         subcommands: [
             Migrate.self, EmployerCommand.self, ContactCommand.self, PledgeCommand.self, ReturnCommand.self,
-            RatesCommand.self, RunCommand.self, FlagsCommand.self, ExemptionCommand.self,
+            RatesCommand.self, RunCommand.self, FlagsCommand.self, ExemptionCommand.self, RulesCommand.self,
         ]
     )
 

@@ -185,4 +185,43 @@ struct NightlyComplianceTests {
         }
         #expect(try await store.list(employerID: employer).isEmpty)
     }
+
+    @Test func aDraftVersionIsPreviewedWithoutWritingAnything() async throws {
+        let employer = try await pledgedEmployer()
+        // One of twenty direct workers on zero hours (5 %, not above the charter's 5 %); one below the RLW.
+        var lines = (1...20).map { Self.line("W\($0)") }
+        lines[0] = Self.line("W1", rate: "13.00")
+        lines[1] = Self.line("W2", contract: "zero_hours", hours: "0")
+        try await submit(employer, lines)
+        _ = try await nightly.run(asOf: asOf)
+        let flagsBefore = try await flags(employer)
+        #expect(flagsBefore["pay.real-living-wage"] == "open")
+        #expect(flagsBefore["hours.zero-hours-share"] == nil)
+
+        // A draft that tightens the zero-hours share to 2 % and stops judging the Real Living Wage.
+        try await fixture.pool.withConnection { connection in
+            try await connection.simpleQuery(
+                """
+                INSERT INTO charter_versions (label, effective_from, params, status)
+                VALUES ('Draft 2027', '2027-01-01', '{"return_due_days": 30, "shift_notice_days": 28}', 'draft');
+                INSERT INTO standards (charter_version_id, standard_id, pillar, title, params, severity_aspiring,
+                                       severity_accredited)
+                SELECT (SELECT id FROM charter_versions WHERE label = 'Draft 2027'), standard_id, pillar, title,
+                       CASE WHEN standard_id = 'hours.zero-hours-share' THEN '{"threshold_percent": 2}' ELSE params END,
+                       CASE WHEN standard_id = 'pay.real-living-wage' THEN 'off' ELSE severity_aspiring END,
+                       CASE WHEN standard_id = 'pay.real-living-wage' THEN 'off' ELSE severity_accredited END
+                FROM standards WHERE charter_version_id = (SELECT min(id) FROM charter_versions);
+                """)
+        }
+        let eventsBefore = try await fixture.count("SELECT count(*) FROM flag_events")
+        let preview = try await RulesPreview(pool: fixture.pool).preview(label: "Draft 2027", asOf: asOf)
+        #expect(preview.returnsJudged == 1)
+        #expect(preview.added.map(\.standardID) == ["hours.zero-hours-share"])
+        #expect(preview.cleared.map(\.standardID) == ["pay.real-living-wage"])
+        #expect(try await flags(employer) == flagsBefore)
+        #expect(try await fixture.count("SELECT count(*) FROM flag_events") == eventsBefore)
+        await #expect(throws: CharterStoreError.self) {
+            _ = try await RulesPreview(pool: fixture.pool).preview(label: "No such draft", asOf: asOf)
+        }
+    }
 }
