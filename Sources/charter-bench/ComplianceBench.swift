@@ -17,10 +17,12 @@ struct ComplianceBench: AsyncParsableCommand {
             numbers BE000001…), each pledged from 2025-01-01 (every third one accredited, every fifth with
             Living Hours), a return for each of PERIODS quarters up to 2026-Q3 received 20 days after the
             snapshot (every 25th employer late), and LINES worker lines per return: mostly direct permanent
-            staff with rates spread from £12.50 to £15.49 (so some are below the Real Living Wage), one in
-            ten zero-hours (a third of those without consent), agency staff with and without parity, shift
-            counts with some short notice. Headers attest everything except for every seventh employer,
-            which has a sick-pay waiting day and no equality audit. Defaults: 10,000 × 4 × 100 = 4,000,000 lines.
+            staff paid £15.00–£17.99 with a spread of breaches among clean employers: every tenth employer pays
+            some staff below the Real Living Wage, every 97th below the minimum wage; every fourth uses a few
+            zero-hours contracts (every twentieth without consent, every ninth with hours that outgrew the
+            contract); every twelfth has overdue hours reviews, every fifteenth agency staff without parity;
+            every fourteenth has a sick-pay waiting day and no equality audit. Defaults: 10,000 × 4 × 100 =
+            4,000,000 lines.
             """)
 
     @Option(help: "Employers to generate.") var employers = 10_000
@@ -152,13 +154,13 @@ struct ComplianceBench: AsyncParsableCommand {
                    jsonb_build_object(
                        'period', r.period, 'headcount', \(lines),
                        'attestations', jsonb_strip_nulls(jsonb_build_object(
-                           'hs_policy_reviewed_on', '2026-02-01',
-                           'equality_audit_on', CASE WHEN r.employer_id % 7 = 0 THEN NULL ELSE '2026-03-01' END,
-                           'union_right_notice_on', '2026-01-10', 'recognition_agreement', true,
+                           'hs_policy_reviewed_on', period_snapshot(r.period) - 30,
+                           'equality_audit_on', CASE WHEN r.employer_id % 14 = 0 THEN NULL ELSE period_snapshot(r.period) - 60 END,
+                           'union_right_notice_on', period_snapshot(r.period) - 90, 'recognition_agreement', true,
                            'union_requests', '[]'::jsonb,
-                           'sick_pay_waiting_days', CASE WHEN r.employer_id % 7 = 0 THEN 1 ELSE 0 END,
+                           'sick_pay_waiting_days', CASE WHEN r.employer_id % 14 = 0 THEN 1 ELSE 0 END,
                            'flexible_working_day_one', true, 'apprentices', r.employer_id % 3,
-                           'work_placements', 1, 'rlw_plan_target', '2027-01-01')),
+                           'work_placements', 1, 'rlw_plan_target', period_snapshot(r.period) + 365)),
                        'contractors', '[]'::jsonb),
                    \(lines)
             FROM returns r JOIN employers e ON e.id = r.employer_id WHERE e.company_number LIKE 'BE%'
@@ -172,23 +174,29 @@ struct ComplianceBench: AsyncParsableCommand {
                 shifts_cancelled_paid, agency_parity, sex)
             SELECT v.id, n, 'W' || n,
                    CASE WHEN n % 20 = 0 THEN 'agency' ELSE 'direct' END,
-                   CASE WHEN n % 10 = 3 THEN 'zero_hours' WHEN n % 25 = 7 THEN 'apprentice' ELSE 'permanent' END,
+                   CASE WHEN e % 4 = 0 AND n % 33 = 3 THEN 'zero_hours' WHEN n % 25 = 7 THEN 'apprentice'
+                        ELSE 'permanent' END,
                    (ARRAY['18', '19_20', '21_plus', '21_plus', '21_plus'])[1 + n % 5],
                    CASE WHEN n % 25 = 7 THEN n % 2 = 0 END,
                    n % 9 = 0,
-                   12.50 + ((v.id * 7 + n * 13) % 300) / 100.0,
+                   CASE WHEN e % 10 = 0 AND n % 25 = 1 THEN 13.20
+                        WHEN e % 97 = 0 AND n % 50 = 1 THEN 12.40
+                        ELSE 15.00 + ((v.id * 7 + n * 13) % 300) / 100.0 END,
                    NULL,
-                   CASE WHEN n % 10 = 3 THEN 0 ELSE 16 + (n % 22) END,
-                   CASE WHEN n % 10 = 3 THEN 10 + (n % 15) ELSE 16 + (n % 22) + (n % 3) END,
-                   CASE WHEN n % 10 = 3 THEN n % 30 <> 3 END,
+                   CASE WHEN e % 4 = 0 AND n % 33 = 3 THEN 0 ELSE 16 + (n % 22) END,
+                   CASE WHEN e % 4 = 0 AND n % 33 = 3 THEN (CASE WHEN e % 9 = 0 THEN 10 + n % 15 ELSE 2 + n % 2 END)
+                        ELSE 16 + (n % 22) + (n % 3) END,
+                   CASE WHEN e % 4 = 0 AND n % 33 = 3 THEN e % 20 <> 0 END,
                    false,
                    DATE '2020-01-01' + (n * 17 % 2000)::int,
-                   DATE '2026-06-01' - (n % 200)::int,
+                   CASE WHEN e % 12 = 0 THEN DATE '2025-06-01' ELSE period_snapshot(r.period) - (n % 60)::int END,
                    NULL,
                    40 + n % 20, (v.id + n) % 3, n % 2, n % 2,
-                   CASE WHEN n % 20 = 0 THEN n % 40 = 0 END,
+                   CASE WHEN n % 20 = 0 THEN e % 15 <> 0 END,
                    CASE WHEN n % 2 = 0 THEN 'female' ELSE 'male' END
-            FROM return_versions v CROSS JOIN generate_series(1, \(lines)) n
+            FROM return_versions v JOIN returns r ON r.id = v.return_id
+            CROSS JOIN LATERAL (SELECT r.employer_id AS e) x
+            CROSS JOIN generate_series(1, \(lines)) n
             WHERE v.submitted_by = 'bench-generator'
             """)
     }
