@@ -112,11 +112,15 @@ public struct NightlyCompliance: Sendable {
         let work: (PGConnection) async throws -> Void = { connection in
             // 1. Returns whose latest version the rules have not judged, oldest period first so a
             //    previous period's zero-hours share is known before the next period needs it.
-            var failed: [Int64] = []
-            while true {
-                let pending = try await Self.pendingReturns(limit: batchSize, excluding: failed, on: connection)
-                if pending.isEmpty { break }
-                failed += try await evaluate(
+            // The work list is read once, in order; each batch then loads its own details, so the cost
+            // of finding pending returns does not grow with the number of batches.
+            let order = try await Self.pendingReturnIDs(on: connection)
+            var start = 0
+            while start < order.count {
+                let chunk = Array(order[start..<min(start + batchSize, order.count)])
+                start += chunk.count
+                let pending = try await Self.pendingReturns(ids: chunk, on: connection)
+                _ = try await evaluate(
                     pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
                     actor: actor, report: &report, on: connection)
             }
@@ -163,11 +167,28 @@ public struct NightlyCompliance: Sendable {
         var overridesText: String
     }
 
-    /// Returns to judge: latest version not yet judged, a pledge in force at the snapshot.
-    static func pendingReturns(limit: Int, excluding failed: [Int64], on connection: PGConnection) async throws
-        -> [PendingReturn]
-    {
+    /// Returns to judge, in evaluation order: latest version not yet judged, a pledge in force at the
+    /// snapshot; oldest period first, grouped by what decides the criteria.
+    static func pendingReturnIDs(on connection: PGConnection) async throws -> [Int64] {
         try await connection.query(
+            """
+            SELECT r.id
+            FROM returns r
+            JOIN LATERAL (SELECT id FROM return_versions rv WHERE rv.return_id = r.id
+                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
+            JOIN pledges p ON p.employer_id = r.employer_id
+                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
+            LEFT JOIN return_evaluations e ON e.return_id = r.id
+            WHERE e.return_version_id IS DISTINCT FROM v.id
+            ORDER BY r.period, p.charter_version_id, p.overrides::text, r.id
+            """
+        ).map { try $0.decode(Int64.self, column: "id") }
+    }
+
+    /// The details of the returns with these ids, in the same order.
+    static func pendingReturns(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return try await connection.query(
             """
             SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
                    v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
@@ -177,10 +198,7 @@ public struct NightlyCompliance: Sendable {
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
             JOIN pledges p ON p.employer_id = r.employer_id
                           AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
-            LEFT JOIN return_evaluations e ON e.return_id = r.id
-            WHERE e.return_version_id IS DISTINCT FROM v.id AND NOT (r.id = ANY(\(failed)))
-            ORDER BY r.period, p.charter_version_id, p.overrides::text, r.id
-            LIMIT \(limit)
+            WHERE r.id = ANY(\(ids))
             """
         ).map { row in
             let periodText = try row.decode(String.self, column: "period")
@@ -201,7 +219,7 @@ public struct NightlyCompliance: Sendable {
                 charterVersionID: try row.decode(Int64.self, column: "charter_version_id"), tier: tier,
                 livingHours: try row.decode(Bool.self, column: "living_hours"),
                 overrides: try PledgeOverrides(json: Data(overridesText.utf8)), overridesText: overridesText)
-        }
+        }.sorted { (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0) }
     }
 
     private func evaluate(
