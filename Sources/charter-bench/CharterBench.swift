@@ -30,25 +30,9 @@ struct CopyBench: AsyncParsableCommand {
     var workDirectory = "/tmp/charter-bench"
 
     func run() async throws {
-        let work = URL(fileURLWithPath: workDirectory)
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        var cluster: EmbeddedPostgres?
-        let conninfo: String
-        if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
-            conninfo = url
-        } else {
-            let embedded = EmbeddedPostgres(directory: work.appending(path: "pg"), logger: Logger(label: "bench"))
-            try await embedded.start()
-            cluster = embedded
-            conninfo = embedded.conninfo
-        }
-        do {
+        try await withBenchDatabase(workDirectory: workDirectory) { conninfo, work in
             try await measure(conninfo: conninfo, work: work)
-        } catch {
-            try? await cluster?.stop()
-            throw error
         }
-        try await cluster?.stop()
     }
 
     private func measure(conninfo: String, work: URL) async throws {
@@ -146,6 +130,28 @@ struct CopyBench: AsyncParsableCommand {
         let sorted = values.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
+}
+
+/// Runs `body` on `CHARTERD_DATABASE_URL` if set, else on a throwaway embedded cluster under
+/// `workDirectory` (stopped afterwards, also when the body fails).
+func withBenchDatabase(
+    workDirectory: String, _ body: (_ conninfo: String, _ work: URL) async throws -> Void
+) async throws {
+    let work = URL(fileURLWithPath: workDirectory)
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
+        try await body(url, work)
+        return
+    }
+    let cluster = EmbeddedPostgres(directory: work.appending(path: "pg"), logger: Logger(label: "bench"))
+    try await cluster.start()
+    do {
+        try await body(cluster.conninfo, work)
+    } catch {
+        try? await cluster.stop()
+        throw error
+    }
+    try await cluster.stop()
 }
 
 /// A small deterministic generator so every run loads the same data.

@@ -1,9 +1,7 @@
 import ArgumentParser
 import CharterDomain
 import CharterStore
-import EmbeddedPostgres
 import Foundation
-import Logging
 import PGClient
 
 /// The nightly compliance run over a large generated charter, next to the bare SQL aggregate over
@@ -32,25 +30,9 @@ struct ComplianceBench: AsyncParsableCommand {
     var workDirectory = "/tmp/charter-bench-compliance"
 
     func run() async throws {
-        let work = URL(fileURLWithPath: workDirectory)
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        var cluster: EmbeddedPostgres?
-        let conninfo: String
-        if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
-            conninfo = url
-        } else {
-            let embedded = EmbeddedPostgres(directory: work.appending(path: "pg"), logger: Logger(label: "bench"))
-            try await embedded.start()
-            cluster = embedded
-            conninfo = embedded.conninfo
-        }
-        do {
+        try await withBenchDatabase(workDirectory: workDirectory) { conninfo, _ in
             try await measure(conninfo: conninfo)
-        } catch {
-            try? await cluster?.stop()
-            throw error
         }
-        try await cluster?.stop()
     }
 
     private func measure(conninfo: String) async throws {
