@@ -40,9 +40,9 @@ struct NightlyComplianceTests {
         return employer
     }
 
-    func submit(_ employer: Int64, _ lines: [String]) async throws {
+    func submit(_ employer: Int64, _ lines: [String], header: String = goodHeader) async throws {
         let outcome = try await fixture.returns.submit(
-            ReturnSubmission(employerID: employer, submittedBy: "payroll", header: Data(Self.goodHeader.utf8)),
+            ReturnSubmission(employerID: employer, submittedBy: "payroll", header: Data(header.utf8)),
             csv: ReturnText.chunks(([Self.columns] + lines).joined(separator: "\n") + "\n"))
         guard case .accepted = outcome else {
             Issue.record("return not accepted: \(outcome)")
@@ -223,5 +223,25 @@ struct NightlyComplianceTests {
         await #expect(throws: CharterStoreError.self) {
             _ = try await RulesPreview(pool: fixture.pool).preview(label: "No such draft", asOf: asOf)
         }
+    }
+
+    @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {
+        // Apprentices reported in Q2 but none in Q3: just.young-people looks back four periods, so no flag.
+        let employer = try await pledgedEmployer()
+        let lines = (1...20).map { Self.line("W\($0)") }
+        try await submit(employer, lines, header: Self.goodHeader.replacingOccurrences(of: "2026-Q3", with: "2026-Q2"))
+        try await submit(
+            employer, lines,
+            header: Self.goodHeader.replacingOccurrences(
+                of: "\"apprentices\": 2, \"work_placements\": 1",
+                with: "\"apprentices\": 0, \"work_placements\": 0"))
+        let run = try await nightly.run(asOf: asOf)
+        #expect(run.errors.isEmpty)
+        #expect(try await flags(employer)["just.young-people"] == nil)
+        let preview = try await RulesPreview(pool: fixture.pool).preview(
+            label: "Fair Employment Charter 2026", asOf: asOf)
+        #expect(preview.returnsJudged == 2)
+        #expect(preview.added.isEmpty, "\(preview.added)")
+        #expect(preview.cleared.isEmpty, "\(preview.cleared)")
     }
 }

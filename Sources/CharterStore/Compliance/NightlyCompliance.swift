@@ -93,12 +93,7 @@ public struct NightlyCompliance: Sendable {
     {
         var report = ComplianceRunReport(asOf: asOf, dryRun: dryRun)
         let rates = try await RateStore(pool: pool).table()
-        let holidays = try await pool.withConnection { connection in
-            BankHolidays(
-                try await connection.query("SELECT date::text AS d FROM bank_holidays").compactMap {
-                    CalendarDate(iso: try $0.decode(String.self, column: "d"))
-                })
-        }
+        let holidays = try await pool.withConnection { try await BankHolidays.load(on: $0) }
         var versions: [Int64: CharterVersion] = [:]
         func charter(_ id: Int64, _ connection: PGConnection) async throws -> CharterVersion {
             if let known = versions[id] { return known }
@@ -119,8 +114,8 @@ public struct NightlyCompliance: Sendable {
             while start < order.count {
                 let chunk = Array(order[start..<min(start + batchSize, order.count)])
                 start += chunk.count
-                let pending = try await Self.pendingReturns(ids: chunk, on: connection)
-                _ = try await evaluate(
+                let pending = try await PendingReturn.load(ids: chunk, on: connection)
+                try await evaluate(
                     pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
                     actor: actor, report: &report, on: connection)
             }
@@ -151,22 +146,6 @@ public struct NightlyCompliance: Sendable {
 
     // MARK: Evaluating returns
 
-    struct PendingReturn {
-        var returnID: Int64
-        var employerID: Int64
-        var period: ReportingPeriod
-        var firstReceivedAt: Date
-        var versionID: Int64
-        var versionNumber: Int
-        var header: ReturnHeader
-        var warnings: [ReturnIssue]
-        var charterVersionID: Int64
-        var tier: Tier
-        var livingHours: Bool
-        var overrides: PledgeOverrides
-        var overridesText: String
-    }
-
     /// Returns to judge, in evaluation order: latest version not yet judged, a pledge in force at the
     /// snapshot; oldest period first, grouped by what decides the criteria.
     static func pendingReturnIDs(on connection: PGConnection) async throws -> [Int64] {
@@ -185,101 +164,28 @@ public struct NightlyCompliance: Sendable {
         ).map { try $0.decode(Int64.self, column: "id") }
     }
 
-    /// The details of the returns with these ids, in the same order.
-    static func pendingReturns(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
-        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return try await connection.query(
-            """
-            SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
-                   v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
-                   p.living_hours, p.overrides::text AS overrides
-            FROM returns r
-            JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
-                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
-            JOIN pledges p ON p.employer_id = r.employer_id
-                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
-            WHERE r.id = ANY(\(ids))
-            """
-        ).map { row in
-            let periodText = try row.decode(String.self, column: "period")
-            guard let period = ReportingPeriod(periodText),
-                let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
-            else { throw CharterStoreError(.invalid, "return \(periodText) has an unreadable period or tier") }
-            let overridesText = try row.decode(String.self, column: "overrides")
-            return PendingReturn(
-                returnID: try row.decode(Int64.self, column: "return_id"),
-                employerID: try row.decode(Int64.self, column: "employer_id"), period: period,
-                firstReceivedAt: try row.decode(Date.self, column: "first_received_at"),
-                versionID: try row.decode(Int64.self, column: "version_id"),
-                versionNumber: try row.decode(Int.self, column: "version_no"),
-                header: try JSONDecoder.snakeCase.decode(
-                    ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8)),
-                warnings: try JSONDecoder.charter.decode(
-                    [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8)),
-                charterVersionID: try row.decode(Int64.self, column: "charter_version_id"), tier: tier,
-                livingHours: try row.decode(Bool.self, column: "living_hours"),
-                overrides: try PledgeOverrides(json: Data(overridesText.utf8)), overridesText: overridesText)
-        }.sorted { (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0) }
-    }
-
     private func evaluate(
         _ pending: [PendingReturn], rates: RateTable, holidays: BankHolidays,
         charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
         on connection: PGConnection
-    ) async throws -> [Int64] {
-        var failed: [Int64] = []
-        // Group by what decides the criteria: period, charter version, overrides.
-        var groups: [[PendingReturn]] = []
-        for item in pending {
-            if let last = groups.last?.last, last.period == item.period,
-                last.charterVersionID == item.charterVersionID, last.overridesText == item.overridesText
-            {
-                groups[groups.count - 1].append(item)
-            } else {
-                groups.append([item])
-            }
-        }
-        for group in groups {
-            let first = group[0]
-            let version = try await charter(first.charterVersionID)
-            let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
-            let criteria: ReturnFigures.Criteria
-            do {
-                criteria = try ReturnFigures.Criteria(
-                    snapshot: first.period.snapshot, parameters: parameters, rates: rates)
-            } catch {
-                // No rate in force at the snapshot: say so for each return; never a silent pass.
-                for item in group {
-                    report.errors.append("employer \(item.employerID) \(item.period): \(error.message)")
-                    failed.append(item.returnID)
-                }
-                continue
-            }
-            let figures = try await ReturnFiguresQuery.figures(
-                for: group.map(\.versionID), criteria: criteria, on: connection)
-            let context = try await history(for: group, lookback: 4, on: connection)
-            let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
+    ) async throws {
+        for group in PendingReturn.groupedByCriteria(pending) {
+            let version = try await charter(group[0].charterVersionID)
+            let verdicts = try await ReturnJudge.judge(
+                group, by: version, rates: rates, holidays: holidays, on: connection)
             var judged: [FlagWriter.Judged] = []
             var evaluated: [(returnID: Int64, versionID: Int64, share: Decimal?)] = []
-            for item in group {
-                let itemFigures = figures[item.versionID] ?? ReturnFigures()
-                let input = EvaluationInput(
-                    employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
-                    livingHours: item.livingHours, overrides: item.overrides, returnVersionID: item.versionID,
-                    returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
-                    previousZeroHoursShare: context.previousShare[item.employerID],
-                    youngPeopleByPeriod: context.youngPeople[item.employerID] ?? [:],
-                    dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
-                do {
-                    let findings = try ComplianceRules.evaluate(input)
+            for verdict in verdicts {
+                let item = verdict.item
+                switch verdict.outcome {
+                case .failure(let message):
+                    report.errors.append("employer \(item.employerID) \(item.period): \(message)")
+                case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(
                             employerID: item.employerID, period: item.period.description, findings: findings,
                             charterVersionID: version.id, returnVersionID: item.versionID))
-                    evaluated.append((item.returnID, item.versionID, itemFigures.zeroHoursSharePercent))
-                } catch {
-                    report.errors.append("employer \(item.employerID) \(item.period): \(error.message)")
-                    failed.append(item.returnID)
+                    evaluated.append((item.returnID, item.versionID, verdict.zeroHoursShare))
                 }
             }
             try await FlagWriter.reconcile(judged, actor: actor, report: &report, on: connection)
@@ -298,54 +204,6 @@ public struct NightlyCompliance: Sendable {
                 report.returnsEvaluated += evaluated.count
             }
         }
-        return failed
-    }
-
-    /// The earlier periods a group's rules look back on: the previous period's zero-hours share and
-    /// the apprentices and placements reported in the last `lookback` periods.
-    private func history(
-        for group: [PendingReturn], lookback: Int, on connection: PGConnection
-    ) async throws -> (previousShare: [Int64: Decimal], youngPeople: [Int64: [ReportingPeriod: Int]]) {
-        let period = group[0].period
-        var periods: [String] = []
-        var cursor = period
-        for _ in 0..<max(lookback, 1) {
-            periods.append(cursor.description)
-            cursor = cursor.previous
-        }
-        let employers = group.map(\.employerID)
-        var previousShare: [Int64: Decimal] = [:]
-        for row in try await connection.query(
-            """
-            SELECT r.employer_id, e.zero_hours_share FROM returns r JOIN return_evaluations e ON e.return_id = r.id
-            WHERE r.employer_id = ANY(\(employers)) AND r.period = \(period.previous.description)
-              AND e.zero_hours_share IS NOT NULL
-            """)
-        {
-            previousShare[try row.decode(Int64.self, column: "employer_id")] = try row.decode(
-                Decimal.self, column: "zero_hours_share")
-        }
-        var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
-        for row in try await connection.query(
-            """
-            SELECT r.employer_id, r.period,
-                   (v.header->'attestations'->>'apprentices')::int AS apprentices,
-                   (v.header->'attestations'->>'work_placements')::int AS placements
-            FROM returns r
-            JOIN LATERAL (SELECT header FROM return_versions rv WHERE rv.return_id = r.id
-                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
-            WHERE r.employer_id = ANY(\(employers)) AND r.period = ANY(\(periods)) AND r.period <> \(period.description)
-            """)
-        {
-            let apprentices = try row.decode(Int?.self, column: "apprentices")
-            let placements = try row.decode(Int?.self, column: "placements")
-            guard apprentices != nil || placements != nil,
-                let reported = ReportingPeriod(try row.decode(String.self, column: "period"))
-            else { continue }
-            youngPeople[try row.decode(Int64.self, column: "employer_id"), default: [:]][reported] =
-                (apprentices ?? 0) + (placements ?? 0)
-        }
-        return (previousShare, youngPeople)
     }
 
     // MARK: Missing returns

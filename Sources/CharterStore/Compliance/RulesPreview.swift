@@ -39,10 +39,7 @@ public struct RulesPreview: Sendable {
                     .decode(Int64.self, column: "id"),
                 let version = try await CharterVersionStore.version(id: id, on: connection)
             else { throw CharterStoreError(.notFound, "there is no charter version \"\(label)\"") }
-            let holidays = BankHolidays(
-                try await connection.query("SELECT date::text AS d FROM bank_holidays").compactMap {
-                    CalendarDate(iso: try $0.decode(String.self, column: "d"))
-                })
+            let holidays = try await BankHolidays.load(on: connection)
             var periods: [ReportingPeriod] = []
             var cursor = ReportingPeriod(containing: asOf).previous
             for _ in 0..<max(periodCount, 1) {
@@ -65,40 +62,16 @@ public struct RulesPreview: Sendable {
         period: ReportingPeriod, version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         report: inout RulesPreviewReport, on connection: PGConnection
     ) async throws {
-        let rows = try await connection.query(
-            """
-            SELECT r.employer_id, r.first_received_at, v.id AS version_id, v.version_no, v.header::text AS header,
-                   v.warnings::text AS warnings, p.tier, p.living_hours, p.overrides::text AS overrides
-            FROM returns r
-            JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
-                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
-            JOIN pledges p ON p.employer_id = r.employer_id
-                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
-            WHERE r.period = \(period.description)
-            ORDER BY p.overrides::text, r.employer_id
-            """)
-        // Group by overrides: they decide the criteria the figures are computed with.
-        var groups: [String: [PGRow]] = [:]
-        for row in rows { groups[try row.decode(String.self, column: "overrides"), default: []].append(row) }
-        let lateAfter = period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
-        for (overridesText, group) in groups {
-            let overrides = try PledgeOverrides(json: Data(overridesText.utf8))
-            let parameters = EvaluationInput.effectiveParameters(of: version, overrides: overrides)
-            let criteria: ReturnFigures.Criteria
-            do {
-                criteria = try ReturnFigures.Criteria(snapshot: period.snapshot, parameters: parameters, rates: rates)
-            } catch {
-                report.errors.append("\(period): \(error.message)")
-                continue
-            }
-            let versionIDs = try group.map { try $0.decode(Int64.self, column: "version_id") }
-            let figures = try await ReturnFiguresQuery.figures(for: versionIDs, criteria: criteria, on: connection)
-            let employers = try group.map { try $0.decode(Int64.self, column: "employer_id") }
+        // Judged exactly as a night would (same figures, history and rules), only by `version`.
+        let returns = try await PendingReturn.load(where: "r.period = \(period.description)", on: connection)
+        var byOverrides: [String: [PendingReturn]] = [:]
+        for item in returns { byOverrides[item.overridesText, default: []].append(item) }
+        for group in byOverrides.values {
             var current: [Int64: Set<String>] = [:]
             for flag in try await connection.query(
                 """
                 SELECT employer_id, standard_id, subject, severity FROM flags
-                WHERE employer_id = ANY(\(employers)) AND period = \(period.description)
+                WHERE employer_id = ANY(\(group.map(\.employerID))) AND period = \(period.description)
                   AND state IN ('open', 'acknowledged', 'disputed', 'waived') AND standard_id <> 'gov.return-missing'
                 """)
             {
@@ -107,26 +80,17 @@ public struct RulesPreview: Sendable {
                         + flag.decode(String.self, column: "subject") + "\u{1F}"
                         + flag.decode(String.self, column: "severity"))
             }
-            for row in group {
-                let employer = try row.decode(Int64.self, column: "employer_id")
-                let versionID = try row.decode(Int64.self, column: "version_id")
-                guard let tier = Tier(rawValue: try row.decode(String.self, column: "tier")) else { continue }
-                let input = EvaluationInput(
-                    employerID: employer, period: period, charterVersion: version, tier: tier,
-                    livingHours: try row.decode(Bool.self, column: "living_hours"), overrides: overrides,
-                    returnVersionID: versionID, returnVersionNumber: try row.decode(Int.self, column: "version_no"),
-                    header: try JSONDecoder.snakeCase.decode(
-                        ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8)),
-                    figures: figures[versionID] ?? ReturnFigures(), rates: rates,
-                    dataQualityWarnings: try JSONDecoder.charter.decode(
-                        [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8)),
-                    firstReceivedAt: try row.decode(Date.self, column: "first_received_at"), lateAfter: lateAfter)
+            for verdict in try await ReturnJudge.judge(
+                group, by: version, rates: rates, holidays: holidays, on: connection)
+            {
+                let employer = verdict.item.employerID
                 let findings: [Finding]
-                do {
-                    findings = try ComplianceRules.evaluate(input)
-                } catch {
-                    report.errors.append("employer \(employer) \(period): \(error.message)")
+                switch verdict.outcome {
+                case .failure(let failure):
+                    report.errors.append("employer \(employer) \(period): \(failure.message)")
                     continue
+                case .success(let found):
+                    findings = found
                 }
                 report.returnsJudged += 1
                 let now = current[employer] ?? []

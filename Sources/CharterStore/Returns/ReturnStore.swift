@@ -119,10 +119,8 @@ public struct ReturnStore: Sendable {
                     30) AS days
                 """
             ).first?.decode(Int.self, column: "days")
-            let holidays = try await connection.query("SELECT date::text AS date FROM bank_holidays").compactMap {
-                CalendarDate(iso: try $0.decode(String.self, column: "date"))
-            }
-            return DueContext(returnDueDays: days ?? 30, holidays: BankHolidays(holidays))
+            let holidays = try await BankHolidays.load(on: connection)
+            return DueContext(returnDueDays: days ?? 30, holidays: holidays)
         }
     }
 

@@ -1,0 +1,83 @@
+import CharterDomain
+import Foundation
+import PGClient
+
+/// The latest version of a return with the pledge in force at its snapshot: what the rules judge,
+/// read the same way by the nightly run and by a rule-change preview.
+struct PendingReturn {
+    var returnID: Int64
+    var employerID: Int64
+    var period: ReportingPeriod
+    var firstReceivedAt: Date
+    var versionID: Int64
+    var versionNumber: Int
+    var header: ReturnHeader
+    var warnings: [ReturnIssue]
+    var charterVersionID: Int64
+    var tier: Tier
+    var livingHours: Bool
+    var overrides: PledgeOverrides
+    var overridesText: String
+
+    /// The returns matching `condition` (a fragment over `r`, the return, and `p`, the pledge).
+    static func load(where condition: PGQuery, on connection: PGConnection) async throws -> [PendingReturn] {
+        try await connection.query(
+            """
+            SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
+                   v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
+                   p.living_hours, p.overrides::text AS overrides
+            FROM returns r
+            JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
+                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
+            JOIN pledges p ON p.employer_id = r.employer_id
+                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
+            WHERE \(condition)
+            """
+        ).map(PendingReturn.init)
+    }
+
+    /// The returns with these ids, in the order given.
+    static func load(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return try await load(where: "r.id = ANY(\(ids))", on: connection).sorted {
+            (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0)
+        }
+    }
+
+    init(_ row: PGRow) throws {
+        let periodText = try row.decode(String.self, column: "period")
+        guard let period = ReportingPeriod(periodText),
+            let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
+        else { throw CharterStoreError(.invalid, "return \(periodText) has an unreadable period or tier") }
+        self.period = period
+        self.tier = tier
+        overridesText = try row.decode(String.self, column: "overrides")
+        overrides = try PledgeOverrides(json: Data(overridesText.utf8))
+        returnID = try row.decode(Int64.self, column: "return_id")
+        employerID = try row.decode(Int64.self, column: "employer_id")
+        firstReceivedAt = try row.decode(Date.self, column: "first_received_at")
+        versionID = try row.decode(Int64.self, column: "version_id")
+        versionNumber = try row.decode(Int.self, column: "version_no")
+        header = try JSONDecoder.snakeCase.decode(
+            ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
+        warnings = try JSONDecoder.charter.decode(
+            [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))
+        charterVersionID = try row.decode(Int64.self, column: "charter_version_id")
+        livingHours = try row.decode(Bool.self, column: "living_hours")
+    }
+
+    /// Consecutive runs of returns judged by the same criteria (period, charter version, overrides).
+    static func groupedByCriteria(_ returns: [PendingReturn]) -> [[PendingReturn]] {
+        var groups: [[PendingReturn]] = []
+        for item in returns {
+            if let last = groups.last?.last, last.period == item.period,
+                last.charterVersionID == item.charterVersionID, last.overridesText == item.overridesText
+            {
+                groups[groups.count - 1].append(item)
+            } else {
+                groups.append([item])
+            }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,103 @@
+import CharterDomain
+import Foundation
+import PGClient
+
+/// Judges returns by a charter version: figures in one SQL pass, history, then the pure rules.
+/// Shared by the nightly run and the rule-change preview, so a preview judges exactly as a night would.
+enum ReturnJudge {
+    struct Verdict {
+        var item: PendingReturn
+        /// The findings, or why the return could not be judged (e.g. no rate in force).
+        var outcome: Result<[Finding], Failure>
+        var zeroHoursShare: Decimal?
+    }
+
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// `group` must share period and pledge overrides (`PendingReturn.groupedByCriteria`).
+    static func judge(
+        _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
+        on connection: PGConnection
+    ) async throws -> [Verdict] {
+        guard let first = group.first else { return [] }
+        let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
+        let criteria: ReturnFigures.Criteria
+        do {
+            criteria = try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates)
+        } catch {
+            // No rate in force at the snapshot: say so for each return; never a silent pass.
+            return group.map {
+                Verdict(item: $0, outcome: .failure(Failure(message: error.message)), zeroHoursShare: nil)
+            }
+        }
+        let figures = try await ReturnFiguresQuery.figures(
+            for: group.map(\.versionID), criteria: criteria, on: connection)
+        let context = try await history(for: group, lookback: 4, on: connection)
+        let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
+        return group.map { item in
+            let itemFigures = figures[item.versionID] ?? ReturnFigures()
+            let input = EvaluationInput(
+                employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
+                livingHours: item.livingHours, overrides: item.overrides, returnVersionID: item.versionID,
+                returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
+                previousZeroHoursShare: context.previousShare[item.employerID],
+                youngPeopleByPeriod: context.youngPeople[item.employerID] ?? [:],
+                dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
+            do {
+                return Verdict(
+                    item: item, outcome: .success(try ComplianceRules.evaluate(input)),
+                    zeroHoursShare: itemFigures.zeroHoursSharePercent)
+            } catch {
+                return Verdict(item: item, outcome: .failure(Failure(message: "\(error)")), zeroHoursShare: nil)
+            }
+        }
+    }
+
+    private static func history(
+        for group: [PendingReturn], lookback: Int, on connection: PGConnection
+    ) async throws -> (previousShare: [Int64: Decimal], youngPeople: [Int64: [ReportingPeriod: Int]]) {
+        let period = group[0].period
+        var periods: [String] = []
+        var cursor = period
+        for _ in 0..<max(lookback, 1) {
+            periods.append(cursor.description)
+            cursor = cursor.previous
+        }
+        let employers = group.map(\.employerID)
+        var previousShare: [Int64: Decimal] = [:]
+        for row in try await connection.query(
+            """
+            SELECT r.employer_id, e.zero_hours_share FROM returns r JOIN return_evaluations e ON e.return_id = r.id
+            WHERE r.employer_id = ANY(\(employers)) AND r.period = \(period.previous.description)
+              AND e.zero_hours_share IS NOT NULL
+            """)
+        {
+            previousShare[try row.decode(Int64.self, column: "employer_id")] = try row.decode(
+                Decimal.self, column: "zero_hours_share")
+        }
+        var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
+        for row in try await connection.query(
+            """
+            SELECT r.employer_id, r.period,
+                   (v.header->'attestations'->>'apprentices')::int AS apprentices,
+                   (v.header->'attestations'->>'work_placements')::int AS placements
+            FROM returns r
+            JOIN LATERAL (SELECT header FROM return_versions rv WHERE rv.return_id = r.id
+                          ORDER BY rv.version_no DESC LIMIT 1) v ON true
+            WHERE r.employer_id = ANY(\(employers)) AND r.period = ANY(\(periods)) AND r.period <> \(period.description)
+            """)
+        {
+            let apprentices = try row.decode(Int?.self, column: "apprentices")
+            let placements = try row.decode(Int?.self, column: "placements")
+            guard apprentices != nil || placements != nil,
+                let reported = ReportingPeriod(try row.decode(String.self, column: "period"))
+            else { continue }
+            youngPeople[try row.decode(Int64.self, column: "employer_id"), default: [:]][reported] =
+                (apprentices ?? 0) + (placements ?? 0)
+        }
+        return (previousShare, youngPeople)
+    }
+
+}
