@@ -31,9 +31,6 @@ public final class ManualJobClock: JobClock {
 
     public func now() -> Date { state.withLock { $0.now } }
 
-    /// How many tasks are waiting for a later time.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
-
     /// Returns once at least `count` tasks are asleep on this clock: everyone has done what the
     /// current time asked of them, so the test can move time on without racing them.
     public func waitForSleepers(_ count: Int) async {

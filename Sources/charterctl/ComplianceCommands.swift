@@ -66,6 +66,19 @@ struct FlagsCommand: AsyncParsableCommand {
         var state: String
         var severity: String
         var updatedAt: Date
+
+        /// Reads the columns `id, employer_id, name, period, standard_id, subject, state, severity, updated_at`.
+        init(_ row: PGRow) throws {
+            id = try row.decode(Int64.self, column: "id")
+            employerID = try row.decode(Int64.self, column: "employer_id")
+            employer = try row.decode(String.self, column: "name")
+            period = try row.decode(String.self, column: "period")
+            standardID = try row.decode(String.self, column: "standard_id")
+            subject = try row.decode(String.self, column: "subject")
+            state = try row.decode(String.self, column: "state")
+            severity = try row.decode(String.self, column: "severity")
+            updatedAt = try row.decode(Date.self, column: "updated_at")
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -100,18 +113,7 @@ struct FlagsCommand: AsyncParsableCommand {
                           AND (\(state)::text IS NULL OR f.state = \(state))
                         ORDER BY f.updated_at DESC, f.id DESC LIMIT \(limit)
                         """
-                    ).map { row in
-                        FlagRow(
-                            id: try row.decode(Int64.self, column: "id"),
-                            employerID: try row.decode(Int64.self, column: "employer_id"),
-                            employer: try row.decode(String.self, column: "name"),
-                            period: try row.decode(String.self, column: "period"),
-                            standardID: try row.decode(String.self, column: "standard_id"),
-                            subject: try row.decode(String.self, column: "subject"),
-                            state: try row.decode(String.self, column: "state"),
-                            severity: try row.decode(String.self, column: "severity"),
-                            updatedAt: try row.decode(Date.self, column: "updated_at"))
-                    }
+                    ).map(FlagRow.init)
                 }
             }
             switch format {
@@ -146,15 +148,7 @@ struct FlagsCommand: AsyncParsableCommand {
                             """
                         ).first
                     else { throw CommandFailed(description: "there is no flag \(id)") }
-                    let flag = FlagRow(
-                        id: id, employerID: try row.decode(Int64.self, column: "employer_id"),
-                        employer: try row.decode(String.self, column: "name"),
-                        period: try row.decode(String.self, column: "period"),
-                        standardID: try row.decode(String.self, column: "standard_id"),
-                        subject: try row.decode(String.self, column: "subject"),
-                        state: try row.decode(String.self, column: "state"),
-                        severity: try row.decode(String.self, column: "severity"),
-                        updatedAt: try row.decode(Date.self, column: "updated_at"))
+                    let flag = try FlagRow(row)
                     let events = try await connection.query(
                         """
                         SELECT at, actor, kind, from_state, to_state, note FROM flag_events

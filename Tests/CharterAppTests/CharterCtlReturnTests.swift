@@ -120,8 +120,6 @@ struct CharterCtlReturnTests {
             try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(employers.count == 1)
         #expect(employers.first?["company_number"] as? String == "SC016876")
-        // Not on a terminal: no progress bar escape codes in what a script reads.
-        #expect(!second.stderr.contains("\r"))
     }
 
     @Test func aLooseningOverrideIsRefusedWithTheReason() async throws {

@@ -27,10 +27,13 @@ struct EmployerStoreTests {
     @Test func aCompanyNumberIsRegisteredOnce() async throws {
         _ = try await fixture.employers.add(
             Employer(name: "First", companyNumber: CompanyNumber("01234567")), actor: "admin")
-        await #expect(throws: CharterStoreError.self) {
+        let error = await #expect(throws: CharterStoreError.self) {
             _ = try await fixture.employers.add(
                 Employer(name: "Second", companyNumber: CompanyNumber("01234567")), actor: "admin")
         }
+        #expect(error?.code == .conflict)
+        #expect(error?.message.contains("company number 01234567 is already registered to employer") == true)
+        #expect(error?.message.contains("(First)") == true)
         #expect(try await fixture.count("SELECT count(*) FROM employers") == 1)
     }
 

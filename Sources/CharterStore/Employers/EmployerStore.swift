@@ -9,26 +9,36 @@ public struct EmployerStore: Sendable {
         self.pool = pool
     }
 
-    /// Registers an employer; a company number or GPG id already registered is a conflict.
+    /// Registers an employer; a company number or GPG id already registered is a conflict, decided by
+    /// the table's unique constraints (so two concurrent registrations cannot both get in).
     public func add(_ employer: Employer, actor: String) async throws -> Employer {
-        try await pool.withTransaction { connection in
-            if let number = employer.companyNumber,
-                let existing = try await connection.query(
-                    "SELECT id, name FROM employers WHERE company_number = \(number.value)"
-                ).first
-            {
-                throw CharterStoreError(
-                    .conflict,
-                    "company number \(number) is already registered to employer \(try existing.decode(Int64.self, column: "id"))"
-                        + " (\(try existing.decode(String.self, column: "name")))")
+        do {
+            return try await pool.withTransaction { connection in
+                let id = try await insert(employer, on: connection)
+                var stored = employer
+                stored.id = id
+                try await AuditTrail.append(
+                    on: connection, actor: actor, action: "employer.add", entity: "employer", entityID: String(id),
+                    details: ["name": employer.name, "company_number": employer.companyNumber?.value ?? ""])
+                return stored
             }
-            let id = try await insert(employer, on: connection)
-            var stored = employer
-            stored.id = id
-            try await AuditTrail.append(
-                on: connection, actor: actor, action: "employer.add", entity: "employer", entityID: String(id),
-                details: ["name": employer.name, "company_number": employer.companyNumber?.value ?? ""])
-            return stored
+        } catch let error as PGError where error.sqlState == .uniqueViolation {
+            let holder = try await pool.withConnection { connection in
+                try await connection.query(
+                    """
+                    SELECT id, name FROM employers
+                    WHERE company_number = \(employer.companyNumber?.value) OR gpg_employer_id = \(employer.gpgEmployerID)
+                    LIMIT 1
+                    """
+                ).first.map {
+                    "employer \(try $0.decode(Int64.self, column: "id")) (\(try $0.decode(String.self, column: "name")))"
+                }
+            }
+            let what =
+                error.constraint?.contains("gpg") == true
+                ? "GPG employer id \(employer.gpgEmployerID.map(String.init) ?? "")"
+                : "company number \(employer.companyNumber?.value ?? "")"
+            throw CharterStoreError(.conflict, "\(what) is already registered to \(holder ?? "another employer")")
         }
     }
 
