@@ -48,8 +48,8 @@ struct DecodingTests {
     @Test func arraysRoundTrip() async throws {
         #expect(try await roundTrip([1, 2, 3], as: "bigint[]") == [1, 2, 3])
         #expect(
-            try await roundTrip(["a b", "q\"uote", "back\\slash", "NULL", "", "{}"], as: "text[]")
-                == ["a b", "q\"uote", "back\\slash", "NULL", "", "{}"])
+            try await roundTrip(["a b", "q\"uote", "back\\slash", "NULL", "", "{}", "Zoë, Łódź", "日本"], as: "text[]")
+                == ["a b", "q\"uote", "back\\slash", "NULL", "", "{}", "Zoë, Łódź", "日本"])
         #expect(
             try await roundTrip([Decimal(string: "12.60")!, 13], as: "numeric[]") == [Decimal(string: "12.6")!, 13])
         #expect(try await roundTrip([Bool](), as: "boolean[]") == [])

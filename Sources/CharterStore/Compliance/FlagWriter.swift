@@ -1,4 +1,5 @@
 import CharterDomain
+import Crypto
 import Foundation
 import PGClient
 
@@ -22,6 +23,8 @@ enum FlagWriter {
         var state: FlagState
         var severity: String
         var evidence: String
+        /// Hex SHA-256 of the evidence as a run last encoded it; nil before migration 0008.
+        var digest: String?
     }
 
     private struct Key: Hashable {
@@ -48,7 +51,7 @@ enum FlagWriter {
         for row in try await connection.query(
             """
             SELECT f.id, f.employer_id, f.period, f.standard_id, f.subject, f.state, f.severity,
-                   f.evidence::text AS evidence
+                   f.evidence::text AS evidence, encode(f.evidence_digest, 'hex') AS digest
             FROM flags f
             JOIN unnest(\(batch.map(\.employerID))::bigint[], \(batch.map(\.period))::text[]) AS s (employer_id, period)
               ON f.employer_id = s.employer_id AND f.period = s.period
@@ -64,14 +67,18 @@ enum FlagWriter {
             existing[key] = Existing(
                 id: try row.decode(Int64.self, column: "id"), state: state,
                 severity: try row.decode(String.self, column: "severity"),
-                evidence: try row.decode(String.self, column: "evidence"))
+                evidence: try row.decode(String.self, column: "evidence"),
+                digest: try row.decode(String?.self, column: "digest"))
         }
 
         // 2. Decide, in Swift, through the transition table.
-        var inserts: [(key: Key, severity: String, evidence: String, charter: Int64, version: Int64?)] = []
+        var inserts: [(key: Key, severity: String, evidence: String, digest: String, charter: Int64, version: Int64?)] =
+            []
         var updates:
-            [(id: Int64, state: FlagState, severity: String, evidence: String, charter: Int64, version: Int64?)] =
-                []
+            [(
+                id: Int64, state: FlagState, severity: String, evidence: String, digest: String?, charter: Int64,
+                version: Int64?
+            )] = []
         var events: [Event] = []
         func change(_ kind: FlagChange.Kind, _ key: Key, _ severity: String) {
             report.changes.append(
@@ -89,10 +96,12 @@ enum FlagWriter {
                     subject: finding.subject)
                 guard !seen.contains(key) else { continue }
                 seen.insert(key)
-                let evidence = String(decoding: finding.evidence.jsonData(), as: UTF8.self)
+                let json = finding.evidence.jsonData()
+                let evidence = String(decoding: json, as: UTF8.self)
+                let digest = Array(SHA256.hash(data: json)).hex
                 let severity = finding.severity.rawValue
                 guard let flag = existing[key] else {
-                    inserts.append((key, severity, evidence, judged.charterVersionID, judged.returnVersionID))
+                    inserts.append((key, severity, evidence, digest, judged.charterVersionID, judged.returnVersionID))
                     report.flagsOpened += 1
                     change(.opened, key, severity)
                     continue
@@ -107,12 +116,15 @@ enum FlagWriter {
                     report.flagsReopened += 1
                     change(.reopened, key, severity)
                 }
-                let sameFacts = flag.severity == severity && sameJSON(flag.evidence, evidence)
+                // The digest settles it unless the flag predates digests or was encoded differently.
+                let sameFacts =
+                    flag.severity == severity && (flag.digest == digest || sameJSON(flag.evidence, evidence))
                 if state == flag.state && sameFacts {
                     report.flagsUnchanged += 1
                     continue
                 }
-                updates.append((flag.id, state, severity, evidence, judged.charterVersionID, judged.returnVersionID))
+                updates.append(
+                    (flag.id, state, severity, evidence, digest, judged.charterVersionID, judged.returnVersionID))
                 if state == flag.state {
                     events.append(
                         Event(
@@ -131,7 +143,7 @@ enum FlagWriter {
             let state = try FlagTransitions.apply(.clear, to: flag.state, by: .system, note: nil)
             let judged = versionOf["\(key.employerID)/\(key.period)"]
             updates.append(
-                (flag.id, state, flag.severity, flag.evidence, judged?.charterVersionID ?? 0, nil))
+                (flag.id, state, flag.severity, flag.evidence, flag.digest, judged?.charterVersionID ?? 0, nil))
             events.append(
                 Event(
                     flagID: flag.id, kind: "transition", from: flag.state, to: state,
@@ -145,13 +157,14 @@ enum FlagWriter {
             let created = try await connection.query(
                 """
                 INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
-                                   charter_version_id, return_version_id)
-                SELECT e, s, p, sub, 'open', sev, ev::jsonb, cv, rv
+                                   evidence_digest, charter_version_id, return_version_id)
+                SELECT e, s, p, sub, 'open', sev, ev::jsonb, decode(dg, 'hex'), cv, rv
                 FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
                             \(inserts.map(\.key.period))::text[], \(inserts.map(\.key.subject))::text[],
                             \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
+                            \(inserts.map(\.digest))::text[],
                             \(inserts.map(\.charter))::bigint[], \(inserts.map { $0.version ?? 0 })::bigint[])
-                     AS i (e, s, p, sub, sev, ev, cv, rv0)
+                     AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
                 CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
                 RETURNING id
                 """)
@@ -166,13 +179,15 @@ enum FlagWriter {
             try await connection.execute(
                 """
                 UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::jsonb,
+                                   evidence_digest = decode(nullif(u.dg, ''), 'hex'),
                                    charter_version_id = CASE WHEN u.cv = 0 THEN f.charter_version_id ELSE u.cv END,
                                    return_version_id = coalesce(nullif(u.rv, 0), f.return_version_id),
                                    updated_at = now()
                 FROM unnest(\(updates.map(\.id))::bigint[], \(updates.map(\.state.rawValue))::text[],
                             \(updates.map(\.severity))::text[], \(updates.map(\.evidence))::text[],
+                            \(updates.map { $0.digest ?? "" })::text[],
                             \(updates.map(\.charter))::bigint[], \(updates.map { $0.version ?? 0 })::bigint[])
-                     AS u (id, st, sev, ev, cv, rv)
+                     AS u (id, st, sev, ev, dg, cv, rv)
                 WHERE f.id = u.id
                 """)
         }

@@ -9,45 +9,62 @@ import PGClient
 /// parameters); the caller groups versions that way. The population and condition of each figure
 /// are those documented on `ReturnFigures`.
 enum ReturnFiguresQuery {
-    /// A worker group: its filter, and for pay groups the rate it falls short of.
-    private struct Group {
-        var name: String
+    /// A worker group: its filter, for pay groups the rate it falls short of, and where it goes.
+    private struct Group: Sendable {
         var condition: String
         var rate: String?
+        var add: @Sendable (inout ReturnFigures, WorkerGroup) -> Void
+
+        init(
+            _ field: any WritableKeyPath<ReturnFigures, WorkerGroup> & Sendable, condition: String, rate: String? = nil
+        ) {
+            self.condition = condition
+            self.rate = rate
+            add = { figures, part in figures[keyPath: field] = figures[keyPath: field].merged(with: part) }
+        }
+
+        /// The upcoming Real Living Wage group, which exists only while a new rate is announced.
+        init(upcomingCondition: String) {
+            condition = upcomingCondition
+            rate = "up"
+            add = { figures, part in
+                figures.belowUpcomingRealLivingWage = (figures.belowUpcomingRealLivingWage ?? .none).merged(with: part)
+            }
+        }
     }
 
     private static let groups: [Group] = [
-        Group(name: "nmw", condition: "direct AND paid < nmw", rate: "nmw"),
+        Group(\.belowMinimumWage, condition: "direct AND paid < nmw", rate: "nmw"),
         Group(
-            name: "rlw",
+            \.belowRealLivingWage,
             condition: "direct AND age_band <> 'under_18' AND NOT (contract_type = ANY(excluded)) AND paid < rlw",
             rate: "rlw"),
         Group(
-            name: "up",
-            condition: "direct AND age_band <> 'under_18' AND NOT (contract_type = ANY(excluded)) AND paid < up",
-            rate: "up"),
+            upcomingCondition:
+                "direct AND age_band <> 'under_18' AND NOT (contract_type = ANY(excluded)) AND paid < up"),
         Group(
-            name: "zhc", condition: "direct AND contract_type = 'zero_hours' AND NOT coalesce(zhc_by_request, false)"),
+            \.zeroHoursWithoutConsent,
+            condition: "direct AND contract_type = 'zero_hours' AND NOT coalesce(zhc_by_request, false)"),
         Group(
-            name: "lh",
+            \.belowLivingHours,
             condition:
                 "direct AND contracted_hours < lh_min AND NOT coalesce(fewer_hours_by_request, false)"
                 + " AND NOT coalesce(zhc_by_request, false)"),
         Group(
-            name: "reflect",
+            \.hoursNotReflected,
             condition:
                 "direct AND start_date <= reflect_start AND avg_actual_hours_12w IS NOT NULL"
                 + " AND avg_actual_hours_12w - contracted_hours >= reflect_margin"
                 + " AND (guaranteed_hours_offered IS NULL OR guaranteed_hours_offered < offer_start"
                 + " OR guaranteed_hours_offered > snapshot)"),
         Group(
-            name: "review",
+            \.reviewOverdue,
             condition:
                 "direct AND (contract_type = 'zero_hours' OR contracted_hours < review_low)"
                 + " AND ((last_hours_review IS NULL AND start_date < first_review_before)"
                 + " OR last_hours_review < review_before)"),
         Group(
-            name: "agency",
+            \.agencyWithoutParity,
             condition: "employment_type = 'agency' AND start_date < agency_before AND agency_parity = false"),
     ]
 
@@ -58,16 +75,13 @@ enum ReturnFiguresQuery {
         let c = criteria
         let rates = c.minimumWage
         let upcoming = c.upcomingRealLivingWage
-        var selectList = ""
-        for group in groups {
-            let g = group.name
-            selectList += ",\n count(*) FILTER (WHERE \(group.condition)) AS \(g)_count"
-            selectList +=
-                ",\n (array_agg(worker_ref ORDER BY worker_ref COLLATE \"C\") FILTER (WHERE \(group.condition)))[1:100] AS \(g)_refs"
-            if let rate = group.rate {
-                selectList += ",\n min(paid) FILTER (WHERE \(group.condition)) AS \(g)_lowest"
-                selectList += ",\n max(\(rate) - paid) FILTER (WHERE \(group.condition)) AS \(g)_shortfall"
-            }
+        // Each line's groups as a bit mask. The lines are grouped by (return version, mask), so the
+        // conditions are worked out once per line (a grouping key is computed below the aggregate,
+        // in PostgreSQL's parallel workers), and the parts of a return are merged here: a part's
+        // lines all fall in the same groups, so its count, lowest rate, shortfalls and first
+        // references are those of each of its groups.
+        let mask = groups.enumerated().map { bit, group in
+            "CASE WHEN \(group.condition) THEN \(1 << bit) ELSE 0 END"
         }
         let rows = try await connection.query(
             """
@@ -97,41 +111,54 @@ enum ReturnFiguresQuery {
                        CASE WHEN w.workplace_london THEN p.up_london ELSE p.up_uk END AS up
                 FROM worker_lines w CROSS JOIN p
                 WHERE w.return_version_id = ANY(\(versionIDs))
+            ), m AS (
+                SELECT l.*, \(PGQuery(unsafeSQL: mask.joined(separator: "\n | "))) AS h FROM l
             )
-            SELECT return_version_id,
+            SELECT return_version_id, h,
+                   count(*) AS lines,
                    count(*) FILTER (WHERE direct) AS direct_workers,
                    count(*) FILTER (WHERE direct AND contract_type = 'zero_hours') AS direct_zero_hours,
                    coalesce(sum(shifts_scheduled), 0) AS shifts_scheduled,
                    coalesce(sum(shifts_short_notice), 0) AS shifts_short_notice,
                    coalesce(sum(shifts_cancelled_short_notice), 0) AS shifts_cancelled_short_notice,
-                   coalesce(sum(shifts_cancelled_paid), 0) AS shifts_cancelled_paid\(PGQuery(unsafeSQL: selectList))
-            FROM l GROUP BY return_version_id
+                   coalesce(sum(shifts_cancelled_paid), 0) AS shifts_cancelled_paid,
+                   min(paid) FILTER (WHERE h <> 0) AS lowest,
+                   max(nmw - paid) FILTER (WHERE h <> 0) AS nmw_shortfall,
+                   max(rlw - paid) FILTER (WHERE h <> 0) AS rlw_shortfall,
+                   max(up - paid) FILTER (WHERE h <> 0) AS up_shortfall,
+                   (array_agg(worker_ref ORDER BY worker_ref COLLATE "C") FILTER (WHERE h <> 0))[1:100] AS refs
+            FROM m GROUP BY return_version_id, h
             """)
         var result: [Int64: ReturnFigures] = [:]
+        let empty = ReturnFigures(belowUpcomingRealLivingWage: upcoming == nil ? nil : WorkerGroup.none)
         for row in rows {
-            func group(_ name: String, pay: Bool) throws -> WorkerGroup {
-                WorkerGroup(
-                    count: try row.decode(Int.self, column: "\(name)_count"),
-                    workerRefs: try row.decode([String]?.self, column: "\(name)_refs") ?? [],
-                    lowestRate: pay ? try row.decode(Decimal?.self, column: "\(name)_lowest") : nil,
-                    largestShortfall: pay ? try row.decode(Decimal?.self, column: "\(name)_shortfall") : nil)
+            let id = try row.decode(Int64.self, column: "return_version_id")
+            let h = try row.decode(Int.self, column: "h")
+            var figures = result[id] ?? empty
+            figures.directWorkers += try row.decode(Int.self, column: "direct_workers")
+            figures.directZeroHours += try row.decode(Int.self, column: "direct_zero_hours")
+            figures.shiftsScheduled += try row.decode(Int.self, column: "shifts_scheduled")
+            figures.shiftsShortNotice += try row.decode(Int.self, column: "shifts_short_notice")
+            figures.shiftsCancelledShortNotice += try row.decode(Int.self, column: "shifts_cancelled_short_notice")
+            figures.shiftsCancelledPaid += try row.decode(Int.self, column: "shifts_cancelled_paid")
+            if h != 0 {
+                let count = try row.decode(Int.self, column: "lines")
+                let refs = try row.decode([String]?.self, column: "refs") ?? []
+                let lowest = try row.decode(Decimal?.self, column: "lowest")
+                func part(shortfall: String?) throws -> WorkerGroup {
+                    WorkerGroup(
+                        count: count, workerRefs: refs, lowestRate: shortfall == nil ? nil : lowest,
+                        largestShortfall: try shortfall.flatMap { try row.decode(Decimal?.self, column: $0) })
+                }
+                for (bit, group) in groups.enumerated() where h & (1 << bit) != 0 {
+                    group.add(&figures, try part(shortfall: group.rate.map { "\($0)_shortfall" }))
+                }
             }
-            result[try row.decode(Int64.self, column: "return_version_id")] = ReturnFigures(
-                directWorkers: try row.decode(Int.self, column: "direct_workers"),
-                directZeroHours: try row.decode(Int.self, column: "direct_zero_hours"),
-                belowMinimumWage: try group("nmw", pay: true), belowRealLivingWage: try group("rlw", pay: true),
-                belowUpcomingRealLivingWage: upcoming == nil ? nil : try group("up", pay: true),
-                zeroHoursWithoutConsent: try group("zhc", pay: false), belowLivingHours: try group("lh", pay: false),
-                hoursNotReflected: try group("reflect", pay: false), reviewOverdue: try group("review", pay: false),
-                agencyWithoutParity: try group("agency", pay: false),
-                shiftsScheduled: try row.decode(Int.self, column: "shifts_scheduled"),
-                shiftsShortNotice: try row.decode(Int.self, column: "shifts_short_notice"),
-                shiftsCancelledShortNotice: try row.decode(Int.self, column: "shifts_cancelled_short_notice"),
-                shiftsCancelledPaid: try row.decode(Int.self, column: "shifts_cancelled_paid"))
+            result[id] = figures
         }
         // A version with no worker lines has no row: all its figures are zero.
         for id in versionIDs where result[id] == nil {
-            result[id] = ReturnFigures(belowUpcomingRealLivingWage: upcoming == nil ? nil : WorkerGroup.none)
+            result[id] = empty
         }
         return result
     }
