@@ -34,6 +34,17 @@ let package = Package(
         ),
         // The pure heart: charter types, periods, rates, validation, rules. Foundation only.
         .target(name: "CharterDomain", swiftSettings: swiftSettings),
+        // Who may do what (roles, the access policy), API tokens, passwords, sessions, sign-in throttling.
+        // Pure: no database, no HTTP.
+        .target(
+            name: "CharterAccess",
+            dependencies: [
+                "CharterDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // PostgreSQL client over libpq. Knows nothing of charters.
         .target(
             name: "PGClient",
@@ -138,6 +149,14 @@ let package = Package(
         .testTarget(
             name: "CharterDomainTests",
             dependencies: ["CharterDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterAccessTests",
+            dependencies: [
+                "CharterAccess", "CharterDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
