@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "CharterStore",
             dependencies: [
-                "CharterDomain", "PGClient",
+                "CharterDomain", "CharterAccess", "PGClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,6 +96,7 @@ let package = Package(
             name: "CharterApp",
             dependencies: [
                 "CharterDomain",
+                "CharterAccess",
                 "CharterStore",
                 "Scheduling",
                 "EmbeddedPostgres",
