@@ -1,0 +1,16 @@
+/// One page of a flag list, newest first.
+public struct FlagPage: Sendable, Codable {
+    public var flags: [FlagSummary]
+    /// Pass to `FlagStore.list` for the next page; nil on the last page.
+    public var nextCursor: String?
+
+    public init(flags: [FlagSummary], nextCursor: String?) {
+        self.flags = flags
+        self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case flags
+        case nextCursor = "next_cursor"
+    }
+}

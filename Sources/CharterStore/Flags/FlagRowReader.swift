@@ -1,0 +1,109 @@
+import CharterDomain
+import Foundation
+import PGClient
+
+/// Reads flags and their events from rows: the one place that knows the columns `FlagStore` selects.
+enum FlagRowReader {
+    /// The columns `summary(_:)` reads.
+    private static let summaryColumns: PGQuery = """
+        f.id, f.employer_id, e.name AS employer_name, f.standard_id, s.title AS standard_title, f.period,
+        f.subject, f.state, f.severity, f.opened_at, f.updated_at
+        """
+
+    /// `flags f` with its employer and (where the charter version has it) its standard.
+    private static let flagsJoined: PGQuery = """
+        FROM flags f
+        JOIN employers e ON e.id = f.employer_id
+        LEFT JOIN standards s ON s.charter_version_id = f.charter_version_id AND s.standard_id = f.standard_id
+        """
+
+    /// Flag summaries; the caller adds WHERE, ORDER BY and LIMIT.
+    static let summarySelect: PGQuery = "SELECT \(summaryColumns) \(flagsJoined)"
+
+    static func summary(_ row: PGRow) throws -> FlagSummary {
+        FlagSummary(
+            id: try row.decode(Int64.self, column: "id"),
+            employerID: try row.decode(Int64.self, column: "employer_id"),
+            employerName: try row.decode(String.self, column: "employer_name"),
+            standardID: try row.decode(String.self, column: "standard_id"),
+            standardTitle: try row.decode(String?.self, column: "standard_title"),
+            period: try stored(row, "period") { ReportingPeriod($0) },
+            subject: try row.decode(String.self, column: "subject"),
+            state: try stored(row, "state", FlagState.init(rawValue:)),
+            severity: try stored(row, "severity", Severity.init(rawValue:)),
+            openedAt: try row.decode(Date.self, column: "opened_at"),
+            updatedAt: try row.decode(Date.self, column: "updated_at"))
+    }
+
+    /// One flag with its evidence, response and history, read on `connection` (inside a caller's
+    /// transaction when it has just changed the flag).
+    static func detail(id: Int64, on connection: PGConnection) async throws -> FlagDetail? {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT \(summaryColumns), f.evidence::text AS evidence, f.charter_version_id, f.return_version_id,
+                       f.explanation, f.action_plan, f.action_target_date::text AS action_target_date
+                \(flagsJoined)
+                WHERE f.id = \(id)
+                """
+            ).first
+        else { return nil }
+        let summary = try summary(row)
+        let evidence: Evidence
+        do {
+            evidence = try Evidence(json: Data(try row.decode(String.self, column: "evidence").utf8))
+        } catch {
+            throw CharterStoreError(.invalid, "the stored evidence of flag \(id) cannot be read: \(error)")
+        }
+        var response: FlagResponse?
+        if let explanation = try row.decode(String?.self, column: "explanation") {
+            response = FlagResponse(
+                explanation: explanation, actionPlan: try row.decode(String?.self, column: "action_plan"),
+                targetDate: try row.decode(String?.self, column: "action_target_date").map { text in
+                    guard let date = CalendarDate(iso: text) else {
+                        throw CharterStoreError(.invalid, "flag \(id)'s stored target date \(text) is not a date")
+                    }
+                    return date
+                })
+        }
+        let events = try await connection.query(
+            """
+            SELECT id, at, actor, kind, from_state, to_state, note FROM flag_events
+            WHERE flag_id = \(id) ORDER BY at, id
+            """
+        ).map(event)
+        return FlagDetail(
+            summary: summary, evidence: evidence,
+            charterVersionID: try row.decode(Int64?.self, column: "charter_version_id"),
+            returnVersionID: try row.decode(Int64?.self, column: "return_version_id"), response: response,
+            events: events)
+    }
+
+    static func event(_ row: PGRow) throws -> FlagEvent {
+        FlagEvent(
+            id: try row.decode(Int64.self, column: "id"), at: try row.decode(Date.self, column: "at"),
+            actor: try row.decode(String.self, column: "actor"),
+            kind: try stored(row, "kind", FlagEvent.Kind.init(rawValue:)),
+            fromState: try row.decode(String?.self, column: "from_state").map {
+                try known($0, FlagState.init(rawValue:), column: "from_state")
+            },
+            toState: try row.decode(String?.self, column: "to_state").map {
+                try known($0, FlagState.init(rawValue:), column: "to_state")
+            },
+            note: try row.decode(String?.self, column: "note"))
+    }
+
+    /// A text column read as a domain value; the table's CHECK constraints make a failure a broken
+    /// database, said as such.
+    private static func stored<Value>(_ row: PGRow, _ column: String, _ make: (String) -> Value?) throws -> Value {
+        try known(try row.decode(String.self, column: column), make, column: column)
+    }
+
+    private static func known<Value>(_ text: String, _ make: (String) -> Value?, column: String) throws -> Value {
+        guard let value = make(text) else {
+            throw CharterStoreError(
+                .invalid, "a stored flag has \(column) \"\(text)\", which this version does not know")
+        }
+        return value
+    }
+}

@@ -1,0 +1,77 @@
+public import CharterAccess
+import CharterDomain
+import Foundation
+public import PGClient
+
+/// Flags as people see and handle them: the rep queue (lists, counts), one flag with its history, and
+/// the actions reps, admins and employers take on a flag.
+///
+/// Reads are scoped by `EmployerScope` in SQL. Actions go through `FlagTransitions` (the one table of
+/// allowed transitions) and write the state, a flag event and an audit row in one transaction. The
+/// nightly run writes flags through `FlagWriter`; both lock the flag rows they change, so a person's
+/// action and the run never interleave on one flag.
+public struct FlagStore: Sendable {
+    public let pool: PGPool
+
+    /// The most flags one page holds.
+    public static let pageLimit = 500
+
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    /// The flags matching `filter` among the employers in `visible`, newest first (by id), at most
+    /// `limit` (1...500) of them.
+    ///
+    /// `cursor` is the previous page's `nextCursor` (nil for the first page). Paging by id rather than
+    /// by offset means a flag opened or changed meanwhile never makes a page repeat or skip one.
+    ///
+    /// - Throws: `CharterStoreError.Code.invalid` for a limit outside 1...500 or a cursor this store did
+    ///   not give out.
+    public func list(_ filter: Filter, visible: EmployerScope, cursor: String?, limit: Int) async throws -> FlagPage {
+        guard (1...Self.pageLimit).contains(limit) else {
+            throw CharterStoreError(.invalid, "a page holds 1 to \(Self.pageLimit) flags, not \(limit)")
+        }
+        let before = try cursor.map(FlagCursor.init(text:))
+        guard var condition = filter.condition(visible: visible) else { return FlagPage(flags: [], nextCursor: nil) }
+        if let before { condition.append(" AND f.id < \(before.beforeID)") }
+        var query = FlagRowReader.summarySelect
+        query.append(" WHERE ")
+        query.append(condition)
+        query.append(" ORDER BY f.id DESC LIMIT \(limit + 1)")
+        let rows = try await pool.withConnection { try await $0.query(query) }
+        var flags = try rows.map(FlagRowReader.summary)
+        // One row more than asked says whether there is a next page without counting.
+        var next: String?
+        if flags.count > limit {
+            flags.removeLast(flags.count - limit)
+            next = flags.last.map { FlagCursor(beforeID: $0.id).text }
+        }
+        return FlagPage(flags: flags, nextCursor: next)
+    }
+
+    /// How many flags match `filter` among the employers in `visible`, by severity and by state.
+    public func counts(_ filter: Filter, visible: EmployerScope) async throws -> FlagCounts {
+        guard let condition = filter.condition(visible: visible) else { return .zero }
+        var query: PGQuery = "SELECT f.severity, f.state, count(*) AS n FROM flags f WHERE "
+        query.append(condition)
+        query.append(" GROUP BY f.severity, f.state")
+        let rows = try await pool.withConnection { try await $0.query(query) }
+        var counts = FlagCounts.zero
+        for row in rows {
+            let count = try row.decode(Int.self, column: "n")
+            counts.bySeverity[try row.decode(String.self, column: "severity"), default: 0] += count
+            counts.byState[try row.decode(String.self, column: "state"), default: 0] += count
+            counts.total += count
+        }
+        return counts
+    }
+
+    /// One flag with its evidence as stored (the employer's view; call `forReps()` for a rep) and its
+    /// history oldest first, or nil when there is no such flag.
+    ///
+    /// Not scoped: the caller decides from `employerID` whether the principal may see it.
+    public func flag(id: Int64) async throws -> FlagDetail? {
+        try await pool.withConnection { try await FlagRowReader.detail(id: id, on: $0) }
+    }
+}
