@@ -116,6 +116,7 @@ let package = Package(
         .executableTarget(
             name: "charterctl",
             dependencies: [
+                "CharterAccess",
                 "CharterApp",
                 "CharterDomain",
                 "CharterStore",

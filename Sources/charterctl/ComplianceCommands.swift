@@ -1,8 +1,8 @@
 import ArgumentParser
+import CharterAccess
 import CharterDomain
 import CharterStore
 import Foundation
-import PGClient
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +56,8 @@ struct FlagsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flags", abstract: "Flags raised by the compliance run.", subcommands: [List.self, Show.self])
 
-    struct FlagRow: Encodable {
+    /// A flag as `flags list --format json` has always printed it (scripts rely on these keys).
+    struct ListedFlag: Encodable {
         var id: Int64
         var employerID: Int64
         var employer: String
@@ -67,17 +68,16 @@ struct FlagsCommand: AsyncParsableCommand {
         var severity: String
         var updatedAt: Date
 
-        /// Reads the columns `id, employer_id, name, period, standard_id, subject, state, severity, updated_at`.
-        init(_ row: PGRow) throws {
-            id = try row.decode(Int64.self, column: "id")
-            employerID = try row.decode(Int64.self, column: "employer_id")
-            employer = try row.decode(String.self, column: "name")
-            period = try row.decode(String.self, column: "period")
-            standardID = try row.decode(String.self, column: "standard_id")
-            subject = try row.decode(String.self, column: "subject")
-            state = try row.decode(String.self, column: "state")
-            severity = try row.decode(String.self, column: "severity")
-            updatedAt = try row.decode(Date.self, column: "updated_at")
+        init(_ flag: FlagSummary) {
+            id = flag.id
+            employerID = flag.employerID
+            employer = flag.employerName
+            period = flag.period.description
+            standardID = flag.standardID
+            subject = flag.subject
+            state = flag.state.rawValue
+            severity = flag.severity.rawValue
+            updatedAt = flag.updatedAt
         }
     }
 
@@ -97,34 +97,36 @@ struct FlagsCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "--state must be one of \(FlagState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
         }
 
         func run() async throws {
-            let (employer, period, state, limit) = (employer, period, state, limit)
-            let rows = try await withPool { pool in
-                try await pool.withConnection { connection in
-                    try await connection.query(
-                        """
-                        SELECT f.id, f.employer_id, e.name, f.period, f.standard_id, f.subject, f.state, f.severity,
-                               f.updated_at
-                        FROM flags f JOIN employers e ON e.id = f.employer_id
-                        WHERE (\(employer)::bigint IS NULL OR f.employer_id = \(employer))
-                          AND (\(period)::text IS NULL OR f.period = \(period))
-                          AND (\(state)::text IS NULL OR f.state = \(state))
-                        ORDER BY f.updated_at DESC, f.id DESC LIMIT \(limit)
-                        """
-                    ).map(FlagRow.init)
-                }
+            let filter = FlagStore.Filter(
+                employerID: employer, state: state.flatMap(FlagState.init(rawValue:)),
+                period: period.flatMap { ReportingPeriod($0) })
+            let limit = limit
+            let flags = try await withPool { pool in
+                let store = FlagStore(pool: pool)
+                var flags: [FlagSummary] = []
+                var cursor: String?
+                // Page by page, so --limit may ask for more than one page holds.
+                repeat {
+                    let page = try await store.list(
+                        filter, visible: .all, cursor: cursor, limit: min(FlagStore.pageLimit, limit - flags.count))
+                    flags += page.flags
+                    cursor = page.nextCursor
+                } while cursor != nil && flags.count < limit
+                return flags
             }
             switch format {
-            case .json: try printJSON(rows)
+            case .json: try printJSON(flags.map(ListedFlag.init))
             case .text:
-                for f in rows {
+                for f in flags {
                     print(
                         "\(f.id)\t\(f.employerID)\t\(f.period)\t\(f.standardID)\(f.subject.isEmpty ? "" : " (\(f.subject))")"
-                            + "\t\(f.severity)\t\(f.state)\t\(f.employer)")
+                            + "\t\(f.severity.rawValue)\t\(f.state.rawValue)\t\(f.employerName)")
                 }
-                print("\(rows.count) flag\(rows.count == 1 ? "" : "s")")
+                print("\(flags.count) flag\(flags.count == 1 ? "" : "s")")
             }
         }
     }
@@ -137,52 +139,47 @@ struct FlagsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let (flag, evidence, events) = try await withPool { pool in
-                try await pool.withConnection { connection in
-                    guard
-                        let row = try await connection.query(
-                            """
-                            SELECT f.id, f.employer_id, e.name, f.period, f.standard_id, f.subject, f.state, f.severity,
-                                   f.updated_at, f.evidence::text AS evidence
-                            FROM flags f JOIN employers e ON e.id = f.employer_id WHERE f.id = \(id)
-                            """
-                        ).first
-                    else { throw CommandFailed(description: "there is no flag \(id)") }
-                    let flag = try FlagRow(row)
-                    let events = try await connection.query(
-                        """
-                        SELECT at, actor, kind, from_state, to_state, note FROM flag_events
-                        WHERE flag_id = \(id) ORDER BY at, id
-                        """
-                    ).map { event in
-                        let from = try event.decode(String?.self, column: "from_state")
-                        let to = try event.decode(String?.self, column: "to_state")
-                        let note = try event.decode(String?.self, column: "note")
-                        return
-                            "\(try event.decode(Date.self, column: "at"))  \(try event.decode(String.self, column: "actor"))"
-                            + "  \(try event.decode(String.self, column: "kind"))"
-                            + (to.map { "  \(from ?? "-") → \($0)" } ?? "") + (note.map { "  \($0)" } ?? "")
-                    }
-                    return (flag, try row.decode(String.self, column: "evidence"), events)
-                }
+            guard let flag = try await withPool({ try await FlagStore(pool: $0).flag(id: id) }) else {
+                throw CommandFailed(description: "there is no flag \(id)")
             }
+            let history = flag.events.map { event in
+                "\(event.at)  \(event.actor)  \(event.kind.rawValue)"
+                    + (event.toState.map { "  \(event.fromState?.rawValue ?? "-") → \($0.rawValue)" } ?? "")
+                    + (event.note.map { "  \($0)" } ?? "")
+            }
+            // The admin's view: the evidence in full, as the employer sees it.
+            let evidence = flag.evidence.jsonData()
             switch format {
             case .json:
-                let object: [String: Any] = [
-                    "id": flag.id, "employer_id": flag.employerID, "employer": flag.employer, "period": flag.period,
-                    "standard_id": flag.standardID, "subject": flag.subject, "state": flag.state,
-                    "severity": flag.severity, "history": events,
-                    "evidence": (try? JSONSerialization.jsonObject(with: Data(evidence.utf8))) ?? [:],
+                var object: [String: Any] = [
+                    "id": flag.id, "employer_id": flag.employerID, "employer": flag.employerName,
+                    "period": flag.period.description, "standard_id": flag.standardID, "subject": flag.subject,
+                    "state": flag.state.rawValue, "severity": flag.severity.rawValue, "history": history,
+                    "evidence": (try? JSONSerialization.jsonObject(with: evidence)) ?? [:],
                 ]
+                if let response = flag.response {
+                    object["response"] = [
+                        "explanation": response.explanation,
+                        "action_plan": response.actionPlan.map { $0 as Any } ?? NSNull(),
+                        "target_date": response.targetDate.map { $0.description as Any } ?? NSNull(),
+                    ]
+                }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
                 print(String(decoding: data, as: UTF8.self))
             case .text:
                 print("Flag \(flag.id): \(flag.standardID)\(flag.subject.isEmpty ? "" : " (\(flag.subject))")")
                 print(
-                    "  employer \(flag.employerID) (\(flag.employer)), \(flag.period), \(flag.severity), \(flag.state)")
-                print("  evidence: \(evidence)")
+                    "  employer \(flag.employerID) (\(flag.employerName)), \(flag.period), \(flag.severity.rawValue),"
+                        + " \(flag.state.rawValue)")
+                print("  evidence: \(String(decoding: evidence, as: UTF8.self))")
+                if let response = flag.response {
+                    print("  response: \(response.explanation)")
+                    if let plan = response.actionPlan {
+                        print("  action plan: \(plan)\(response.targetDate.map { " (by \($0))" } ?? "")")
+                    }
+                }
                 print("  history:")
-                for event in events { print("    \(event)") }
+                for event in history { print("    \(event)") }
             }
         }
     }
