@@ -173,13 +173,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterStore", "PGClient", "TestSupport"],
+            dependencies: ["CharterAccess", "CharterStore", "PGClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterAppTests",
             dependencies: [
-                "CharterApp", "CharterStore", "PGClient", "TestSupport",
+                "CharterAccess", "CharterApp", "CharterStore", "PGClient", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -19,6 +19,8 @@ struct StoreFixture {
 
     var employers: EmployerStore { EmployerStore(pool: pool) }
     var returns: ReturnStore { ReturnStore(pool: pool) }
+    var reps: RepStore { RepStore(pool: pool) }
+    var tokens: TokenStore { TokenStore(pool: pool) }
 
     func count(_ query: PGQuery) async throws -> Int {
         try await pool.withConnection { try await $0.query(query)[0].decode(Int.self, at: 0) }
