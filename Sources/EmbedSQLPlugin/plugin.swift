@@ -1,10 +1,24 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds `sql/migrations/*.sql` into the target as Swift string constants.
+/// Embeds text the binaries need at run time into the target as Swift string constants:
+/// `sql/migrations/*.sql` into CharterStore, `openapi.yaml` into CharterApp (which serves it).
 @main
 struct EmbedSQLPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
+        if target.name == "CharterApp" {
+            let document = context.package.directoryURL.appending(path: "openapi.yaml")
+            let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedOpenAPI.swift")
+            return [
+                .buildCommand(
+                    displayName: "Embedding openapi.yaml",
+                    executable: try context.tool(named: "sql-embed").url,
+                    arguments: ["--openapi", output.path, document.path],
+                    inputFiles: [document],
+                    outputFiles: [output]
+                )
+            ]
+        }
         let directory = context.package.directoryURL.appending(path: "sql").appending(path: "migrations")
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }

@@ -6,9 +6,12 @@ public import ServiceLifecycle
 
 /// The HTTP side of charterd.
 public enum CharterServer {
-    /// Builds the router: health and readiness now; the API and pages build on it.
-    public static func router(pool: PGPool) -> Router<BasicRequestContext> {
-        let router = Router()
+    /// Builds the router: health, readiness, the OpenAPI document and the JSON API.
+    public static func router(pool: PGPool) -> Router<CharterRequestContext> {
+        let router = Router(context: CharterRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        let tokens = TokenStore(pool: pool)
+        router.add(middleware: Authentication(principalForToken: { try await tokens.authenticate($0) }))
         // Liveness: the process is up and serving HTTP.
         router.get("/healthz") { _, _ in
             Response(
@@ -30,6 +33,12 @@ public enum CharterServer {
                 status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        CharterAPI.register(CharterAPI.routes(pool: pool), on: router)
         return router
     }
 

@@ -1,0 +1,78 @@
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+
+/// The API's JSON: snake_case keys, sorted, ISO 8601 instants; bodies read only as `application/json`.
+public enum APIJSON {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    /// `value` as a JSON response.
+    public static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// The request's body bytes, refusing anything but JSON (415) and bodies over the context's limit (413).
+    public static func body(of request: Request, context: CharterRequestContext) async throws -> Data {
+        let type = request.headers[.contentType] ?? ""
+        guard type.lowercased().hasPrefix("application/json") else {
+            throw Problem(
+                .unsupportedMediaType,
+                type.isEmpty
+                    ? "send the body as application/json (no Content-Type was given)"
+                    : "send the body as application/json, not \(type)")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Like `decode`, but a request with no body at all (and no Content-Type) decodes as `{}`.
+    public static func decodeOptional<T: Decodable>(
+        _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
+    ) async throws -> T {
+        if request.headers[.contentType] == nil {
+            var request = request
+            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            guard buffer.readableBytes == 0 else {
+                throw Problem(.unsupportedMediaType, "send the body as application/json (no Content-Type was given)")
+            }
+            return try decoder.decode(T.self, from: Data("{}".utf8))
+        }
+        return try await decode(type, from: request, context: context, fields: fields)
+    }
+
+    /// The body decoded as `T`; unknown fields are refused so a typo never passes silently.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
+    ) async throws -> T {
+        let data = try await body(of: request, context: context)
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            throw Problem(.badRequest, "the body is not valid JSON")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw Problem(.badRequest, "the body must be a JSON object")
+        }
+        let unknown = Set(dictionary.keys).subtracting(fields).sorted()
+        if !unknown.isEmpty {
+            throw Problem(
+                .badRequest, "unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", "))",
+                errors: unknown.map { Problem.Item(field: $0, message: "is not a field of this request") })
+        }
+        return try decoder.decode(T.self, from: data)
+    }
+}

@@ -1,0 +1,84 @@
+import CharterAccess
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PGClient
+
+extension CharterAPI {
+    static func returnRoutes(pool: PGPool) -> [APIRoute] {
+        let returns = ReturnStore(pool: pool)
+        return [
+            // A return as JSON (SPEC §3): the header, with its worker lines in `lines`.
+            APIRoute(.post, "/v1/employers/{employer}/returns/{period}", .submitReturn) { request, context, principal in
+                let employerID = try id("employer", context)
+                let period = try period(context)
+                let body = try await APIJSON.body(of: request, context: context)
+                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+                if let key, key.isEmpty || key.count > 200 {
+                    throw Problem(.badRequest, "the Idempotency-Key header must be 1 to 200 characters")
+                }
+                let outcome = try await returns.submit(
+                    ReturnSubmission(
+                        employerID: employerID, period: period, submittedBy: principal.actor, header: body,
+                        idempotencyKey: key))
+                return try submissionResponse(outcome)
+            },
+            APIRoute(.get, "/v1/employers/{employer}/returns/{period}", .readReturns) { _, context, _ in
+                let employerID = try id("employer", context)
+                let period = try period(context)
+                let versions = try await returns.history(employerID: employerID, period: period)
+                guard !versions.isEmpty else {
+                    throw Problem(.notFound, "employer \(employerID) has sent no return for \(period)")
+                }
+                return try APIJSON.response(["versions": versions])
+            },
+            APIRoute(.get, "/v1/employers/{employer}/returns/{period}/versions/{version}", .readReturns) {
+                _, context, _ in
+                let employerID = try id("employer", context)
+                let period = try period(context)
+                let number = try id("version", context)
+                guard let shown = try await returns.show(employerID: employerID, period: period, version: Int(number))
+                else {
+                    throw Problem(.notFound, "employer \(employerID) has no version \(number) of its \(period) return")
+                }
+                return try APIJSON.response(ShownVersion(version: shown.version, header: shown.header))
+            },
+            APIRoute(.get, "/v1/employers/{employer}/returns/{period}/diff", .readReturns) { request, context, _ in
+                let employerID = try id("employer", context)
+                let period = try period(context)
+                guard let from = try query(request, "from", "a version number", { Int($0) }),
+                    let to = try query(request, "to", "a version number", { Int($0) })
+                else {
+                    throw Problem(.badRequest, "say which versions to compare: ?from=1&to=2")
+                }
+                return try APIJSON.response(
+                    try await returns.diff(employerID: employerID, period: period, from: from, to: to))
+            },
+        ]
+    }
+
+    struct ShownVersion: Encodable {
+        var version: ReturnVersion
+        var header: ReturnHeader
+    }
+
+    /// 201 for a new version, 200 when nothing changed (or a replay), 422 with every error otherwise.
+    static func submissionResponse(_ outcome: SubmissionOutcome) throws -> Response {
+        switch outcome {
+        case .accepted(let result):
+            var response = try APIJSON.response(
+                result, status: result.status == .created && !result.replayed ? .created : .ok)
+            if result.replayed { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return response
+        case .rejected(let report):
+            let first = report.errors.first.map { " — first: \($0)" } ?? ""
+            throw Problem(
+                .unprocessableContent,
+                "the return was rejected with \(report.totalErrors) error\(report.totalErrors == 1 ? "" : "s") and nothing was stored\(first)",
+                errors: report.errors.map { Problem.Item(line: $0.line, column: $0.column, message: $0.message) },
+                totalErrors: report.totalErrors)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CharterAccess
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PGClient
+import Scheduling
+
+extension CharterAPI {
+    struct RunRequest: Decodable {
+        var asOf: String?
+        var dryRun: Bool?
+
+        static let fields: Set<String> = ["as_of", "dry_run"]
+    }
+
+    static func runRoutes(pool: PGPool) -> [APIRoute] {
+        let log = JobRunLog(pool: pool)
+        return [
+            APIRoute(.get, "/v1/runs", .readRuns) { request, _, _ in
+                let limit = try query(
+                    request, "limit", "a number from 1 to 500",
+                    { Int($0).flatMap { (1...500).contains($0) ? $0 : nil } })
+                let runs = try await log.recent(job: request.uri.queryParameters.get("job"), limit: limit ?? 50)
+                return try APIJSON.response(["runs": runs])
+            },
+            APIRoute(.get, "/v1/runs/{run}", .readRuns) { _, context, _ in
+                let id = try id("run", context)
+                guard let run = try await log.run(id: id) else { throw Problem(.notFound, "there is no run \(id)") }
+                return try APIJSON.response(run)
+            },
+            // Runs the nightly compliance job now (or a dry run, which writes nothing) and answers its report.
+            APIRoute(.post, "/v1/runs/nightly-compliance", .triggerRun) { request, context, principal in
+                let asked = try await APIJSON.decode(
+                    RunRequest.self, from: request, context: context, fields: RunRequest.fields)
+                var asOf = CalendarDate(Date(), in: .europeLondon)
+                if let text = asked.asOf {
+                    guard let date = CalendarDate(iso: text) else {
+                        throw Problem(
+                            .unprocessableContent, "as_of \(text) is not a date; write YYYY-MM-DD",
+                            errors: [Problem.Item(field: "as_of", message: "is not a date (YYYY-MM-DD)")])
+                    }
+                    asOf = date
+                }
+                let report = try await NightlyCompliance(pool: pool).run(
+                    asOf: asOf, dryRun: asked.dryRun ?? false, actor: principal.actor)
+                return try APIJSON.response(report)
+            },
+        ]
+    }
+}

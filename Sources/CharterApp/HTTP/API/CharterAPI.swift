@@ -1,0 +1,76 @@
+import CharterAccess
+import CharterDomain
+import HTTPTypes
+public import Hummingbird
+public import PGClient
+
+/// The JSON API under `/v1`: the table of routes and how they are put on a router.
+///
+/// Every route goes through `register`, which answers 401 when nobody signed in and asks
+/// `APIAccess` before the handler runs when the route's path names its employer or the route is
+/// service-wide (`APIRoute.Access`); lists filter by what the caller may see, and routes about one
+/// flag or exemption look its employer up and ask `APIAccess` themselves. The authorisation matrix
+/// test walks this table with every role.
+public enum CharterAPI {
+    /// Every route of the API.
+    public static func routes(pool: PGPool) -> [APIRoute] {
+        employerRoutes(pool: pool) + returnRoutes(pool: pool) + flagRoutes(pool: pool)
+            + exemptionRoutes(pool: pool) + runRoutes(pool: pool) + accessRoutes(pool: pool) + auditRoutes(pool: pool)
+    }
+
+    /// Puts `routes` on `router`, each behind the checks above.
+    public static func register(_ routes: [APIRoute], on router: Router<CharterRequestContext>) {
+        for route in routes {
+            router.on(RouterPath(route.path), method: route.method) { request, context -> Response in
+                guard let principal = context.principal else {
+                    throw Problem(
+                        .unauthorized, "sign in or send an API token (Authorization: Bearer …) to use the API",
+                        headers: [.wwwAuthenticate: "Bearer realm=\"charterwatch\""])
+                }
+                switch route.access {
+                case .service:
+                    try APIAccess.require(principal, route.action, employerID: nil, notFound: "")
+                case .pathEmployer:
+                    let id = try Self.id("employer", context)
+                    try APIAccess.require(
+                        principal, route.action, employerID: id, notFound: "there is no employer \(id)")
+                case .filteredList, .lookedUp:
+                    break
+                }
+                return try await route.handler(request, context, principal)
+            }
+        }
+    }
+
+    // MARK: Reading requests
+
+    /// A path parameter as an id, or 404 naming it.
+    static func id(_ name: String, _ context: CharterRequestContext) throws -> Int64 {
+        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else {
+            throw Problem(.notFound, "there is no \(name) \(context.parameters.get(name) ?? "")")
+        }
+        return id
+    }
+
+    /// A `YYYY-Qn` period from the path, or 404.
+    static func period(_ context: CharterRequestContext) throws -> ReportingPeriod {
+        guard let text = context.parameters.get("period"), let period = ReportingPeriod(text) else {
+            throw Problem(
+                .notFound, "there is no period \(context.parameters.get("period") ?? ""); periods are written YYYY-Qn")
+        }
+        return period
+    }
+
+    /// A query parameter, checked by `parse`; a bad value is a 400 naming the parameter.
+    static func query<T>(
+        _ request: Request, _ name: String, _ expected: String, _ parse: (String) -> T?
+    ) throws -> T? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = parse(text) else {
+            throw Problem(
+                .badRequest, "query parameter \(name) must be \(expected), not \(text)",
+                errors: [Problem.Item(field: name, message: "must be \(expected)")])
+        }
+        return value
+    }
+}
