@@ -25,7 +25,7 @@ struct AuditCommand: AsyncParsableCommand {
             case .json: try printJSON(result)
             case .text:
                 if let broken = result.firstBreak {
-                    printError("audit chain broken at \(broken.message)")
+                    printError("audit chain broken: \(broken.message)")
                     printError("(\(result.rowsChecked) rows checked up to there)")
                 } else {
                     print("audit chain intact: \(result.rowsChecked) rows")

@@ -240,7 +240,7 @@ struct CharterCtlAccessTests {
         }
         let text = try await run(["audit", "verify"])
         #expect(text.status == 1)
-        #expect(text.stderr.hasPrefix("audit chain broken at row \(broken): content altered"))
+        #expect(text.stderr.hasPrefix("audit chain broken: row \(broken): content altered"))
         let json = try await run(["audit", "verify", "--format", "json"])
         #expect(json.status == 1)
         let answer = try self.json(json.stdout)
