@@ -7,10 +7,11 @@ import Foundation
 struct CharterCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charterctl",
-        abstract: "Administer CharterWatch: schema, employers, returns, runs, audit.",
+        abstract: "Administer CharterWatch: schema, employers, returns, runs, reps, tokens, users, audit.",
         subcommands: [
             Migrate.self, EmployerCommand.self, ContactCommand.self, PledgeCommand.self, ReturnCommand.self,
             RatesCommand.self, RunCommand.self, FlagsCommand.self, ExemptionCommand.self, RulesCommand.self,
+            RepCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self,
         ]
     )
 

@@ -20,15 +20,18 @@ public final class SpawnedProcess: Sendable {
     }
     private let shared = Shared()
 
-    /// Starts `executable` with `arguments` and exactly `environment`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+    /// Starts `executable` with `arguments` and exactly `environment`; standard input reads the file
+    /// `standardInput` (empty, `/dev/null`, unless given).
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String], standardInput: String? = nil
+    ) throws {
         let base = FileManager.default.temporaryDirectory.appending(path: "spawn-\(UUID().uuidString)").path
         stdoutPath = base + ".out"
         stderrPath = base + ".err"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]

@@ -179,9 +179,10 @@ public struct UserStore: Sendable {
             }
             return .check(attemptID: attemptID, account: account)
         }
-        guard case .check(let attemptID, let account) = admitted else {
-            if case .throttled(let until) = admitted { return .refused(.throttled(until: until, now: now)) }
-            return .refused(.wrongEmailOrPassword)
+        let (attemptID, account): (Int64, Account?)
+        switch admitted {
+        case .throttled(let until): return .refused(.throttled(until: until, now: now))
+        case .check(let id, let found): (attemptID, account) = (id, found)
         }
         let hasher = hasher
         let passwordIsRight = try await KeyDerivationThread.run {
