@@ -1,0 +1,254 @@
+import CharterAccess
+import CharterApp
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PGClient
+import TestSupport
+import Testing
+
+/// The API as a payroll system and a rep meet it: clear problems for bad input, nothing stored for
+/// a rejected return, and a flag reviewed from open to resolved with its history.
+@Suite("The JSON API")
+struct APITests {
+    struct Setup {
+        var pool: PGPool
+        var employer: Int64
+        var admin: String
+        var employerToken: String
+        var repToken: String
+    }
+
+    static func setUp(_ name: String) async throws -> Setup {
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase(name)))
+        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let employer = try #require(
+            try await EmployerStore(pool: pool).add(Employer(name: "Sefton Care CIC"), actor: "test").id)
+        _ = try await PledgeStore(pool: pool).add(
+            employerID: employer, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(year: 2026, month: 1, day: 1)!, validTo: nil, actor: "test")
+        let rep = try await RepStore(pool: pool).add(
+            name: "Jo Rep", email: "jo@union.example", unionName: nil, covers: [employer], actor: "test")
+        let tokens = TokenStore(pool: pool)
+        func token(_ role: Role, employer: Int64? = nil, rep: Int64? = nil) async throws -> String {
+            let issued = try await tokens.create(
+                role: role, employerID: employer, repID: rep, label: nil, expiresAt: nil, createdBy: "test")
+            return issued.token.text
+        }
+        let admin = try await token(.admin)
+        let employerToken = try await token(.employer, employer: employer)
+        let repToken = try await token(.rep, rep: rep.id)
+        return Setup(pool: pool, employer: employer, admin: admin, employerToken: employerToken, repToken: repToken)
+    }
+
+    static func application(_ setup: Setup) -> some ApplicationProtocol {
+        CharterServer.application(
+            configuration: CharterConfiguration(), pool: setup.pool, logger: Logger(label: "test"))
+    }
+
+    static func headers(_ token: String, json: Bool = true) -> HTTPFields {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if json { headers[.contentType] = "application/json" }
+        return headers
+    }
+
+    static func object(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    @Test func badRequestsGetProblemsThatSayWhatIsWrong() async throws {
+        let setup = try await Self.setUp("api-bad")
+        try await Self.application(setup).test(.router) { client in
+            try await client.execute(
+                uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin),
+                body: ByteBuffer(string: "{\"name\": ")
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let answer = try Self.object(response)
+                #expect(answer["detail"] as? String == "the body is not valid JSON")
+            }
+            try await client.execute(
+                uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin),
+                body: ByteBuffer(string: #"{"name": "Knowsley Bakes", "compnay_number": "01234567"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let problem = try Self.object(response)
+                #expect(problem["detail"] as? String == "unknown field compnay_number")
+                let errors = try #require(problem["errors"] as? [[String: Any]])
+                #expect(errors.first?["field"] as? String == "compnay_number")
+            }
+            try await client.execute(
+                uri: "/v1/employers", method: .post,
+                headers: [.authorization: "Bearer \(setup.admin)", .contentType: "text/plain"],
+                body: ByteBuffer(string: "name=x")
+            ) { response in
+                #expect(response.status == .unsupportedMediaType)
+                let answer = try Self.object(response)
+                #expect((answer["detail"] as? String)?.contains("application/json") == true)
+            }
+            let huge = "{\"name\": \"" + String(repeating: "x", count: 5 * 1024 * 1024) + "\"}"
+            try await client.execute(
+                uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin), body: ByteBuffer(string: huge)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            try await client.execute(
+                uri: "/v1/employers", method: .get, headers: [.authorization: "Bearer cw_nothing_real"]
+            ) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
+            }
+        }
+        await setup.pool.close()
+    }
+
+    @Test func aReturnWithErrorsIsRefusedWithEveryLineAndNothingIsStored() async throws {
+        let setup = try await Self.setUp("api-return")
+        let bad = """
+            {"period": "2026-Q3", "headcount": 2, "attestations": {"sick_pay_waiting_days": 0},
+             "lines": [{"worker_ref": "W1", "employment_type": "direct", "contract_type": "permanent",
+                        "age_band": "21_plus", "workplace_london": "no", "hourly_rate": "thirteen",
+                        "contracted_hours": "37.5", "start_date": "2021-03-01", "shifts_scheduled": "60",
+                        "shifts_short_notice": "2", "shifts_cancelled_short_notice": "1", "shifts_cancelled_paid": "1"},
+                       {"worker_ref": "W2", "employment_type": "direct", "contract_type": "permanent",
+                        "age_band": "21_plus", "workplace_london": "no", "hourly_rate": "13.50",
+                        "contracted_hours": "37.5", "start_date": "2021-13-01", "shifts_scheduled": "60",
+                        "shifts_short_notice": "2", "shifts_cancelled_short_notice": "1", "shifts_cancelled_paid": "1"}]}
+            """
+        let uri = "/v1/employers/\(setup.employer)/returns/2026-Q3"
+        try await Self.application(setup).test(.router) { client in
+            try await client.execute(
+                uri: uri, method: .post, headers: Self.headers(setup.employerToken), body: ByteBuffer(string: bad)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let problem = try Self.object(response)
+                #expect(
+                    (problem["detail"] as? String)?.contains("rejected with 2 errors and nothing was stored") == true)
+                let errors = try #require(problem["errors"] as? [[String: Any]])
+                #expect(errors.compactMap { $0["column"] as? String }.sorted() == ["hourly_rate", "start_date"])
+                #expect(errors.allSatisfy { $0["line"] is Int })
+            }
+            try await client.execute(uri: uri, method: .get, headers: Self.headers(setup.employerToken, json: false)) {
+                response in
+                #expect(response.status == .notFound)
+            }
+            let good = bad.replacingOccurrences(of: "\"thirteen\"", with: "\"13.50\"")
+                .replacingOccurrences(of: "2021-13-01", with: "2021-12-01")
+            var headers = Self.headers(setup.employerToken)
+            headers[HTTPField.Name("Idempotency-Key")!] = "payroll-run-4711"
+            for expected in [HTTPResponse.Status.created, .ok] {
+                try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: good)) {
+                    response in
+                    #expect(response.status == expected)
+                    let answer = try Self.object(response)
+                    #expect(answer["status"] as? String == "created")
+                }
+            }
+            try await client.execute(uri: uri, method: .get, headers: Self.headers(setup.repToken, json: false)) {
+                response in
+                #expect(response.status == .ok)
+                let answer = try Self.object(response)
+                #expect((answer["versions"] as? [Any])?.count == 1)
+            }
+        }
+        await setup.pool.close()
+    }
+
+    @Test func aRepReviewsAFlagAndTheEmployerAnswersIt() async throws {
+        let setup = try await Self.setUp("api-flags")
+        // The employer sent nothing for Q1 and Q2: the run raises missing returns.
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        try await Self.application(setup).test(.router) { client in
+            let counts = try await client.execute(
+                uri: "/v1/flags/counts?state=open", method: .get, headers: Self.headers(setup.repToken, json: false)
+            ) { try Self.object($0) }
+            let open = try #require(counts["total"] as? Int)
+            #expect(open >= 2)
+            let page = try await client.execute(
+                uri: "/v1/flags?state=open&limit=1", method: .get, headers: Self.headers(setup.repToken, json: false)
+            ) { try Self.object($0) }
+            let first = try #require((page["flags"] as? [[String: Any]])?.first)
+            let flag = try #require(first["id"] as? Int)
+            let cursor = try #require(page["next_cursor"] as? String)
+            let next = try await client.execute(
+                uri: "/v1/flags?state=open&limit=1&cursor=\(cursor)", method: .get,
+                headers: Self.headers(setup.repToken, json: false)
+            ) { try Self.object($0) }
+            #expect((next["flags"] as? [[String: Any]])?.first?["id"] as? Int != flag)
+
+            func act(_ action: String, _ token: String, _ body: String?) async throws -> (Int, [String: Any]) {
+                try await client.execute(
+                    uri: "/v1/flags/\(flag)/\(action)", method: .post, headers: Self.headers(token, json: body != nil),
+                    body: body.map { ByteBuffer(string: $0) }
+                ) { (Int($0.status.code), try Self.object($0)) }
+            }
+            #expect(try await act("acknowledge", setup.repToken, nil).0 == 200)
+            // The employer may not resolve; a rep may not resolve without a note.
+            #expect(try await act("resolve", setup.employerToken, #"{"note": "done"}"#).0 == 403)
+            let noNote = try await act("resolve", setup.repToken, "{}")
+            #expect(noNote.0 == 409)
+            #expect((noNote.1["detail"] as? String)?.contains("note") == true)
+            let answered = try await act(
+                "respond", setup.employerToken,
+                #"{"explanation": "Our payroll provider failed to file", "action_plan": "File by Friday", "target_date": "2026-12-04"}"#
+            )
+            #expect(answered.0 == 200)
+            let resolved = try await act("resolve", setup.repToken, #"{"note": "Return received late but complete"}"#)
+            #expect(resolved.0 == 200)
+            #expect(resolved.1["state"] as? String == "resolved")
+            let kinds = (resolved.1["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+            #expect(kinds == ["opened", "transition", "response", "transition"])
+            // Each change is in the audit log (the pool runs as the application's service until here).
+            let audited = try await setup.pool.withConnection { connection in
+                try await connection.query("SELECT action FROM audit_log WHERE action LIKE 'flag.%' ORDER BY id").map {
+                    try $0.decode(String.self, column: "action")
+                }
+            }
+            #expect(audited == ["flag.acknowledge", "flag.respond", "flag.resolve"])
+        }
+    }
+
+    @Test func aRevokedTokenIsRefusedAtOnce() async throws {
+        let setup = try await Self.setUp("api-revoke")
+        try await Self.application(setup).test(.router) { client in
+            let created = try await client.execute(
+                uri: "/v1/tokens", method: .post, headers: Self.headers(setup.admin),
+                body: ByteBuffer(string: #"{"role": "viewer", "label": "reporting"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                #expect(response.headers[.cacheControl] == "no-store")
+                return try Self.object(response)
+            }
+            let token = try #require(created["token"] as? String)
+            let id = try #require((created["record"] as? [String: Any])?["id"] as? Int)
+            try await client.execute(uri: "/v1/flags", method: .get, headers: Self.headers(token, json: false)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: "/v1/tokens/\(id)/revoke", method: .post, headers: Self.headers(setup.admin, json: false)
+            ) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/v1/flags", method: .get, headers: Self.headers(token, json: false)) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(
+                uri: "/v1/audit/verify", method: .get, headers: Self.headers(setup.admin, json: false)
+            ) {
+                response in
+                #expect(response.status == .ok)
+                let answer = try Self.object(response)
+                #expect(answer["first_break"] == nil || answer["first_break"] is NSNull)
+                #expect((answer["rows_checked"] as? Int ?? 0) > 0)
+            }
+        }
+        await setup.pool.close()
+    }
+}
