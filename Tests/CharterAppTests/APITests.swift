@@ -251,4 +251,70 @@ struct APITests {
         }
         await setup.pool.close()
     }
+
+    /// A multipart upload of a header and CSV lines, with `extra` parts after them.
+    static func upload(_ lines: [String], extra: String = "", closed: Bool = true) -> ByteBuffer {
+        let columns =
+            "worker_ref,employment_type,contract_type,age_band,workplace_london,hourly_rate,contracted_hours,"
+            + "avg_actual_hours_12w,start_date,shifts_scheduled,shifts_short_notice,shifts_cancelled_short_notice,"
+            + "shifts_cancelled_paid"
+        let parts = [
+            "--b0undary", "Content-Disposition: form-data; name=\"header\"", "",
+            #"{"period": "2026-Q3", "headcount": \#(lines.count), "attestations": {"sick_pay_waiting_days": 0}}"#,
+            "--b0undary", "Content-Disposition: form-data; name=\"lines\"; filename=\"payroll.csv\"",
+            "Content-Type: text/csv", "", ([columns] + lines).joined(separator: "\r\n"),
+        ]
+        return ByteBuffer(
+            string: parts.joined(separator: "\r\n") + extra + (closed ? "\r\n--b0undary--\r\n" : "\r\n"))
+    }
+
+    @Test func anUploadedCSVWithAnErrorIsRefusedByLineAndAFixedOneIsStored() async throws {
+        let setup = try await Self.setUp("api-upload")
+        let uri = "/v1/employers/\(setup.employer)/returns/2026-Q3/upload"
+        let headers: HTTPFields = [
+            .authorization: "Bearer \(setup.employerToken)", .contentType: "multipart/form-data; boundary=b0undary",
+        ]
+        let asCSV: HTTPFields = [.authorization: "Bearer \(setup.employerToken)", .contentType: "text/csv"]
+        let good = "W1,direct,permanent,21_plus,no,13.50,37.5,37.5,2021-03-01,60,2,1,1"
+        let bad = "W2,direct,permanent,21_plus,maybe,13.50,37.5,37.5,2021-03-01,60,2,1,1"
+        try await Self.application(setup).test(.router) { client in
+            try await client.execute(uri: uri, method: .post, headers: headers, body: Self.upload([good, bad])) {
+                response in
+                #expect(response.status == .unprocessableContent)
+                let answer = try Self.object(response)
+                let errors = try #require(answer["errors"] as? [[String: Any]])
+                #expect(errors.count == 1)
+                #expect(errors.first?["line"] as? Int == 3)
+                #expect(errors.first?["column"] as? String == "workplace_london")
+            }
+            // Another part after the lines, or a body cut short: refused, nothing stored.
+            let extra = "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello"
+            try await client.execute(uri: uri, method: .post, headers: headers, body: Self.upload([good], extra: extra))
+            {
+                response in
+                #expect(response.status == .badRequest)
+                let answer = try Self.object(response)
+                #expect((answer["detail"] as? String)?.contains("must be the last part") == true)
+            }
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.upload([good], closed: false)
+            ) {
+                response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(
+                uri: "/v1/employers/\(setup.employer)/returns/2026-Q3", method: .get,
+                headers: Self.headers(setup.employerToken, json: false)
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(uri: uri, method: .post, headers: asCSV, body: Self.upload([good])) {
+                #expect($0.status == .unsupportedMediaType)
+            }
+            try await client.execute(uri: uri, method: .post, headers: headers, body: Self.upload([good])) { response in
+                #expect(response.status == .created)
+                let answer = try Self.object(response)
+                #expect((answer["version"] as? [String: Any])?["line_count"] as? Int == 1)
+            }
+        }
+        await setup.pool.close()
+    }
 }

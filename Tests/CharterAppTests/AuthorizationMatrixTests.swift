@@ -28,6 +28,16 @@ struct AuthorizationMatrixTests {
                     "shifts_cancelled_paid": "1"}]}
         """
 
+    /// The same return as an upload: the header part, then the lines part.
+    static let upload = [
+        "--matrix", "Content-Disposition: form-data; name=\"header\"", "Content-Type: application/json", "",
+        #"{"period": "2026-Q3", "headcount": 1, "attestations": {"hs_policy_reviewed_on": "2026-02-01", "sick_pay_waiting_days": 0}}"#,
+        "--matrix", "Content-Disposition: form-data; name=\"lines\"; filename=\"lines.csv\"", "Content-Type: text/csv",
+        "",
+        "worker_ref,employment_type,contract_type,age_band,workplace_london,hourly_rate,contracted_hours,avg_actual_hours_12w,start_date,shifts_scheduled,shifts_short_notice,shifts_cancelled_short_notice,shifts_cancelled_paid",
+        "W1,direct,permanent,21_plus,no,13.50,37.5,37.5,2021-03-01,60,2,1,1", "--matrix--", "",
+    ].joined(separator: "\r\n")
+
     struct World {
         var employers: [Int64]  // [own / covered, other / uncovered]
         var flags: [Int64: Int64]  // employer → flag
@@ -178,8 +188,12 @@ struct AuthorizationMatrixTests {
                                 && AccessPolicy.decide(principal, route.action, employerID: employer).isAllowed
                         }
                         var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-                        let body = Self.body(for: route, employer: employer)
+                        var body = Self.body(for: route, employer: employer)
                         if body != nil { headers[.contentType] = "application/json" }
+                        if route.path.hasSuffix("/upload") {
+                            body = Self.upload
+                            headers[.contentType] = "multipart/form-data; boundary=matrix"
+                        }
                         checked += try await client.execute(
                             uri: uri, method: route.method, headers: headers,
                             body: body.map { ByteBuffer(string: $0) }

@@ -10,6 +10,7 @@ extension CharterAPI {
     static func returnRoutes(pool: PGPool) -> [APIRoute] {
         let returns = ReturnStore(pool: pool)
         return [
+            uploadRoute(pool: pool),
             // A return as JSON (SPEC §3): the header, with its worker lines in `lines`.
             APIRoute(.post, "/v1/employers/{employer}/returns/{period}", .submitReturn) { request, context, principal in
                 let employerID = try id("employer", context)
@@ -79,6 +80,51 @@ extension CharterAPI {
                 "the return was rejected with \(report.totalErrors) error\(report.totalErrors == 1 ? "" : "s") and nothing was stored\(first)",
                 errors: report.errors.map { Problem.Item(line: $0.line, column: $0.column, message: $0.message) },
                 totalErrors: report.totalErrors)
+        }
+    }
+}
+
+extension CharterAPI {
+    /// A return as a `multipart/form-data` upload: a `header` part (the JSON header, up to 1 MiB)
+    /// followed by a `lines` part (the worker-line CSV), streamed into the store as it arrives.
+    static func uploadRoute(pool: PGPool) -> APIRoute {
+        APIRoute(.post, "/v1/employers/{employer}/returns/{period}/upload", .submitReturn) {
+            request, context, principal in
+            let employerID = try id("employer", context)
+            let period = try period(context)
+            let type = request.headers[.contentType] ?? ""
+            guard let boundary = MultipartParser.boundary(fromContentType: type) else {
+                throw Problem(
+                    .unsupportedMediaType,
+                    "upload the return as multipart/form-data with a header part and a lines part"
+                        + (type.isEmpty ? "" : ", not \(type)"))
+            }
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+            let reader = MultipartBodyReader(body: request.body, boundary: boundary, maximumBytes: 1 << 30)
+            var header: [UInt8]?
+            while let event = try await reader.nextEvent() {
+                guard case .partBegin(let part) = event else { continue }
+                switch part.name {
+                case "header":
+                    header = try await reader.collectPart(named: "header", limit: 1 << 20)
+                case "lines":
+                    guard let header else {
+                        throw Problem(.badRequest, "send the header part before the lines part")
+                    }
+                    let outcome = try await ReturnStore(pool: pool).submit(
+                        ReturnSubmission(
+                            employerID: employerID, period: period, submittedBy: principal.actor,
+                            header: Data(header), idempotencyKey: key),
+                        csv: reader.streamPart(named: "lines"))
+                    return try submissionResponse(outcome)
+                default:
+                    throw Problem(
+                        .badRequest,
+                        "the upload has a part named \(part.name); it takes a header part and a lines part",
+                        errors: [Problem.Item(field: part.name, message: "is not a part of a return upload")])
+                }
+            }
+            throw Problem(.badRequest, "the upload has no lines part (the worker-line CSV)")
         }
     }
 }
