@@ -132,7 +132,9 @@ let package = Package(
         .executableTarget(
             name: "charter-bench",
             dependencies: [
+                "CharterAccess",
                 "CharterApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 "CharterDomain",
                 "CharterStore",
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
