@@ -120,6 +120,8 @@ struct APIBench: AsyncParsableCommand {
                 actor: "charter-bench")
         }
         guard let rep else { throw BenchError("the bench rep could not be registered") }
+        // What autovacuum does within a minute of a rep's coverage being registered in production.
+        try await pool.withConnection { try await $0.simpleQuery("ANALYZE rep_coverage") }
         return try await TokenStore(pool: pool).create(
             role: .rep, employerID: nil, repID: rep.id, label: "charter-bench api", expiresAt: nil,
             createdBy: "charter-bench"

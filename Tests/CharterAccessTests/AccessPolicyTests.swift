@@ -133,6 +133,7 @@ struct AccessPolicyTests {
             for action in Action.allCases {
                 let scope = AccessPolicy.visibleEmployers(principal, for: action)
                 if case .only(let ids) = scope { #expect(!ids.isEmpty) }
+                if case .covered(_, let ids) = scope { #expect(!ids.isEmpty) }
                 for employerID: Int64 in 1...5 {
                     let decided = AccessPolicy.decide(principal, action, employerID: employerID).isAllowed
                     #expect(
@@ -147,7 +148,9 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.visibleEmployers(.admin(actor: "user:1")) == .all)
         #expect(AccessPolicy.visibleEmployers(.viewer(actor: "user:1")) == .all)
         #expect(AccessPolicy.visibleEmployers(.employer(4, actor: "user:1")) == .only([4]))
-        #expect(AccessPolicy.visibleEmployers(.rep(1, covering: [2, 5], actor: "user:1")) == .only([2, 5]))
+        #expect(
+            AccessPolicy.visibleEmployers(.rep(1, covering: [2, 5], actor: "user:1"))
+                == .covered(byRep: 1, employers: [2, 5]))
         #expect(AccessPolicy.visibleEmployers(.rep(1, covering: [], actor: "user:1")) == .none)
         #expect(AccessPolicy.visibleEmployers(.rep(1, covering: [2], actor: "user:1"), for: .readContacts) == .none)
     }

@@ -69,7 +69,11 @@ public enum AccessPolicy {
         case .rep: candidates = principal.coveredEmployerIDs
         }
         let visible = candidates.filter { decide(principal, action, employerID: $0).isAllowed }
-        return visible.isEmpty ? .none : .only(visible)
+        if visible.isEmpty { return .none }
+        if principal.role == .rep, let repID = principal.repID, visible == principal.coveredEmployerIDs {
+            return .covered(byRep: repID, employers: visible)
+        }
+        return .only(visible)
     }
 
     /// Which employers `principal` may see at all (the filter for employer lists).

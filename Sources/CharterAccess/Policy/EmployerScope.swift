@@ -4,6 +4,9 @@ public enum EmployerScope: Sendable, Hashable {
     case all
     /// Only these employers (never empty; an empty set is `.none`).
     case only(Set<Int64>)
+    /// The employers a rep covers (never empty), named by the rep as well, so a store can join the
+    /// coverage table instead of carrying a long list of ids into every query.
+    case covered(byRep: Int64, employers: Set<Int64>)
     /// No employer at all: the list is empty.
     case none
 
@@ -11,7 +14,7 @@ public enum EmployerScope: Sendable, Hashable {
     public func contains(_ employerID: Int64) -> Bool {
         switch self {
         case .all: true
-        case .only(let ids): ids.contains(employerID)
+        case .only(let ids), .covered(_, let ids): ids.contains(employerID)
         case .none: false
         }
     }

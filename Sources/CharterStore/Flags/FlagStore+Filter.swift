@@ -30,6 +30,12 @@ extension FlagStore {
             switch visible {
             case .all: break
             case .only(let employerIDs): condition.append(" AND f.employer_id = ANY(\(employerIDs.sorted())::bigint[])")
+            case .covered(let repID, _):
+                // Joined in SQL: a rep may cover a thousand employers, and a list of a thousand ids costs
+                // the planner more than the query (it estimates such a list element by element).
+                condition.append(
+                    " AND EXISTS (SELECT 1 FROM rep_coverage c WHERE c.rep_id = \(repID) AND c.employer_id = f.employer_id)"
+                )
             case .none: return nil
             }
             // Only the fields that are set, so the planner sees plain equalities it can match to an index.
