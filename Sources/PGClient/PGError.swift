@@ -29,6 +29,9 @@ public struct PGError: Error, Sendable, CustomStringConvertible, CustomDebugStri
         public static let unexpectedResponse = Code("unexpectedResponse")
         /// A migration could not be applied, or an applied one was changed.
         public static let migration = Code("migration")
+        /// A bound value cannot be sent: text holding a NUL character, which libpq's C strings would
+        /// cut short and PostgreSQL's text cannot hold.
+        public static let invalidBind = Code("invalidBind")
     }
 
     public var code: Code

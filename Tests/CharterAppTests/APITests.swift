@@ -92,6 +92,20 @@ struct APITests {
                 let answer = try Self.object(response)
                 #expect((answer["detail"] as? String)?.contains("application/json") == true)
             }
+            // Found by the schema fuzzer: a NUL in a name (PostgreSQL cannot store it) and a version
+            // number past the integer range were server errors.
+            try await client.execute(
+                uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin),
+                body: ByteBuffer(string: #"{"name": "Bad\u0000Name"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let answer = try Self.object(response)
+                #expect((answer["detail"] as? String)?.contains("field name contains a NUL character") == true)
+            }
+            try await client.execute(
+                uri: "/v1/employers/\(setup.employer)/returns/2026-Q3/versions/22568129508356928", method: .get,
+                headers: Self.headers(setup.admin, json: false)
+            ) { #expect($0.status == .notFound) }
             let huge = "{\"name\": \"" + String(repeating: "x", count: 5 * 1024 * 1024) + "\"}"
             try await client.execute(
                 uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin), body: ByteBuffer(string: huge)

@@ -20,6 +20,14 @@ struct CSVParserTests {
         #expect(records.map(\.line) == [1, 2, 3, 4, 6])
     }
 
+    @Test func aNULCharacterIsAnErrorWithItsLineAndField() {
+        let (records, errors) = parse("a,b\n1,x\u{0}y\n")
+        #expect(errors.count == 1)
+        #expect(errors.first?.line == 2 && errors.first?.field == 2)
+        #expect(errors.first?.message.contains("NUL") == true)
+        #expect(records.last?.fields == ["1", "xy"])
+    }
+
     @Test func crlfAndLfAndNoFinalLineBreak() {
         let (records, errors) = parse("a,b\r\n1,2\n3,4\r\n5,")
         #expect(errors.isEmpty)

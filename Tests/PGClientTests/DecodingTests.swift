@@ -82,6 +82,17 @@ struct DecodingTests {
         #expect(error?.message.contains("\"n\"") == true)
     }
 
+    @Test func textHoldingANULIsRefusedNotCutShort() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let error = await #expect(throws: PGError.self) {
+            try await connection.query("SELECT \("before\u{0}after")::text AS t")
+        }
+        #expect(error?.code == .invalidBind)
+        #expect(error?.message.contains("$1") == true)
+        // The connection is still usable.
+        #expect(try await connection.query("SELECT 1 AS one")[0].decode(Int.self, column: "one") == 1)
+    }
+
     @Test func aTypeMismatchNamesTheColumn() async throws {
         let connection = try await PGConnection.connect(conninfo)
         let row = try #require(try await connection.query("SELECT 'twelve'::text AS headcount").first)

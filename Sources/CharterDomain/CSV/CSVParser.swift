@@ -191,6 +191,14 @@ public struct CSVParser: Sendable {
     }
 
     private mutating func endField(_ onError: (CSVSyntaxError) throws -> Void) rethrows {
+        if field.contains(0) {
+            // Valid UTF-8, but no database text can hold it (and nobody types it on purpose).
+            try onError(
+                CSVSyntaxError(
+                    line: recordLine, field: fields.count + 1,
+                    message: "this value contains a NUL character (byte 0), which cannot be stored; remove it"))
+            field.removeAll { $0 == 0 }
+        }
         if let text = String(validating: field, as: UTF8.self) {
             fields.append(text)
         } else {

@@ -107,6 +107,12 @@ public actor PGConnection {
     @discardableResult
     public func query(_ query: PGQuery, timeout: Duration? = nil) async throws -> PGRows {
         let connection = try requireOpen()
+        if let index = query.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+            // Sent as a C string, the value would silently end at the NUL; refuse it instead.
+            throw PGError(
+                .invalidBind,
+                message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
+        }
         let sent = withBinds(query.binds) { types, values in
             PQsendQueryParams(
                 connection, query.sql, Int32(query.binds.count), types, values, nil, nil, 0)

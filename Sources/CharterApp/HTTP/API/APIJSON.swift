@@ -41,6 +41,21 @@ public enum APIJSON {
         return Data(buffer.readableBytesView)
     }
 
+    /// Refuses text holding a NUL character (`\u0000`) anywhere in a JSON document, naming the field:
+    /// PostgreSQL cannot store it, so it would otherwise fail deep inside a transaction.
+    static func refuseNUL(in value: Any, path: String = "") throws {
+        if let text = value as? String, text.utf8.contains(0) {
+            let field = path.isEmpty ? "the body" : "field \(path)"
+            throw Problem(
+                .badRequest, "\(field) contains a NUL character (\\u0000), which cannot be stored",
+                errors: [Problem.Item(field: path.isEmpty ? nil : path, message: "contains a NUL character")])
+        } else if let object = value as? [String: Any] {
+            for (key, item) in object { try refuseNUL(in: item, path: path.isEmpty ? key : "\(path).\(key)") }
+        } else if let array = value as? [Any] {
+            for (index, item) in array.enumerated() { try refuseNUL(in: item, path: "\(path)[\(index)]") }
+        }
+    }
+
     /// Like `decode`, but a request with no body at all (and no Content-Type) decodes as `{}`.
     public static func decodeOptional<T: Decodable>(
         _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
@@ -67,6 +82,7 @@ public enum APIJSON {
         guard let dictionary = object as? [String: Any] else {
             throw Problem(.badRequest, "the body must be a JSON object")
         }
+        try refuseNUL(in: dictionary)
         let unknown = Set(dictionary.keys).subtracting(fields).sorted()
         if !unknown.isEmpty {
             throw Problem(

@@ -16,6 +16,7 @@ extension CharterAPI {
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let body = try await APIJSON.body(of: request, context: context)
+                if let document = try? JSONSerialization.jsonObject(with: body) { try APIJSON.refuseNUL(in: document) }
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!]
                 if let key, key.isEmpty || key.count > 200 {
                     throw Problem(.badRequest, "the Idempotency-Key header must be 1 to 200 characters")
@@ -40,7 +41,8 @@ extension CharterAPI {
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let number = try id("version", context)
-                guard let shown = try await returns.show(employerID: employerID, period: period, version: Int(number))
+                guard number <= Int32.max,
+                    let shown = try await returns.show(employerID: employerID, period: period, version: Int(number))
                 else {
                     throw Problem(.notFound, "employer \(employerID) has no version \(number) of its \(period) return")
                 }
@@ -49,8 +51,13 @@ extension CharterAPI {
             APIRoute(.get, "/v1/employers/{employer}/returns/{period}/diff", .readReturns) { request, context, _ in
                 let employerID = try id("employer", context)
                 let period = try period(context)
-                guard let from = try query(request, "from", "a version number", { Int($0) }),
-                    let to = try query(request, "to", "a version number", { Int($0) })
+                guard
+                    let from = try query(
+                        request, "from", "a version number",
+                        { Int($0).flatMap { (1...Int(Int32.max)).contains($0) ? $0 : nil } }),
+                    let to = try query(
+                        request, "to", "a version number",
+                        { Int($0).flatMap { (1...Int(Int32.max)).contains($0) ? $0 : nil } })
                 else {
                     throw Problem(.badRequest, "say which versions to compare: ?from=1&to=2")
                 }
@@ -106,7 +113,11 @@ extension CharterAPI {
                 guard case .partBegin(let part) = event else { continue }
                 switch part.name {
                 case "header":
-                    header = try await reader.collectPart(named: "header", limit: 1 << 20)
+                    let bytes = try await reader.collectPart(named: "header", limit: 1 << 20)
+                    if let document = try? JSONSerialization.jsonObject(with: Data(bytes)) {
+                        try APIJSON.refuseNUL(in: document)
+                    }
+                    header = bytes
                 case "lines":
                     guard let header else {
                         throw Problem(.badRequest, "send the header part before the lines part")
