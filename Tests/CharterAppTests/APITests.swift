@@ -106,6 +106,12 @@ struct APITests {
                 uri: "/v1/employers/\(setup.employer)/returns/2026-Q3/versions/22568129508356928", method: .get,
                 headers: Self.headers(setup.admin, json: false)
             ) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: "/v1/runs?job=nightly%00x", method: .get, headers: Self.headers(setup.admin, json: false)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
             let huge = "{\"name\": \"" + String(repeating: "x", count: 5 * 1024 * 1024) + "\"}"
             try await client.execute(
                 uri: "/v1/employers", method: .post, headers: Self.headers(setup.admin), body: ByteBuffer(string: huge)

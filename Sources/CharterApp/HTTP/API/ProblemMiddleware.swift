@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import Logging
+import PGClient
 
 /// Turns every error leaving a route into `application/problem+json` with the right status: the
 /// store's and the domain's errors by their code, Hummingbird's own (no such route, body too large)
@@ -36,6 +37,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(status, error.message)
         case let error as CharterDomainError:
             return Problem(error.code == .flagTransitionRefused ? .conflict : .unprocessableContent, error.message)
+        case let error as PGError where error.code == .invalidBind:
+            // Text with a NUL character from the request (a query parameter, a form field) that reached
+            // the database: the client's doing, so a 400, not a server failure.
+            return Problem(.badRequest, "a value in the request contains a NUL character (%00), which cannot be used")
         case let error as DecodingError:
             return decodingProblem(error)
         case let error as HTTPError:
