@@ -27,7 +27,7 @@ struct WebPagesTests {
         var other: Int64
     }
 
-    static func setUp(_ name: String) async throws -> Setup {
+    static func setUp(_ name: String, throttle: SignInThrottle = SignInThrottle()) async throws -> Setup {
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase(name)))
         try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
         let employers = EmployerStore(pool: pool)
@@ -40,12 +40,15 @@ struct WebPagesTests {
         }
         let rep = try await RepStore(pool: pool).add(
             name: "Jo Rep", email: "jo@union.example", unionName: nil, covers: [covered], actor: "test")
-        let users = UserStore(pool: pool, hasher: PasswordHasher(iterations: 1_000))
+        let users = UserStore(pool: pool, hasher: PasswordHasher(iterations: 1_000), throttle: throttle)
         _ = try await users.create(
             email: "jo@union.example", displayName: "Jo Rep", role: .rep, employerID: nil, repID: rep.id,
             password: password, by: "test")
         _ = try await users.create(
             email: "hr@sefton.example", displayName: "Sam HR", role: .employer, employerID: covered, repID: nil,
+            password: password, by: "test")
+        _ = try await users.create(
+            email: "team@charter.example", displayName: "Charter Team", role: .admin, employerID: nil, repID: nil,
             password: password, by: "test")
         return Setup(pool: pool, users: users, covered: covered, other: other)
     }
@@ -317,5 +320,90 @@ struct WebPagesTests {
             }
         }
         await setup.pool.close()
+    }
+
+    @Test func anAdminSeesTheOverviewAndAnEmployerAnswersAFlag() async throws {
+        let setup = try await Self.setUp("web-admin", throttle: SignInThrottle(maxFailuresPerEmail: 2))
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        _ = try await ExemptionStore(pool: setup.pool).add(
+            employerID: setup.other, standardID: "pay.real-living-wage", periodFrom: nil, periodTo: nil,
+            reason: "Ferry crews <on> a sector agreement", expiresOn: CalendarDate(year: 2027, month: 3, day: 31)!,
+            actor: "test")
+        let flags = FlagStore(pool: setup.pool)
+        let flag = try #require(
+            try await flags.list(
+                FlagStore.Filter(employerID: setup.covered, state: .open), visible: .all, cursor: nil, limit: 1
+            ).flags.first)
+        try await Self.application(setup).test(.router) { client in
+            let admin = try await Self.signIn(client, "team@charter.example")
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: admin]) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("<td>Jo Rep</td><td>jo@union.example</td><td>Sefton Care CIC</td>"))
+                #expect(html.contains("Ferry crews &lt;on&gt; a sector agreement"))
+                #expect(html.contains(#"href="/admin""#))
+            }
+            try await client.execute(
+                uri: "/flags?employer=\(setup.other)&severity=&state=open", method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("Wirral Ferries Ltd</td>"))
+                #expect(!html.contains("Sefton Care CIC</td>"))
+            }
+            try await client.execute(uri: "/flags?severity=dreadful", method: .get, headers: [.cookie: admin]) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(Self.text(response).contains("The severity filter must be"))
+            }
+            let rep = try await Self.signIn(client, "jo@union.example")
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: rep]) {
+                #expect($0.status == .forbidden)
+            }
+            // A session reads the JSON API but changes nothing through it (no CSRF check there).
+            try await client.execute(uri: "/v1/flags", method: .get, headers: [.cookie: rep]) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: "/v1/flags/\(flag.id)/acknowledge", method: .post, headers: [.cookie: rep]
+            ) { #expect($0.status == .forbidden) }
+
+            let employer = try await Self.signIn(client, "hr@sefton.example")
+            let page = "/flags/\(flag.id)"
+            let token = try await Self.csrf(client, employer, page)
+            try await client.execute(uri: page, method: .get, headers: [.cookie: employer]) { response in
+                let html = Self.text(response)
+                #expect(html.contains(#"action="/flags/\#(flag.id)/respond""#))
+                #expect(html.contains(#"action="/flags/\#(flag.id)/dispute""#))
+                #expect(!html.contains(#"action="/flags/\#(flag.id)/resolve""#))
+            }
+            try await client.execute(
+                uri: "\(page)/respond", method: .post, headers: Self.formHeaders(employer),
+                body: Self.encoded([
+                    ("csrf_token", token), ("explanation", "Our payroll provider failed to file"),
+                    ("action_plan", "File by Friday"), ("target_date", "2026-12-04"),
+                ])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: page, method: .get, headers: [.cookie: employer]) { response in
+                let html = Self.text(response)
+                #expect(html.contains("Our payroll provider failed to file"))
+                #expect(html.contains("2026-12-04"))
+            }
+            #expect(try await flags.flag(id: flag.id)?.response?.actionPlan == "File by Friday")
+
+            // Too many wrong passwords: 429 with when to try again, and no password check.
+            for expected in [HTTPResponse.Status.unauthorized, .unauthorized, .tooManyRequests] {
+                try await client.execute(
+                    uri: "/sign-in", method: .post, headers: Self.formHeaders(),
+                    body: Self.encoded([("email", "hr@sefton.example"), ("password", "wrong wrong wrong")])
+                ) { response in
+                    #expect(response.status == expected)
+                    if expected == .tooManyRequests {
+                        #expect(response.headers[.retryAfter] != nil)
+                        #expect(Self.text(response).contains("try again in"))
+                    }
+                }
+            }
+        }
     }
 }
