@@ -307,6 +307,20 @@ struct WebPagesTests {
                 #expect(response.status == .ok)
                 #expect(Self.text(response).contains("version 1"))
             }
+            // An amendment adds a worker: version 2, and the diff names the line.
+            let added = "W3,direct,permanent,21_plus,no,14.00,30,30,2022-05-01,40,0,0,0"
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: token, lines: [good, added])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/employers/\(setup.covered)/returns/2026-Q3?from=1&to=2", method: .get,
+                headers: [.cookie: employer]
+            ) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("Changes from version 1 to version 2"))
+                #expect(html.contains("<td>W3</td><td>added</td>"))
+            }
             // Another employer's page and upload are not there for this employer.
             try await client.execute(uri: "/employers/\(setup.other)", method: .get, headers: [.cookie: employer]) {
                 #expect($0.status == .notFound)
