@@ -2,21 +2,36 @@ import Foundation
 import PackagePlugin
 
 /// Embeds text the binaries need at run time into the target as Swift string constants:
-/// `sql/migrations/*.sql` into CharterStore, `openapi.yaml` into CharterApp (which serves it).
+/// `sql/migrations/*.sql` into CharterStore; `openapi.yaml` (which it serves) and the web pages'
+/// `templates/web/*.mustache` into CharterApp.
 @main
 struct EmbedSQLPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         if target.name == "CharterApp" {
             let document = context.package.directoryURL.appending(path: "openapi.yaml")
             let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedOpenAPI.swift")
+            let templateDirectory = context.package.directoryURL.appending(path: "templates").appending(path: "web")
+            let templates = try FileManager.default.contentsOfDirectory(
+                at: templateDirectory, includingPropertiesForKeys: nil
+            )
+            .filter { $0.pathExtension == "mustache" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+            let templateOutput = context.pluginWorkDirectoryURL.appending(path: "EmbeddedWebTemplates.swift")
             return [
+                .buildCommand(
+                    displayName: "Embedding \(templates.count) web page templates",
+                    executable: try context.tool(named: "sql-embed").url,
+                    arguments: ["--templates", templateOutput.path] + templates.map(\.path),
+                    inputFiles: templates,
+                    outputFiles: [templateOutput]
+                ),
                 .buildCommand(
                     displayName: "Embedding openapi.yaml",
                     executable: try context.tool(named: "sql-embed").url,
                     arguments: ["--openapi", output.path, document.path],
                     inputFiles: [document],
                     outputFiles: [output]
-                )
+                ),
             ]
         }
         let directory = context.package.directoryURL.appending(path: "sql").appending(path: "migrations")

@@ -9,10 +9,18 @@ public struct CharterRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who is asking; nil before `Authentication` or when no credentials came with the request.
     public var principal: Principal?
+    /// The CSRF token of the session, when `principal` came from a session cookie (web pages); nil
+    /// for API tokens. Every state-changing form must carry it.
+    public var csrfToken: CSRFToken?
+    /// The signed-in user's name for the pages' header; nil for API tokens.
+    public var signedInName: String?
+    /// The peer's IP address, for sign-in throttling; nil when unknown.
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// JSON bodies are small (a return's header with its lines is streamed as CSV instead); 4 MiB.

@@ -1,4 +1,4 @@
-import CharterStore
+public import CharterStore
 public import Hummingbird
 public import Logging
 public import PGClient
@@ -6,12 +6,18 @@ public import ServiceLifecycle
 
 /// The HTTP side of charterd.
 public enum CharterServer {
-    /// Builds the router: health, readiness, the OpenAPI document and the JSON API.
-    public static func router(pool: PGPool) -> Router<CharterRequestContext> {
+    /// Builds the router: health, readiness, the OpenAPI document, the JSON API and the web pages.
+    ///
+    /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.
+    public static func router(pool: PGPool, users: UserStore? = nil) -> Router<CharterRequestContext> {
         let router = Router(context: CharterRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         let tokens = TokenStore(pool: pool)
-        router.add(middleware: Authentication(principalForToken: { try await tokens.authenticate($0) }))
+        let users = users ?? UserStore(pool: pool)
+        router.add(
+            middleware: Authentication(
+                principalForToken: { try await tokens.authenticate($0) },
+                sessionForCookie: { try await users.session(cookieValue: $0) }))
         // Liveness: the process is up and serving HTTP.
         router.get("/healthz") { _, _ in
             Response(
@@ -39,16 +45,18 @@ public enum CharterServer {
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         CharterAPI.register(CharterAPI.routes(pool: pool), on: router)
+        WebPages.register(on: router, pool: pool, users: users)
         return router
     }
 
     /// The application: the router, the listener from `configuration`, and the pool as a service
     /// (listed first, so graceful shutdown stops it after the HTTP server).
     public static func application(
-        configuration: CharterConfiguration, pool: PGPool, logger: Logger, services: [any Service] = []
+        configuration: CharterConfiguration, pool: PGPool, logger: Logger, services: [any Service] = [],
+        users: UserStore? = nil
     ) -> some ApplicationProtocol {
         Application(
-            router: router(pool: pool),
+            router: router(pool: pool, users: users),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
             services: [pool] + services,

@@ -27,6 +27,12 @@ public enum CharterAPI {
                         .unauthorized, "sign in or send an API token (Authorization: Bearer …) to use the API",
                         headers: [.wwwAuthenticate: "Bearer realm=\"charterwatch\""])
                 }
+                // A session cookie (no CSRF check here) may read the API but not change anything.
+                if context.csrfToken != nil, route.method != .get, route.method != .head {
+                    throw Problem(
+                        .forbidden, "changes through the API need an API token (Authorization: Bearer …), not a session"
+                    )
+                }
                 switch route.access {
                 case .service:
                     try APIAccess.require(principal, route.action, employerID: nil, notFound: "")

@@ -1,0 +1,190 @@
+import CharterAccess
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PGClient
+
+extension WebPages {
+    /// A rejected upload as the employer page lists it.
+    struct Rejection {
+        var sentence: String
+        var errors: [ReturnIssue]
+        var period: String
+    }
+
+    static func registerEmployers(on group: RouterGroup<CharterRequestContext>, pool: PGPool) {
+        group.get("/employers/:employer") { _, context -> Response in
+            let principal = try principal(context)
+            let id = try CharterAPI.id("employer", context)
+            try APIAccess.require(principal, .readEmployers, employerID: id, notFound: "There is no employer \(id).")
+            return try await employerPage(id, principal: principal, context: context, pool: pool)
+        }
+        group.post("/employers/:employer/returns/upload") { request, context -> Response in
+            try await upload(request, context: context, pool: pool)
+        }
+        group.get("/employers/:employer/returns/:period") { request, context -> Response in
+            let principal = try principal(context)
+            let id = try CharterAPI.id("employer", context)
+            try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
+            let period = try CharterAPI.period(context)
+            return try await returnPage(id, period, request: request, context: context, pool: pool)
+        }
+    }
+
+    static func employerPage(
+        _ id: Int64, principal: Principal, context: CharterRequestContext, pool: PGPool, rejection: Rejection? = nil
+    ) async throws -> Response {
+        guard let employer = try await EmployerStore(pool: pool).find(id: id) else {
+            throw Problem(.notFound, "There is no employer \(id).")
+        }
+        var data: [String: Any] = ["id": id, "name": employer.name, "csrf": context.csrfToken?.text ?? ""]
+        if allows(principal, .readPledges, employerID: id) {
+            data["pledges"] = try await PledgeStore(pool: pool).list(employerID: id).map {
+                (["tier": $0.tier, "livingHours": $0.livingHours, "from": $0.validFrom.description] as [String: Any])
+                    .with("to", $0.validTo?.description)
+            }
+        }
+        if allows(principal, .readReturns, employerID: id) {
+            let periods = try await ReturnStore(pool: pool).periods(employerID: id)
+            data["hasReturns"] = !periods.isEmpty
+            data["returns"] = periods.map { summary -> [String: Any] in
+                let base = "/employers/\(id)/returns/\(summary.period)"
+                let v = summary.latestVersion
+                return
+                    ([
+                        "employerID": id, "period": summary.period.description, "versions": v,
+                        "received": WebPage.time(summary.latestReceivedAt),
+                    ] as [String: Any]).with("diff", v > 1 ? "\(base)?from=\(v - 1)&to=\(v)" : nil)
+            }
+        }
+        if allows(principal, .readFlags, employerID: id) {
+            let page = try await FlagStore(pool: pool).list(
+                FlagStore.Filter(employerID: id), visible: AccessPolicy.visibleEmployers(principal, for: .readFlags),
+                cursor: nil, limit: 100)
+            data["flags"] = page.flags.map(summaryRow)
+        }
+        data["canUpload"] = allows(principal, .submitReturn, employerID: id)
+        var status = HTTPResponse.Status.ok
+        if let rejection {
+            status = .unprocessableContent
+            data["rejection"] = rejection.sentence
+            data["uploadPeriod"] = rejection.period
+            data["errors"] = rejection.errors.map {
+                ["line": $0.line.map(String.init) ?? "", "column": $0.column ?? "", "message": $0.message]
+            }
+        }
+        return WebPage.render("employer", data, context: context, status: status)
+    }
+
+    /// A return sent from the employer page: `csrf_token`, `period`, `header` (the JSON file) and then
+    /// `lines` (the CSV file) as `multipart/form-data`, streamed into the store as the API's upload is.
+    static func upload(_ request: Request, context: CharterRequestContext, pool: PGPool) async throws -> Response {
+        let principal = try principal(context)
+        let id = try CharterAPI.id("employer", context)
+        try APIAccess.require(principal, .submitReturn, employerID: id, notFound: "There is no employer \(id).")
+        let type = request.headers[.contentType] ?? ""
+        guard let boundary = MultipartParser.boundary(fromContentType: type) else {
+            throw Problem(.unsupportedMediaType, "The return form is sent as multipart/form-data.")
+        }
+        let reader = MultipartBodyReader(body: request.body, boundary: boundary, maximumBytes: 1 << 30)
+        var csrf: String?
+        var periodText = ""
+        var header: [UInt8]?
+        while let event = try await reader.nextEvent() {
+            guard case .partBegin(let part) = event else { continue }
+            switch part.name {
+            case "csrf_token":
+                csrf = String(decoding: try await reader.collectPart(named: "csrf_token", limit: 256), as: UTF8.self)
+            case "period":
+                periodText = String(decoding: try await reader.collectPart(named: "period", limit: 64), as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            case "header":
+                try WebForm.requireCSRF(csrf, context: context)
+                header = try await reader.collectPart(named: "header", limit: 1 << 20)
+            case "lines":
+                try WebForm.requireCSRF(csrf, context: context)
+                guard let period = ReportingPeriod(periodText) else {
+                    let rejection = Rejection(
+                        sentence: "The period \"\(periodText)\" is not a quarter; write it as YYYY-Qn, e.g. 2026-Q3.",
+                        errors: [], period: periodText)
+                    return try await employerPage(
+                        id, principal: principal, context: context, pool: pool, rejection: rejection)
+                }
+                guard let header else { throw Problem(.badRequest, "Send the header file before the lines file.") }
+                let outcome = try await ReturnStore(pool: pool).submit(
+                    ReturnSubmission(
+                        employerID: id, period: period, submittedBy: principal.actor, header: Data(header)),
+                    csv: reader.streamPart(named: "lines"))
+                switch outcome {
+                case .accepted:
+                    return WebPage.redirect(to: "/employers/\(id)/returns/\(period)")
+                case .rejected(let report):
+                    let count = report.totalErrors
+                    let rejection = Rejection(
+                        sentence:
+                            "The return was rejected with \(count) error\(count == 1 ? "" : "s") and nothing was stored.",
+                        errors: report.errors, period: periodText)
+                    return try await employerPage(
+                        id, principal: principal, context: context, pool: pool, rejection: rejection)
+                }
+            default:
+                throw Problem(.badRequest, "The return form has no field named \(part.name).")
+            }
+        }
+        try WebForm.requireCSRF(csrf, context: context)
+        throw Problem(.badRequest, "The form had no worker-lines file.")
+    }
+
+    /// A return's versions, and with `?from=&to=` the differences between two of them.
+    static func returnPage(
+        _ id: Int64, _ period: ReportingPeriod, request: Request, context: CharterRequestContext, pool: PGPool
+    ) async throws -> Response {
+        let returns = ReturnStore(pool: pool)
+        let versions = try await returns.history(employerID: id, period: period)
+        guard !versions.isEmpty, let employer = try await EmployerStore(pool: pool).find(id: id) else {
+            throw Problem(.notFound, "Employer \(id) has sent no return for \(period).")
+        }
+        let base = "/employers/\(id)/returns/\(period)"
+        var data: [String: Any] = [
+            "employer": employer.name, "employerID": id, "period": period.description,
+            "versions": versions.map { version -> [String: Any] in
+                let c = version.changes
+                let changes =
+                    c.previousVersion == nil
+                    ? "first version"
+                    : "\(c.linesAdded) added, \(c.linesRemoved) removed, \(c.linesChanged) changed"
+                        + (c.headerFields.isEmpty ? "" : "; header: \(c.headerFields.joined(separator: ", "))")
+                let number = version.version
+                return
+                    ([
+                        "version": number, "received": WebPage.time(version.receivedAt),
+                        "late": version.late ?? false, "by": version.submittedBy, "lines": version.lineCount,
+                        "changes": changes, "previous": number - 1,
+                    ] as [String: Any]).with("diff", number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" : nil)
+            },
+        ]
+        let query = request.uri.queryParameters
+        if let fromText = query.get("from"), let toText = query.get("to") {
+            guard let from = Int(fromText), let to = Int(toText) else {
+                throw Problem(.badRequest, "Say which versions to compare by number, e.g. ?from=1&to=2.")
+            }
+            let diff = try await returns.diff(employerID: id, period: period, from: from, to: to)
+            data["diff"] =
+                ([
+                    "from": from, "to": to,
+                    "summary":
+                        "\(diff.linesAdded) lines added, \(diff.linesRemoved) removed, \(diff.linesChanged) changed.",
+                    "lines": diff.lines.map { line -> [String: Any] in
+                        [
+                            "workerRef": line.workerRef, "kind": line.kind.rawValue,
+                            "columns": line.columns.map { "\($0.column): \($0.old ?? "—") → \($0.new ?? "—")" }
+                                .joined(separator: "; "),
+                        ]
+                    },
+                ] as [String: Any]).with("headerFields", diff.headerFields.joined(separator: ", "))
+        }
+        return WebPage.render("return", data, context: context)
+    }
+}

@@ -1,0 +1,193 @@
+import CharterAccess
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PGClient
+
+extension WebPages {
+    /// The forms of a flag page that take a note: (action, policy action, label, note required).
+    static let noteActions: [(FlagAction, Action, String, Bool)] = [
+        (.acknowledge, .acknowledgeFlag, "Acknowledge", false),
+        (.resolve, .resolveFlag, "Resolve", true),
+        (.reopen, .reopenFlag, "Reopen", true),
+        (.dispute, .disputeFlag, "Dispute", true),
+        (.comment, .commentOnFlag, "Comment", true),
+    ]
+
+    static func registerFlags(on group: RouterGroup<CharterRequestContext>, pool: PGPool) {
+        let flags = FlagStore(pool: pool)
+        let employers = EmployerStore(pool: pool)
+        group.get("/flags") { request, context -> Response in
+            let principal = try principal(context)
+            let filter = try webFlagFilter(request)
+            let visible = AccessPolicy.visibleEmployers(principal, for: .readFlags)
+            let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
+            let page = try await flags.list(filter, visible: visible, cursor: cursor, limit: 50)
+            let counts = try await flags.counts(filter, visible: visible)
+            let shownEmployers = try await employers.list().filter { $0.id.map(visible.contains) ?? false }
+            var next: String?
+            if let nextCursor = page.nextCursor {
+                var query = URLComponents()
+                query.queryItems =
+                    request.uri.queryParameters.filter { $0.key != "cursor" && !$0.value.isEmpty }
+                    .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+                    .sorted { $0.name < $1.name } + [URLQueryItem(name: "cursor", value: nextCursor)]
+                next = "/flags?" + (query.percentEncodedQuery ?? "")
+            }
+            var data: [String: Any] = [
+                "employers": shownEmployers.map {
+                    ["id": $0.id ?? 0, "name": $0.name, "selected": $0.id == filter.employerID] as [String: Any]
+                },
+                "standard": filter.standardID ?? "", "period": filter.period?.description ?? "",
+                "severities": Severity.allCases.filter { $0 != .off }.map {
+                    ["value": $0.rawValue, "selected": $0 == filter.severity] as [String: Any]
+                },
+                "states": FlagState.allCases.map {
+                    ["value": $0.rawValue, "selected": $0 == filter.state] as [String: Any]
+                },
+                "counts": Severity.allCases.filter { $0 != .off }.map {
+                    ["severity": $0.rawValue, "count": counts.bySeverity[$0.rawValue] ?? 0] as [String: Any]
+                },
+                "total": counts.total,
+                "hasFlags": !page.flags.isEmpty,
+                "flags": page.flags.map(summaryRow),
+            ]
+            data.setIfPresent("next", next)
+            return WebPage.render("flags", data, context: context)
+        }
+        group.get("/flags/:flag") { _, context -> Response in
+            let principal = try principal(context)
+            let flag = try await visibleFlag(flags, context, principal, for: .readFlags)
+            return flagPage(flag, principal: principal, context: context)
+        }
+        for (flagAction, action) in [
+            (FlagAction.acknowledge, Action.acknowledgeFlag), (.resolve, .resolveFlag), (.reopen, .reopenFlag),
+            (.comment, .commentOnFlag), (.dispute, .disputeFlag), (.respond, .respondToFlag),
+        ] {
+            group.post("/flags/:flag/\(flagAction.rawValue)") { request, context -> Response in
+                let principal = try principal(context)
+                let form = try await WebForm.read(request, context: context)
+                try form.requireCSRF(context: context)
+                let flag = try await visibleFlag(flags, context, principal, for: action)
+                guard let role = principal.flagActorRole else {
+                    throw Problem(.forbidden, "a \(principal.role.rawValue) cannot act on flags")
+                }
+                var note = form["note"]
+                var response: FlagResponse?
+                do {
+                    if flagAction == .respond {
+                        guard let explanation = form["explanation"] else {
+                            throw CharterStoreError(.invalid, "A response needs an explanation.")
+                        }
+                        var target: CalendarDate?
+                        if let text = form["target_date"] {
+                            guard let date = CalendarDate(iso: text) else {
+                                throw CharterStoreError(.invalid, "The target date \(text) is not a date (YYYY-MM-DD).")
+                            }
+                            target = date
+                        }
+                        response = FlagResponse(
+                            explanation: explanation, actionPlan: form["action_plan"], targetDate: target)
+                        note = explanation
+                    }
+                    try await flags.act(
+                        flagAction, on: flag.summary.id, role: role, actor: principal.actor, note: note,
+                        response: response)
+                } catch let error as CharterDomainError {
+                    return flagPage(
+                        flag, principal: principal, context: context, refusal: error.message, status: .conflict)
+                } catch let error as CharterStoreError where error.code != .notFound {
+                    return flagPage(
+                        flag, principal: principal, context: context, refusal: error.message,
+                        status: .unprocessableContent)
+                }
+                return WebPage.redirect(to: "/flags/\(flag.summary.id)")
+            }
+        }
+    }
+
+    /// The flag, if the principal may see it and do `action` (404 if they may not see it at all).
+    static func visibleFlag(
+        _ flags: FlagStore, _ context: CharterRequestContext, _ principal: Principal, for action: Action
+    ) async throws -> FlagDetail {
+        let id = try CharterAPI.id("flag", context)
+        guard let flag = try await flags.flag(id: id) else { throw Problem(.notFound, "There is no flag \(id).") }
+        try APIAccess.require(
+            principal, action, employerID: flag.summary.employerID, notFound: "There is no flag \(id).")
+        return flag
+    }
+
+    static func flagPage(
+        _ stored: FlagDetail, principal: Principal, context: CharterRequestContext, refusal: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let flag = principal.role == .rep ? stored.forReps() : stored
+        let summary = flag.summary
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let evidence = (try? encoder.encode(flag.evidence)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let actions = noteActions.filter { allows(principal, $0.1, employerID: summary.employerID) }.map {
+            ["action": $0.0.rawValue, "label": $0.2, "required": $0.3] as [String: Any]
+        }
+        let canRespond = allows(principal, .respondToFlag, employerID: summary.employerID)
+        var data: [String: Any] = [
+            "id": summary.id,
+            "standard": summary.standardTitle.map { "\(summary.standardID) — \($0)" } ?? summary.standardID,
+            "employer": summary.employerName, "employerID": summary.employerID, "period": summary.period.description,
+            "severity": summary.severity.rawValue, "state": summary.state.rawValue,
+            "evidence": evidence,
+            "events": flag.events.map { event -> [String: Any] in
+                let change: String
+                switch (event.fromState, event.toState) {
+                case (let from?, let to?): change = "\(from.rawValue) → \(to.rawValue)"
+                case (nil, let to?): change = to.rawValue
+                default: change = ""
+                }
+                return [
+                    "at": WebPage.time(event.at), "actor": event.actor, "kind": event.kind.rawValue, "change": change,
+                    "note": event.note ?? "",
+                ]
+            },
+            "noteActions": actions, "canRespond": canRespond, "hasActions": !actions.isEmpty || canRespond,
+            "csrf": context.csrfToken?.text ?? "",
+        ]
+        data.setIfPresent("subject", summary.subject)
+        if let response = flag.response {
+            data["response"] = (["explanation": response.explanation] as [String: Any])
+                .with("actionPlan", response.actionPlan).with("targetDate", response.targetDate?.description)
+        }
+        if let refusal { data["refusal"] = refusal }
+        return WebPage.render("flag", data, context: context, status: status)
+    }
+
+    static func summaryRow(_ flag: FlagSummary) -> [String: Any] {
+        [
+            "id": flag.id, "employer": flag.employerName, "standard": flag.standardID,
+            "period": flag.period.description, "severity": flag.severity.rawValue, "state": flag.state.rawValue,
+        ]
+    }
+
+    /// The queue's filters from the GET form; an empty field means "any", a bad value is a 400 page.
+    static func webFlagFilter(_ request: Request) throws -> FlagStore.Filter {
+        func value(_ name: String) -> String? {
+            request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func parsed<T>(_ name: String, _ expected: String, _ parse: (String) -> T?) throws -> T? {
+            guard let text = value(name) else { return nil }
+            guard let result = parse(text) else {
+                throw Problem(.badRequest, "The \(name) filter must be \(expected), not \(text).")
+            }
+            return result
+        }
+        return FlagStore.Filter(
+            employerID: try parsed("employer", "an employer id") { Int64($0) },
+            standardID: value("standard"),
+            severity: try parsed("severity", "one of critical, breach, warning, info") { Severity(rawValue: $0) },
+            state: try parsed("state", "one of open, acknowledged, disputed, resolved, cleared, waived") {
+                FlagState(rawValue: $0)
+            },
+            period: try parsed("period", "a period (YYYY-Qn)") { ReportingPeriod($0) })
+    }
+}

@@ -1,0 +1,43 @@
+import CharterAccess
+public import CharterStore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import PGClient
+
+/// The server-rendered web pages: sign-in, the flag queue and flag pages, employer and return pages,
+/// and the administration overview. No JavaScript; every form works as plain HTML.
+///
+/// Pages authenticate with the session cookie (`Authentication`), decide access through
+/// `APIAccess`/`AccessPolicy` exactly as the API does — a page about an employer the user may not see
+/// is a 404 page — and check the session's CSRF token on every state-changing POST.
+public enum WebPages {
+    /// Puts the pages on `router`, behind `WebErrorMiddleware` (errors as HTML pages).
+    public static func register(on router: Router<CharterRequestContext>, pool: PGPool, users: UserStore) {
+        let group = router.group().add(middleware: WebErrorMiddleware())
+        group.get("/") { _, context -> Response in
+            guard let principal = context.principal else { return WebPage.redirect(to: "/sign-in") }
+            if principal.role == .employer, let employer = principal.employerID {
+                return WebPage.redirect(to: "/employers/\(employer)")
+            }
+            return WebPage.redirect(to: "/flags")
+        }
+        registerSignIn(on: group, users: users)
+        registerFlags(on: group, pool: pool)
+        registerEmployers(on: group, pool: pool)
+        registerAdmin(on: group, pool: pool, users: users)
+    }
+
+    /// The signed-in principal; nobody signed in is a 401, which `WebErrorMiddleware` sends to sign-in.
+    static func principal(_ context: CharterRequestContext) throws -> Principal {
+        guard let principal = context.principal else {
+            throw Problem(.unauthorized, "sign in to see this page")
+        }
+        return principal
+    }
+
+    /// Whether the policy allows `action` on `employerID`'s things (to decide which forms to show).
+    static func allows(_ principal: Principal, _ action: Action, employerID: Int64?) -> Bool {
+        AccessPolicy.decide(principal, action, employerID: employerID).isAllowed
+    }
+}

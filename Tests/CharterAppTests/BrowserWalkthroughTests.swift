@@ -1,0 +1,93 @@
+import CharterAccess
+import CharterDomain
+import CharterStore
+import Foundation
+import PGClient
+import TestSupport
+import Testing
+
+/// The pages in a real browser: `Tests/Browser/walkthrough.py` drives headless Chromium, with
+/// JavaScript off, against a live `charterd` — sign-in, the queue at phone width, a flag acknowledged
+/// and resolved through its forms, sign-out, and an employer's upload refused then accepted.
+///
+/// Chromium, chromium-driver and selenium come from the README's test command; when one is missing
+/// the walkthrough exits 3 and this test fails saying so — it never skips.
+@Suite("The web pages in a browser")
+struct BrowserWalkthroughTests {
+    @Test func aRepAndAnEmployerWalkThroughThePages() async throws {
+        let password = "correct horse battery staple"
+        let conninfo = try await TestCluster.freshDatabase("web-browser")
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let employer = try #require(
+            try await EmployerStore(pool: pool).add(Employer(name: "Sefton Care CIC"), actor: "test").id)
+        _ = try await PledgeStore(pool: pool).add(
+            employerID: employer, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(year: 2026, month: 1, day: 1)!, validTo: nil, actor: "test")
+        let rep = try await RepStore(pool: pool).add(
+            name: "Jo Rep", email: "jo@union.example", unionName: nil, covers: [employer], actor: "test")
+        // charterd checks with the full-strength hasher; a cheap hash is accepted (and upgraded) at sign-in.
+        let users = UserStore(pool: pool, hasher: PasswordHasher(iterations: 1_000))
+        _ = try await users.create(
+            email: "jo@union.example", displayName: "Jo Rep", role: .rep, employerID: nil, repID: rep.id,
+            password: password, by: "test")
+        _ = try await users.create(
+            email: "hr@sefton.example", displayName: "Sam HR", role: .employer, employerID: employer, repID: nil,
+            password: password, by: "test")
+        _ = try await NightlyCompliance(pool: pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        let flag = try #require(
+            try await FlagStore(pool: pool).list(
+                FlagStore.Filter(employerID: employer, state: .open), visible: .all, cursor: nil, limit: 1
+            ).flags.first)
+        await pool.close()
+
+        let work = URL(fileURLWithPath: "/tmp/cw-browser-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        environment["CHARTERD_STATE_DIR"] = work.appending(path: "state").path
+        environment["CHARTERD_DATABASE_URL"] = conninfo
+        environment["CHARTERD_HTTP_PORT"] = "0"
+        let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
+        var stopped = false
+        defer { if !stopped { daemon.signal(SIGTERM) } }
+        let url = try await Self.listeningURL(daemon)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "Browser/walkthrough.py").path
+        var browserEnvironment = ProcessInfo.processInfo.environment
+        browserEnvironment["CW_PASSWORD"] = password
+        browserEnvironment["CW_EMPLOYER_ID"] = String(employer)
+        browserEnvironment["CW_FLAG_ID"] = String(flag.id)
+        let walk = try SpawnedProcess(
+            "/usr/bin/env", ["python3", script, url, work.path], environment: browserEnvironment)
+        // A browser that hangs is stopped after three minutes, and the test fails saying where it was.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(180))
+            walk.signal(SIGKILL)
+        }
+        let status = await walk.exitStatus()
+        watchdog.cancel()
+        let report =
+            "the browser walkthrough failed (exit \(status)):\n\(walk.standardOutput)\(walk.standardError)\n"
+            + "charterd's log:\n\(daemon.standardOutput)\(daemon.standardError)"
+        #expect(status == 0, Comment(rawValue: report))
+        daemon.signal(SIGTERM)
+        stopped = true
+        #expect(await daemon.exitStatus() == 0)
+    }
+
+    /// The URL from charterd's "listening" log line (bounded: 60 s).
+    static func listeningURL(_ daemon: SpawnedProcess) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let log = daemon.standardOutput + daemon.standardError
+            if let range = log.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
+                return String(log[range].dropFirst(4))
+            }
+            guard daemon.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonFailed(log: daemon.standardOutput + daemon.standardError)
+    }
+}

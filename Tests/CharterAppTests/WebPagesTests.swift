@@ -1,0 +1,423 @@
+import CharterAccess
+import CharterApp
+import CharterDomain
+import CharterStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PGClient
+import TestSupport
+import Testing
+
+/// The web pages as people meet them in a browser: sign-in and its cookie, CSRF on every form, what a
+/// rep may see, an employer's upload with its errors, and a flag reviewed through the forms.
+@Suite("The web pages")
+struct WebPagesTests {
+    static let password = "correct horse battery staple"
+
+    struct Setup {
+        var pool: PGPool
+        var users: UserStore
+        /// Covered by the rep; the employer user belongs to it.
+        var covered: Int64
+        /// Not covered by the rep.
+        var other: Int64
+    }
+
+    static func setUp(_ name: String, throttle: SignInThrottle = SignInThrottle()) async throws -> Setup {
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase(name)))
+        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let employers = EmployerStore(pool: pool)
+        let covered = try #require(try await employers.add(Employer(name: "Sefton Care CIC"), actor: "test").id)
+        let other = try #require(try await employers.add(Employer(name: "Wirral Ferries Ltd"), actor: "test").id)
+        for employer in [covered, other] {
+            _ = try await PledgeStore(pool: pool).add(
+                employerID: employer, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+                validFrom: CalendarDate(year: 2026, month: 1, day: 1)!, validTo: nil, actor: "test")
+        }
+        let rep = try await RepStore(pool: pool).add(
+            name: "Jo Rep", email: "jo@union.example", unionName: nil, covers: [covered], actor: "test")
+        let users = UserStore(pool: pool, hasher: PasswordHasher(iterations: 1_000), throttle: throttle)
+        _ = try await users.create(
+            email: "jo@union.example", displayName: "Jo Rep", role: .rep, employerID: nil, repID: rep.id,
+            password: password, by: "test")
+        _ = try await users.create(
+            email: "hr@sefton.example", displayName: "Sam HR", role: .employer, employerID: covered, repID: nil,
+            password: password, by: "test")
+        _ = try await users.create(
+            email: "team@charter.example", displayName: "Charter Team", role: .admin, employerID: nil, repID: nil,
+            password: password, by: "test")
+        return Setup(pool: pool, users: users, covered: covered, other: other)
+    }
+
+    static func application(_ setup: Setup) -> some ApplicationProtocol {
+        CharterServer.application(
+            configuration: CharterConfiguration(), pool: setup.pool, logger: Logger(label: "test"), users: setup.users)
+    }
+
+    static func text(_ response: TestResponse) -> String {
+        String(buffer: response.body)
+    }
+
+    static func formHeaders(_ cookie: String? = nil) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = cookie }
+        return headers
+    }
+
+    static func encoded(_ fields: [(String, String)]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return ByteBuffer(
+            string: fields.map {
+                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+            }.joined(separator: "&"))
+    }
+
+    /// Signs in and returns the `Cookie` header value for the session.
+    static func signIn(_ client: some TestClientProtocol, _ email: String) async throws -> String {
+        try await client.execute(
+            uri: "/sign-in", method: .post, headers: formHeaders(),
+            body: encoded([("email", email), ("password", password)])
+        ) { response in
+            #expect(response.status == .seeOther)
+            let setCookie = try #require(response.headers[.setCookie])
+            return String(try #require(setCookie.split(separator: ";").first))
+        }
+    }
+
+    /// The CSRF token in the page at `uri`.
+    static func csrf(_ client: some TestClientProtocol, _ cookie: String, _ uri: String) async throws -> String {
+        try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { response in
+            #expect(response.status == .ok)
+            let page = text(response)
+            let match = try #require(page.firstMatch(of: /name="csrf_token" value="([A-Za-z0-9_-]+)"/))
+            return String(match.1)
+        }
+    }
+
+    @Test func signInRefusesAWrongPasswordAndSetsAStrictCookieForTheRightOne() async throws {
+        let setup = try await Self.setUp("web-sign-in")
+        try await Self.application(setup).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/sign-in")
+            }
+            try await client.execute(uri: "/sign-in", method: .get) { response in
+                #expect(response.status == .ok)
+                let page = Self.text(response)
+                #expect(page.contains(#"<label for="email">"#))
+                #expect(page.contains(#"<main id="main""#))
+                #expect(!page.contains("<script"))
+            }
+            try await client.execute(
+                uri: "/sign-in", method: .post, headers: Self.formHeaders(),
+                body: Self.encoded([("email", "jo@union.example"), ("password", "not the password at all")])
+            ) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.setCookie] == nil)
+                #expect(Self.text(response).contains("The email or password is not right."))
+            }
+            try await client.execute(
+                uri: "/sign-in", method: .post, headers: Self.formHeaders(),
+                body: Self.encoded([("email", "jo@union.example"), ("password", Self.password)])
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/")
+                let cookie = try #require(response.headers[.setCookie])
+                #expect(cookie.hasPrefix("\(SessionCookie.defaultName)="))
+                for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+                    #expect(cookie.split(separator: "; ").contains(Substring(attribute)))
+                }
+            }
+            let employer = try await Self.signIn(client, "hr@sefton.example")
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: employer]) { response in
+                #expect(response.headers[.location] == "/employers/\(setup.covered)")
+            }
+            // Signing out ends the session: the cookie is cleared and no longer works.
+            let token = try await Self.csrf(client, employer, "/employers/\(setup.covered)")
+            try await client.execute(
+                uri: "/sign-out", method: .post, headers: Self.formHeaders(employer),
+                body: Self.encoded([("csrf_token", token)])
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+            try await client.execute(uri: "/employers/\(setup.covered)", method: .get, headers: [.cookie: employer]) {
+                #expect($0.status == .seeOther)
+                #expect($0.headers[.location] == "/sign-in")
+            }
+        }
+        await setup.pool.close()
+    }
+
+    @Test func aRepSeesOnlyCoveredFlagsAndFormsNeedTheCSRFToken() async throws {
+        let setup = try await Self.setUp("web-flags")
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        let flags = FlagStore(pool: setup.pool)
+        let coveredFlag = try #require(
+            try await flags.list(
+                FlagStore.Filter(employerID: setup.covered, state: .open), visible: .all, cursor: nil, limit: 1
+            ).flags.first)
+        let otherFlag = try #require(
+            try await flags.list(FlagStore.Filter(employerID: setup.other), visible: .all, cursor: nil, limit: 1)
+                .flags.first)
+        try await Self.application(setup).test(.router) { client in
+            let rep = try await Self.signIn(client, "jo@union.example")
+            try await client.execute(uri: "/flags", method: .get, headers: [.cookie: rep]) { response in
+                #expect(response.status == .ok)
+                let page = Self.text(response)
+                #expect(page.contains("Sefton Care CIC</td>"))
+                #expect(!page.contains("Wirral Ferries Ltd"))
+                #expect(page.contains(#"href="/flags/\#(coveredFlag.id)""#))
+                #expect(!page.contains(#"href="/flags/\#(otherFlag.id)""#))
+            }
+            try await client.execute(uri: "/flags/\(otherFlag.id)", method: .get, headers: [.cookie: rep]) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            }
+            try await client.execute(uri: "/employers/\(setup.other)", method: .get, headers: [.cookie: rep]) {
+                #expect($0.status == .notFound)
+            }
+            let token = try await Self.csrf(client, rep, "/flags/\(coveredFlag.id)")
+            let uri = "/flags/\(coveredFlag.id)/acknowledge"
+            for fields in [[("note", "seen")], [("csrf_token", String(token.reversed())), ("note", "seen")]] {
+                try await client.execute(
+                    uri: uri, method: .post, headers: Self.formHeaders(rep), body: Self.encoded(fields)
+                ) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(Self.text(response).contains("nothing was changed"))
+                }
+            }
+            #expect(try await flags.flag(id: coveredFlag.id)?.summary.state == .open)
+            #expect(try await flags.flag(id: coveredFlag.id)?.events.count == 1)
+            // The right token on another employer's flag is still a 404, and changes nothing.
+            try await client.execute(
+                uri: "/flags/\(otherFlag.id)/acknowledge", method: .post, headers: Self.formHeaders(rep),
+                body: Self.encoded([("csrf_token", token)])
+            ) { #expect($0.status == .notFound) }
+            #expect(try await flags.flag(id: otherFlag.id)?.summary.state == .open)
+        }
+        await setup.pool.close()
+    }
+
+    @Test func aRepAcknowledgesThenResolvesAFlagThroughTheForms() async throws {
+        let setup = try await Self.setUp("web-review")
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        let flags = FlagStore(pool: setup.pool)
+        let flag = try #require(
+            try await flags.list(
+                FlagStore.Filter(employerID: setup.covered, state: .open), visible: .all, cursor: nil, limit: 1
+            ).flags.first)
+        try await Self.application(setup).test(.router) { client in
+            let rep = try await Self.signIn(client, "jo@union.example")
+            let page = "/flags/\(flag.id)"
+            let token = try await Self.csrf(client, rep, page)
+            try await client.execute(uri: page, method: .get, headers: [.cookie: rep]) { response in
+                let html = Self.text(response)
+                #expect(html.contains(#"action="/flags/\#(flag.id)/resolve""#))
+                // A rep may not respond or dispute: those forms are not shown.
+                #expect(!html.contains(#"action="/flags/\#(flag.id)/respond""#))
+                #expect(!html.contains(#"action="/flags/\#(flag.id)/dispute""#))
+            }
+            try await client.execute(
+                uri: "\(page)/acknowledge", method: .post, headers: Self.formHeaders(rep),
+                body: Self.encoded([("csrf_token", token), ("note", "")])
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == page)
+            }
+            // Resolving without a note is refused with the sentence, on the flag page.
+            try await client.execute(
+                uri: "\(page)/resolve", method: .post, headers: Self.formHeaders(rep),
+                body: Self.encoded([("csrf_token", token), ("note", "  ")])
+            ) { response in
+                #expect([.conflict, .unprocessableContent].contains(response.status))
+                #expect(Self.text(response).contains("note"))
+                #expect(Self.text(response).contains(#"role="alert""#))
+            }
+            try await client.execute(
+                uri: "\(page)/resolve", method: .post, headers: Self.formHeaders(rep),
+                body: Self.encoded([("csrf_token", token), ("note", "Return received late & complete")])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: page, method: .get, headers: [.cookie: rep]) { response in
+                let html = Self.text(response)
+                #expect(html.contains("open → acknowledged"))
+                #expect(html.contains("acknowledged → resolved"))
+                #expect(html.contains("Return received late &amp; complete"))
+            }
+            // The pool runs as the application's service until here.
+            #expect(try await flags.flag(id: flag.id)?.summary.state == .resolved)
+        }
+    }
+
+    /// The employer page's upload form as a browser sends it.
+    static func uploadForm(csrf: String, lines: [String]) -> ByteBuffer {
+        let columns =
+            "worker_ref,employment_type,contract_type,age_band,workplace_london,hourly_rate,contracted_hours,"
+            + "avg_actual_hours_12w,start_date,shifts_scheduled,shifts_short_notice,shifts_cancelled_short_notice,"
+            + "shifts_cancelled_paid"
+        let parts = [
+            "--b0undary", "Content-Disposition: form-data; name=\"csrf_token\"", "", csrf,
+            "--b0undary", "Content-Disposition: form-data; name=\"period\"", "", "2026-Q3",
+            "--b0undary", "Content-Disposition: form-data; name=\"header\"; filename=\"header.json\"",
+            "Content-Type: application/json", "",
+            #"{"period": "2026-Q3", "headcount": \#(lines.count), "attestations": {"sick_pay_waiting_days": 0}}"#,
+            "--b0undary", "Content-Disposition: form-data; name=\"lines\"; filename=\"payroll.csv\"",
+            "Content-Type: text/csv", "", ([columns] + lines).joined(separator: "\r\n"),
+        ]
+        return ByteBuffer(string: parts.joined(separator: "\r\n") + "\r\n--b0undary--\r\n")
+    }
+
+    @Test func anEmployerUploadsAReturnWithAnErrorThenACorrectedOne() async throws {
+        let setup = try await Self.setUp("web-upload")
+        let good = "W1,direct,permanent,21_plus,no,13.50,37.5,37.5,2021-03-01,60,2,1,1"
+        let bad = "W2,direct,permanent,21_plus,maybe,13.50,37.5,37.5,2021-03-01,60,2,1,1"
+        try await Self.application(setup).test(.router) { client in
+            let employer = try await Self.signIn(client, "hr@sefton.example")
+            let token = try await Self.csrf(client, employer, "/employers/\(setup.covered)")
+            let uri = "/employers/\(setup.covered)/returns/upload"
+            let headers: HTTPFields = [.cookie: employer, .contentType: "multipart/form-data; boundary=b0undary"]
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: "wrong", lines: [good])
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: token, lines: [good, bad])
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let html = Self.text(response)
+                #expect(html.contains("rejected with 1 error"))
+                #expect(html.contains("<td>3</td><td>workplace_london</td>"))
+            }
+            try await client.execute(
+                uri: "/employers/\(setup.covered)/returns/2026-Q3", method: .get, headers: [.cookie: employer]
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: token, lines: [good])
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/employers/\(setup.covered)/returns/2026-Q3")
+            }
+            try await client.execute(
+                uri: "/employers/\(setup.covered)/returns/2026-Q3", method: .get, headers: [.cookie: employer]
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(Self.text(response).contains("version 1"))
+            }
+            // An amendment adds a worker: version 2, and the diff names the line.
+            let added = "W3,direct,permanent,21_plus,no,14.00,30,30,2022-05-01,40,0,0,0"
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: token, lines: [good, added])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/employers/\(setup.covered)/returns/2026-Q3?from=1&to=2", method: .get,
+                headers: [.cookie: employer]
+            ) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("Changes from version 1 to version 2"))
+                #expect(html.contains("<td>W3</td><td>added</td>"))
+            }
+            // Another employer's page and upload are not there for this employer.
+            try await client.execute(uri: "/employers/\(setup.other)", method: .get, headers: [.cookie: employer]) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(
+                uri: "/employers/\(setup.other)/returns/upload", method: .post, headers: headers,
+                body: Self.uploadForm(csrf: token, lines: [good])
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: employer]) {
+                #expect($0.status == .forbidden)
+            }
+        }
+        await setup.pool.close()
+    }
+
+    @Test func anAdminSeesTheOverviewAndAnEmployerAnswersAFlag() async throws {
+        let setup = try await Self.setUp("web-admin", throttle: SignInThrottle(maxFailuresPerEmail: 2))
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        _ = try await ExemptionStore(pool: setup.pool).add(
+            employerID: setup.other, standardID: "pay.real-living-wage", periodFrom: nil, periodTo: nil,
+            reason: "Ferry crews <on> a sector agreement", expiresOn: CalendarDate(year: 2027, month: 3, day: 31)!,
+            actor: "test")
+        let flags = FlagStore(pool: setup.pool)
+        let flag = try #require(
+            try await flags.list(
+                FlagStore.Filter(employerID: setup.covered, state: .open), visible: .all, cursor: nil, limit: 1
+            ).flags.first)
+        try await Self.application(setup).test(.router) { client in
+            let admin = try await Self.signIn(client, "team@charter.example")
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: admin]) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("<td>Jo Rep</td><td>jo@union.example</td><td>Sefton Care CIC</td>"))
+                #expect(html.contains("Ferry crews &lt;on&gt; a sector agreement"))
+                #expect(html.contains(#"href="/admin""#))
+            }
+            try await client.execute(
+                uri: "/flags?employer=\(setup.other)&severity=&state=open", method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .ok)
+                let html = Self.text(response)
+                #expect(html.contains("Wirral Ferries Ltd</td>"))
+                #expect(!html.contains("Sefton Care CIC</td>"))
+            }
+            try await client.execute(uri: "/flags?severity=dreadful", method: .get, headers: [.cookie: admin]) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(Self.text(response).contains("The severity filter must be"))
+            }
+            let rep = try await Self.signIn(client, "jo@union.example")
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: rep]) {
+                #expect($0.status == .forbidden)
+            }
+            // A session reads the JSON API but changes nothing through it (no CSRF check there).
+            try await client.execute(uri: "/v1/flags", method: .get, headers: [.cookie: rep]) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: "/v1/flags/\(flag.id)/acknowledge", method: .post, headers: [.cookie: rep]
+            ) { #expect($0.status == .forbidden) }
+
+            let employer = try await Self.signIn(client, "hr@sefton.example")
+            let page = "/flags/\(flag.id)"
+            let token = try await Self.csrf(client, employer, page)
+            try await client.execute(uri: page, method: .get, headers: [.cookie: employer]) { response in
+                let html = Self.text(response)
+                #expect(html.contains(#"action="/flags/\#(flag.id)/respond""#))
+                #expect(html.contains(#"action="/flags/\#(flag.id)/dispute""#))
+                #expect(!html.contains(#"action="/flags/\#(flag.id)/resolve""#))
+            }
+            try await client.execute(
+                uri: "\(page)/respond", method: .post, headers: Self.formHeaders(employer),
+                body: Self.encoded([
+                    ("csrf_token", token), ("explanation", "Our payroll provider failed to file"),
+                    ("action_plan", "File by Friday"), ("target_date", "2026-12-04"),
+                ])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: page, method: .get, headers: [.cookie: employer]) { response in
+                let html = Self.text(response)
+                #expect(html.contains("Our payroll provider failed to file"))
+                #expect(html.contains("2026-12-04"))
+            }
+            #expect(try await flags.flag(id: flag.id)?.response?.actionPlan == "File by Friday")
+
+            // Too many wrong passwords: 429 with when to try again, and no password check.
+            for expected in [HTTPResponse.Status.unauthorized, .unauthorized, .tooManyRequests] {
+                try await client.execute(
+                    uri: "/sign-in", method: .post, headers: Self.formHeaders(),
+                    body: Self.encoded([("email", "hr@sefton.example"), ("password", "wrong wrong wrong")])
+                ) { response in
+                    #expect(response.status == expected)
+                    if expected == .tooManyRequests {
+                        #expect(response.headers[.retryAfter] != nil)
+                        #expect(Self.text(response).contains("try again in"))
+                    }
+                }
+            }
+        }
+    }
+}
