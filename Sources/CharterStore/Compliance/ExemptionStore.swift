@@ -107,6 +107,11 @@ public struct ExemptionStore: Sendable {
         try await pool.withConnection { try await Self.list(employerID: employerID, id: nil, on: $0) }
     }
 
+    /// One exemption, or nil.
+    public func find(id: Int64) async throws -> Exemption? {
+        try await pool.withConnection { try await Self.list(employerID: nil, id: id, on: $0).first }
+    }
+
     static func list(employerID: Int64?, id: Int64?, on connection: PGConnection) async throws -> [Exemption] {
         try await connection.query(
             """

@@ -59,8 +59,7 @@ extension CharterAPI {
             APIRoute(.post, "/v1/exemptions/{exemption}/revoke", .writeExemptions, access: .lookedUp) {
                 _, context, principal in
                 let id = try id("exemption", context)
-                let all = try await exemptions.list()
-                guard let exemption = all.first(where: { $0.id == id }) else {
+                guard let exemption = try await exemptions.find(id: id) else {
                     throw Problem(.notFound, "there is no exemption \(id)")
                 }
                 try APIAccess.require(
