@@ -106,6 +106,15 @@ struct APITests {
                 uri: "/v1/employers/\(setup.employer)/returns/2026-Q3/versions/22568129508356928", method: .get,
                 headers: Self.headers(setup.admin, json: false)
             ) { #expect($0.status == .notFound) }
+            // Found by the fuzzer: a run as of the year 363 stopped the server.
+            try await client.execute(
+                uri: "/v1/runs/nightly-compliance", method: .post, headers: Self.headers(setup.admin),
+                body: ByteBuffer(string: #"{"dry_run": true, "as_of": "0363-12-29"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let answer = try Self.object(response)
+                #expect((answer["detail"] as? String)?.contains("between the years 1910 and 9990") == true)
+            }
             try await client.execute(
                 uri: "/v1/runs?job=nightly%00x", method: .get, headers: Self.headers(setup.admin, json: false)
             ) { response in

@@ -93,6 +93,10 @@ public struct NightlyCompliance: Sendable {
     public func run(asOf: CalendarDate, dryRun: Bool = false, actor: String = "nightly-compliance") async throws
         -> ComplianceRunReport
     {
+        // Reporting periods exist from 1900 to 9999, and a run looks two years back.
+        guard (1910...9990).contains(asOf.year) else {
+            throw CharterStoreError(.invalid, "a run's date must lie between the years 1910 and 9990, not \(asOf)")
+        }
         var report = ComplianceRunReport(asOf: asOf, dryRun: dryRun)
         let rates = try await RateStore(pool: pool).table()
         let holidays = try await pool.withConnection { try await BankHolidays.load(on: $0) }
