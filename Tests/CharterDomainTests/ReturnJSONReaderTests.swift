@@ -83,6 +83,17 @@ struct ReturnJSONReaderTests {
         #expect(lines[1].workplaceLondon == true)
     }
 
+    @Test func aNULCharacterIsAnErrorWhereItStands() throws {
+        let all = [jsonLine(["worker_ref": "B-1"], typed: true), jsonLine(["worker_ref": "B\\u00002"], typed: true)]
+        let document = readJSON(jsonReturn(lines: "[" + all.joined(separator: ",") + "]", headcount: 2))
+        #expect(document.report.totalErrors == 1, "\(document.report.errors)")
+        let error = try #require(document.report.errors.first)
+        #expect(error.line == 2)
+        #expect(error.column == "worker_ref")
+        #expect(error.message.contains("NUL character"))
+        #expect(document.header == nil && document.lines == nil)
+    }
+
     @Test func anUnknownKeyIsAnErrorAtTheLinesPosition() throws {
         var second = jsonLine(typed: true)
         second.insert(contentsOf: "\"national_insurance\": \"AB123456C\", ", at: second.index(after: second.startIndex))

@@ -11,6 +11,28 @@ public struct ReturnJSONDocument: Sendable {
 
 /// Reads a JSON return. A worker line's `line` in the report is its position in `lines` (from 1).
 public enum ReturnJSONReader {
+    /// Text holding a NUL character (`\u0000`) is an error where it stands (a header field, or a
+    /// worker line and column): no database text can hold it, so it must not get as far as storing.
+    static func reportNUL(in value: Any, path: String, line: Int?, report: inout ValidationReport) {
+        if let text = value as? String, text.utf8.contains(0) {
+            report.error(
+                line: line, column: path.isEmpty ? nil : path,
+                "this value contains a NUL character (\\u0000), which cannot be stored; remove it")
+        } else if let object = value as? [String: Any] {
+            for (key, item) in object.sorted(by: { $0.key < $1.key }) {
+                reportNUL(in: item, path: path.isEmpty ? key : "\(path).\(key)", line: line, report: &report)
+            }
+        } else if let array = value as? [Any] {
+            for (index, item) in array.enumerated() {
+                if path == "lines", line == nil {
+                    reportNUL(in: item, path: "", line: index + 1, report: &report)
+                } else {
+                    reportNUL(in: item, path: "\(path)[\(index)]", line: line, report: &report)
+                }
+            }
+        }
+    }
+
     public static func read(json data: Data) -> ReturnJSONDocument {
         var report = ValidationReport()
         guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
@@ -18,6 +40,8 @@ public enum ReturnJSONReader {
                 "the return is not a JSON object; it must start with { and hold period, headcount, attestations")
             return ReturnJSONDocument(header: nil, lines: nil, report: report)
         }
+        reportNUL(in: root, path: "", line: nil, report: &report)
+        guard report.isAccepted else { return ReturnJSONDocument(header: nil, lines: nil, report: report) }
         let header = ReturnHeaderReader.read(root, report: &report)
         guard let rawLines = root["lines"], !(rawLines is NSNull) else {
             return ReturnJSONDocument(header: header, lines: nil, report: report)

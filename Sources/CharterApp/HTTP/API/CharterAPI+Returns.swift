@@ -16,7 +16,6 @@ extension CharterAPI {
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let body = try await APIJSON.body(of: request, context: context)
-                if let document = try? JSONSerialization.jsonObject(with: body) { try APIJSON.refuseNUL(in: document) }
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!]
                 if let key, key.isEmpty || key.count > 200 {
                     throw Problem(.badRequest, "the Idempotency-Key header must be 1 to 200 characters")
@@ -113,11 +112,7 @@ extension CharterAPI {
                 guard case .partBegin(let part) = event else { continue }
                 switch part.name {
                 case "header":
-                    let bytes = try await reader.collectPart(named: "header", limit: 1 << 20)
-                    if let document = try? JSONSerialization.jsonObject(with: Data(bytes)) {
-                        try APIJSON.refuseNUL(in: document)
-                    }
-                    header = bytes
+                    header = try await reader.collectPart(named: "header", limit: 1 << 20)
                 case "lines":
                     guard let header else {
                         throw Problem(.badRequest, "send the header part before the lines part")
