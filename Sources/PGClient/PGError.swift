@@ -105,6 +105,8 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let syntaxError = SQLState(rawValue: "42601")
     public static let undefinedTable = SQLState(rawValue: "42P01")
     public static let undefinedColumn = SQLState(rawValue: "42703")
+    /// Among others, "cached plan must not change result type" for a prepared statement.
+    public static let featureNotSupported = SQLState(rawValue: "0A000")
     public static let queryCanceled = SQLState(rawValue: "57014")
     public static let adminShutdown = SQLState(rawValue: "57P01")
     public static let invalidTextRepresentation = SQLState(rawValue: "22P02")

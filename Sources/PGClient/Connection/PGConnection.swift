@@ -2,6 +2,7 @@ import CLibPQ
 import Dispatch
 import Foundation
 public import Logging
+import Synchronization
 
 /// One PostgreSQL connection over libpq.
 ///
@@ -14,6 +15,12 @@ public actor PGConnection {
     private var handle: OpaquePointer?
     private let canceller = PGCanceller()
     private let logger: Logger
+    private var statements = PGStatementCache()
+    /// True only between a statement's results having been read with the connection idle and the
+    /// next statement being sent: lets the pool see an idle connection without a hop to its thread.
+    private let idleAfterLastStatement = Atomic<Bool>(false)
+    /// The socket, for a peek at pending input from any thread; -1 once closed.
+    private let socket = Atomic<Int32>(-1)
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
@@ -57,6 +64,7 @@ public actor PGConnection {
         }
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
+        socket.store(PQsocket(connection), ordering: .releasing)
         canceller.replace(with: connection)
         // Fixed session settings make the text formats the decoders read predictable.
         try runSimple(
@@ -66,6 +74,8 @@ public actor PGConnection {
 
     /// Closes the connection. Later calls fail with `.connectionClosed`.
     public func close() {
+        idleAfterLastStatement.store(false, ordering: .releasing)
+        socket.store(-1, ordering: .releasing)
         canceller.replace(with: nil)
         if let handle { PQfinish(handle) }
         handle = nil
@@ -75,6 +85,21 @@ public actor PGConnection {
     public var isIdle: Bool {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
         return PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Whether the last statement left the connection idle, with nothing sent since: a pool
+    /// returning a connection reads this without waiting for the connection's thread. False means
+    /// "ask `isIdle`", not "busy".
+    public nonisolated var idleWithoutAsking: Bool { idleAfterLastStatement.load(ordering: .acquiring) }
+
+    /// Whether the server has sent nothing since the last statement, seen from any thread with a
+    /// zero-timeout poll of the socket. An idle connection with pending input is a goodbye (see
+    /// `probeAlive`); with none it is as alive as a probe could tell.
+    public nonisolated var quietSinceLastStatement: Bool {
+        let descriptor = socket.load(ordering: .acquiring)
+        guard descriptor >= 0 else { return false }
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 0
     }
 
     /// Whether the connection is unusable (closed, or lost by the server or network).
@@ -113,12 +138,48 @@ public actor PGConnection {
                 .invalidBind,
                 message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
         }
-        let sent = withBinds(query.binds) { types, values in
-            PQsendQueryParams(
-                connection, query.sql, Int32(query.binds.count), types, values, nil, nil, 0)
+        let key = PGStatementCache.Key(sql: query.sql, types: query.binds.map { UInt32($0.type.rawValue) })
+        guard query.isPrepared, let name = try prepare(key, on: connection) else {
+            let sent = withBinds(query.binds) { types, values in
+                PQsendQueryParams(connection, query.sql, Int32(query.binds.count), types, values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw connectionError(connection) }
+            return try await awaitResults(connection, timeout: timeout)
+        }
+        let sent = withBinds(query.binds) { _, values in
+            PQsendQueryPrepared(connection, name, Int32(query.binds.count), values, nil, nil, 0)
         }
         guard sent == 1 else { throw connectionError(connection) }
-        return try await awaitResults(connection, timeout: timeout)
+        do {
+            return try await awaitResults(connection, timeout: timeout)
+        } catch let error as PGError where error.sqlState == .featureNotSupported {
+            // "cached plan must not change result type": a table the statement reads changed shape
+            // since it was prepared. Forget it; outside a transaction nothing ran, so run it afresh.
+            statements.forget(key)
+            guard PQtransactionStatus(connection) == PQTRANS_IDLE else { throw error }
+            return try await self.query(PGQuery(unsafeSQL: query.sql, binds: query.binds), timeout: timeout)
+        }
+    }
+
+    /// The name `key` is prepared under on this connection, preparing it first if it is not yet;
+    /// nil when it runs unprepared (the cache is full, or the transaction has already failed).
+    /// A statement the server will not prepare (a syntax error, an unknown table) fails here with
+    /// the server's error, as it would have unprepared.
+    private func prepare(_ key: PGStatementCache.Key, on connection: OpaquePointer) throws -> String? {
+        if let name = statements.name(for: key) { return name }
+        guard statements.shouldPrepare(key), PQtransactionStatus(connection) != PQTRANS_INERROR else { return nil }
+        let name = statements.reserveName()
+        let types = key.types.map { Oid($0) }
+        let result = types.withUnsafeBufferPointer { buffer in
+            PQprepare(connection, name, key.sql, Int32(types.count), buffer.baseAddress)
+        }
+        guard let result else { throw connectionError(connection) }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            throw Self.serverError(result, connection: connection)
+        }
+        statements.remember(key, as: name)
+        return name
     }
 
     /// Runs a statement and returns how many rows it affected.
@@ -190,6 +251,9 @@ public actor PGConnection {
         if case .success = outcome, PQstatus(connection) != CONNECTION_OK {
             return .failure(connectionError(connection))
         }
+        idleAfterLastStatement.store(
+            PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE,
+            ordering: .releasing)
         return outcome
     }
 
@@ -294,7 +358,9 @@ public actor PGConnection {
 
     // MARK: Helpers
 
+    /// The handle for a call about to use it; until its results are read, the pool must ask.
     private func requireOpen() throws -> OpaquePointer {
+        idleAfterLastStatement.store(false, ordering: .releasing)
         guard let handle else { throw PGError(.connectionClosed, message: "the connection is closed") }
         return handle
     }

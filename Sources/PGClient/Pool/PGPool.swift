@@ -29,6 +29,8 @@ public final class PGPool: Service, Sendable {
 
     private struct Waiter {
         var continuation: CheckedContinuation<Grant, any Error>
+        /// When the wait ends with `.poolTimeout`, give or take one sweep interval.
+        var deadline: DispatchTime
     }
 
     private struct State {
@@ -38,6 +40,9 @@ public final class PGPool: Service, Sendable {
         var waiters: [UInt64: Waiter] = [:]
         var waiterOrder: [UInt64] = []
         var nextWaiter: UInt64 = 0
+        /// Whether a sweep for expired waiters is scheduled (one timer for all waiters, not one each:
+        /// under load most requests wait a moment, and a timer apiece cost more than the wait).
+        var sweeping = false
         var closed = false
     }
 
@@ -109,6 +114,8 @@ public final class PGPool: Service, Sendable {
         switch decision {
         case .closed: throw PGError(.poolClosed, message: "the connection pool has shut down")
         case .use(let connection):
+            // Nothing arrived since its last statement: alive as far as a probe could tell, no hop.
+            if connection.quietSinceLastStatement { return connection }
             if await !connection.probeAlive() {
                 await discard(connection)
                 return try await lease()
@@ -141,30 +148,62 @@ public final class PGPool: Service, Sendable {
         let timeout = configuration.acquireTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let enqueued = state.withLock { state -> Bool in
-                    guard !state.closed else { return false }
-                    state.waiters[id] = Waiter(continuation: continuation)
+                let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.nanoseconds))
+                let (enqueued, startSweep) = state.withLock { state -> (Bool, Bool) in
+                    guard !state.closed else { return (false, false) }
+                    state.waiters[id] = Waiter(continuation: continuation, deadline: deadline)
                     state.waiterOrder.append(id)
-                    return true
+                    defer { state.sweeping = true }
+                    return (true, !state.sweeping)
                 }
                 guard enqueued else {
                     continuation.resume(throwing: PGError(.poolClosed, message: "the connection pool has shut down"))
                     return
                 }
-                // Whoever removes the waiter under the lock resumes it: the timer, a cancel or a release.
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(timeout.nanoseconds))) {
-                    [self] in
-                    self.removeWaiter(id)?.continuation.resume(
-                        throwing: PGError(
-                            .poolTimeout,
-                            message: "no database connection became free within \(timeout)"
-                                + " (pool size \(configuration.maxConnections))"))
-                }
+                // Whoever removes the waiter under the lock resumes it: the sweep, a cancel or a release.
+                if startSweep { scheduleSweep() }
                 if Task.isCancelled { removeWaiter(id)?.continuation.resume(throwing: CancellationError()) }
             }
         } onCancel: {
             removeWaiter(id)?.continuation.resume(throwing: CancellationError())
         }
+    }
+
+    /// How often waiters past their deadline are looked for: a quarter of the acquire timeout, at
+    /// most 100 ms.
+    private var sweepInterval: Duration {
+        max(min(configuration.acquireTimeout / 4, .milliseconds(100)), .milliseconds(1))
+    }
+
+    private func scheduleSweep() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(sweepInterval.nanoseconds))) {
+            [self] in
+            self.sweepExpiredWaiters()
+        }
+    }
+
+    /// Ends the waits past their deadline with `.poolTimeout`; schedules the next sweep while anyone waits.
+    private func sweepExpiredWaiters() {
+        let now = DispatchTime.now()
+        let (expired, again) = state.withLock { state -> ([Waiter], Bool) in
+            let expiredIDs = state.waiterOrder.filter { state.waiters[$0].map { $0.deadline <= now } ?? false }
+            let expired = expiredIDs.compactMap { state.waiters.removeValue(forKey: $0) }
+            if !expiredIDs.isEmpty {
+                let gone = Set(expiredIDs)
+                state.waiterOrder.removeAll { gone.contains($0) }
+            }
+            state.sweeping = !state.waiters.isEmpty
+            return (expired, state.sweeping)
+        }
+        let timeout = configuration.acquireTimeout
+        for waiter in expired {
+            waiter.continuation.resume(
+                throwing: PGError(
+                    .poolTimeout,
+                    message: "no database connection became free within \(timeout)"
+                        + " (pool size \(configuration.maxConnections))"))
+        }
+        if again { scheduleSweep() }
     }
 
     private func removeWaiter(_ id: UInt64) -> Waiter? {
@@ -177,7 +216,9 @@ public final class PGPool: Service, Sendable {
 
     /// Returns a connection: reused if healthy and idle, otherwise closed and its slot freed.
     private func release(_ connection: PGConnection) async {
-        guard await connection.isIdle else {
+        var idle = connection.idleWithoutAsking
+        if !idle { idle = await connection.isIdle }
+        guard idle else {
             logger.debug("closing a connection returned broken or inside a transaction")
             await discard(connection)
             return

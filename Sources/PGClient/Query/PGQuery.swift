@@ -11,6 +11,9 @@ import Foundation
 public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
     public private(set) var sql: String
     public private(set) var binds: [PGBind]
+    /// Whether the connection keeps this statement prepared (parsed and planned once per connection,
+    /// then run by name). See `prepared()`.
+    public private(set) var isPrepared = false
 
     public init(stringLiteral value: String) {
         self.sql = value
@@ -29,6 +32,18 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         self.binds = binds
     }
 
+    /// The same statement, kept prepared by each connection that runs it.
+    ///
+    /// For small statements run thousands of times (a token lookup, a page of flags), planning costs
+    /// the server more than running them; a prepared statement is planned once, then its plan is
+    /// reused. Leave it off for statements whose best plan depends on their values (large arrays,
+    /// batch queries) and for statements built with varying text, which would each take a slot.
+    public func prepared() -> PGQuery {
+        var copy = self
+        copy.isPrepared = true
+        return copy
+    }
+
     /// The SQL text only: bound values are never printed.
     public var description: String { sql }
 
@@ -38,7 +53,9 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         interpolation.sql = sql
         interpolation.binds = binds
         interpolation.appendInterpolation(other)
+        let isPrepared = isPrepared
         self = PGQuery(stringInterpolation: interpolation)
+        self.isPrepared = isPrepared
     }
 
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {
