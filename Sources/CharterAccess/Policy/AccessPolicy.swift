@@ -66,14 +66,18 @@ public enum AccessPolicy {
         switch principal.role {
         case .admin, .viewer: candidates = []
         case .employer: candidates = principal.employerID.map { [$0] } ?? []
-        case .rep: candidates = principal.coveredEmployerIDs
+        case .rep:
+            // `decide` asks of a rep's employer only whether it is covered, so one covered employer
+            // answers for all of them (asking a thousand times cost the flag queue more than its query).
+            let covered = principal.coveredEmployerIDs
+            guard let sample = covered.first, decide(principal, action, employerID: sample).isAllowed else {
+                return .none
+            }
+            guard let repID = principal.repID else { return .only(covered) }
+            return .covered(byRep: repID, employers: covered)
         }
         let visible = candidates.filter { decide(principal, action, employerID: $0).isAllowed }
-        if visible.isEmpty { return .none }
-        if principal.role == .rep, let repID = principal.repID, visible == principal.coveredEmployerIDs {
-            return .covered(byRep: repID, employers: visible)
-        }
-        return .only(visible)
+        return visible.isEmpty ? .none : .only(visible)
     }
 
     /// Which employers `principal` may see at all (the filter for employer lists).

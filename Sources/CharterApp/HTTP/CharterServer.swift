@@ -13,10 +13,13 @@ public enum CharterServer {
         let router = Router(context: CharterRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         let tokens = TokenStore(pool: pool)
+        let tokenCache = TokenPrincipalCache()
         let users = users ?? UserStore(pool: pool)
         router.add(
             middleware: Authentication(
-                principalForToken: { try await tokens.authenticate($0) },
+                principalForToken: { token in
+                    try await tokenCache.principal(for: token) { try await tokens.authenticate($0) }
+                },
                 sessionForCookie: { try await users.session(cookieValue: $0) }))
         // Liveness: the process is up and serving HTTP.
         router.get("/healthz") { _, _ in
@@ -44,7 +47,7 @@ public enum CharterServer {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        CharterAPI.register(CharterAPI.routes(pool: pool), on: router)
+        CharterAPI.register(CharterAPI.routes(pool: pool, tokenCache: tokenCache), on: router)
         WebPages.register(on: router, pool: pool, users: users)
         return router
     }

@@ -106,16 +106,18 @@ public struct TokenStore: Sendable {
         return try await pool.withConnection { connection -> Principal? in
             guard
                 let row = try await connection.query(
-                    """
-                    SELECT t.id, t.token_hash, t.role, t.employer_id, t.rep_id,
-                           t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AS live,
-                           t.last_used_at IS NULL
-                               OR t.last_used_at <= now() - make_interval(secs => \(Self.lastUsedResolution))
-                               AS stale,
-                           ARRAY(SELECT c.employer_id FROM rep_coverage c WHERE c.rep_id = t.rep_id
-                                 ORDER BY c.employer_id) AS covers
-                    FROM api_tokens t WHERE t.prefix = \(prefix)
-                    """
+                    PGQuery(
+                        """
+                            SELECT t.id, t.token_hash, t.role, t.employer_id, t.rep_id,
+                               t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AS live,
+                               t.last_used_at IS NULL
+                                   OR t.last_used_at <= now() - make_interval(secs => \(Self.lastUsedResolution))
+                                   AS stale,
+                               ARRAY(SELECT c.employer_id FROM rep_coverage c WHERE c.rep_id = t.rep_id
+                                     ORDER BY c.employer_id) AS covers
+                        FROM api_tokens t WHERE t.prefix = \(prefix)
+                        """
+                    ).prepared()
                 ).first
             else { return nil }
             let stored = try row.decode(PGBytes.self, column: "token_hash").bytes

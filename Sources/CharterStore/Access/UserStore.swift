@@ -235,14 +235,16 @@ public struct UserStore: Sendable {
         return try await pool.withConnection { connection -> ActiveSession? in
             guard
                 let row = try await connection.query(
-                    """
-                    SELECT s.user_id, s.csrf_token, s.expires_at, u.display_name, u.role, u.employer_id, u.rep_id,
-                           ARRAY(SELECT c.employer_id FROM rep_coverage c WHERE c.rep_id = u.rep_id
-                                 ORDER BY c.employer_id) AS covers
-                    FROM sessions s JOIN users u ON u.id = s.user_id
-                    WHERE s.id_hash = \(PGBytes(token.storageHash)) AND s.expires_at > \(now)
-                      AND u.disabled_at IS NULL
-                    """
+                    PGQuery(
+                        """
+                        SELECT s.user_id, s.csrf_token, s.expires_at, u.display_name, u.role, u.employer_id, u.rep_id,
+                               ARRAY(SELECT c.employer_id FROM rep_coverage c WHERE c.rep_id = u.rep_id
+                                     ORDER BY c.employer_id) AS covers
+                        FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.id_hash = \(PGBytes(token.storageHash)) AND s.expires_at > \(now)
+                          AND u.disabled_at IS NULL
+                        """
+                    ).prepared()
                 ).first
             else { return nil }
             let userID = try row.decode(Int64.self, column: "user_id")

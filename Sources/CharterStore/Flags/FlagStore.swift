@@ -39,7 +39,7 @@ public struct FlagStore: Sendable {
         query.append(" WHERE ")
         query.append(condition)
         query.append(" ORDER BY f.id DESC LIMIT \(limit + 1)")
-        let rows = try await pool.withConnection { try await $0.query(query) }
+        let rows = try await pool.withConnection { try await $0.query(query.prepared()) }
         var flags = try rows.map(FlagRowReader.summary)
         // One row more than asked says whether there is a next page without counting.
         var next: String?
@@ -56,7 +56,7 @@ public struct FlagStore: Sendable {
         var query: PGQuery = "SELECT f.severity, f.state, count(*) AS n FROM flags f WHERE "
         query.append(condition)
         query.append(" GROUP BY f.severity, f.state")
-        let rows = try await pool.withConnection { try await $0.query(query) }
+        let rows = try await pool.withConnection { try await $0.query(query.prepared()) }
         var counts = FlagCounts.zero
         for row in rows {
             let count = try row.decode(Int.self, column: "n")

@@ -26,6 +26,13 @@ public enum APIJSON {
             body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// JSON already written (by a `JSONWriter`) as a response.
+    static func response(json bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The request's body bytes, refusing anything but JSON (415) and bodies over the context's limit (413).
     public static func body(of request: Request, context: CharterRequestContext) async throws -> Data {
         let type = request.headers[.contentType] ?? ""

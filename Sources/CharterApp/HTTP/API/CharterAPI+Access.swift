@@ -36,7 +36,9 @@ extension CharterAPI {
     }
 
     /// Tokens and reps: the charter team's administration of who may do what.
-    static func accessRoutes(pool: PGPool) -> [APIRoute] {
+    ///
+    /// A revocation or a coverage change empties `tokenCache`, so it takes effect on the next request.
+    static func accessRoutes(pool: PGPool, tokenCache: TokenPrincipalCache) -> [APIRoute] {
         let tokens = TokenStore(pool: pool)
         let reps = RepStore(pool: pool)
         return [
@@ -60,7 +62,9 @@ extension CharterAPI {
                 return response
             },
             APIRoute(.post, "/v1/tokens/{token}/revoke", .writeTokens) { _, context, principal in
-                try APIJSON.response(try await tokens.revoke(id: try id("token", context), by: principal.actor))
+                let revoked = try await tokens.revoke(id: try id("token", context), by: principal.actor)
+                tokenCache.removeAll()
+                return try APIJSON.response(revoked)
             },
             APIRoute(.get, "/v1/reps", .readReps) { _, _, _ in
                 try APIJSON.response(["reps": try await reps.list()])
@@ -75,9 +79,10 @@ extension CharterAPI {
             APIRoute(.put, "/v1/reps/{rep}/coverage", .writeReps) { request, context, principal in
                 let coverage = try await APIJSON.decode(
                     Coverage.self, from: request, context: context, fields: Coverage.fields)
-                return try APIJSON.response(
-                    try await reps.setCoverage(
-                        repID: try id("rep", context), employerIDs: coverage.employerIds, actor: principal.actor))
+                let updated = try await reps.setCoverage(
+                    repID: try id("rep", context), employerIDs: coverage.employerIds, actor: principal.actor)
+                tokenCache.removeAll()
+                return try APIJSON.response(updated)
             },
         ]
     }

@@ -46,7 +46,7 @@ extension CharterAPI {
                 let page = try await flags.list(
                     filter, visible: AccessPolicy.visibleEmployers(principal, for: .readFlags),
                     cursor: request.uri.queryParameters.get("cursor"), limit: limit ?? 50)
-                return try APIJSON.response(page)
+                return APIJSON.response(json: page.json)
             },
             APIRoute(.get, "/v1/flags/counts", .readFlags, access: .filteredList) { request, _, principal in
                 let counts = try await flags.counts(

@@ -14,8 +14,14 @@ public import PGClient
 public enum CharterAPI {
     /// Every route of the API.
     public static func routes(pool: PGPool) -> [APIRoute] {
+        routes(pool: pool, tokenCache: TokenPrincipalCache())
+    }
+
+    /// Every route of the API; the routes that revoke tokens or change coverage empty `tokenCache`.
+    static func routes(pool: PGPool, tokenCache: TokenPrincipalCache) -> [APIRoute] {
         employerRoutes(pool: pool) + returnRoutes(pool: pool) + flagRoutes(pool: pool)
-            + exemptionRoutes(pool: pool) + runRoutes(pool: pool) + accessRoutes(pool: pool) + auditRoutes(pool: pool)
+            + exemptionRoutes(pool: pool) + runRoutes(pool: pool) + accessRoutes(pool: pool, tokenCache: tokenCache)
+            + auditRoutes(pool: pool)
     }
 
     /// Puts `routes` on `router`, each behind the checks above.

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Writes JSON straight into bytes, for the few responses served so often that `JSONEncoder`'s
+/// generic machinery (a tree of boxed values, key conversion, then serialisation) costs more than
+/// the database query behind them — the flag queue above all.
+///
+/// The output means the same as `APIJSON.encoder`'s for the same value (sorted keys, snake_case,
+/// ISO 8601 instants in UTC, absent optionals left out); a test holds the two together.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// One entry per open object or array: whether a member has been written in it yet.
+    private var started: [Bool] = []
+
+    init(capacity: Int = 4_096) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        started.append(false)
+    }
+
+    mutating func endObject() {
+        started.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        started.append(false)
+    }
+
+    mutating func endArray() {
+        started.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A member's name; its value follows. Callers write members in sorted order, as the encoder does.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // The value belongs to this member: no comma before it.
+        pendingValue = true
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func int(_ value: Int64) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func null() {
+        separate()
+        bytes.append(contentsOf: Array("null".utf8))
+    }
+
+    /// An instant as `JSONEncoder.DateEncodingStrategy.iso8601` writes it: `2026-11-27T21:30:05Z`,
+    /// whole seconds (rounded down), UTC.
+    mutating func date(_ value: Date) {
+        separate()
+        let seconds = Int64(value.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        bytes.append(UInt8(ascii: "\""))
+        appendPadded(year, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        appendPadded(month, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        appendPadded(day, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        appendPadded(secondOfDay / 3_600, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 3_600 / 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, width: 2)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+    }
+
+    // MARK: Private
+
+    /// Set between a key and its value, so the value is not preceded by a comma.
+    private var pendingValue = false
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A comma before every member or element but the first of its container.
+    private mutating func separate() {
+        if pendingValue {
+            pendingValue = false
+            return
+        }
+        guard !started.isEmpty else { return }
+        if started[started.count - 1] {
+            bytes.append(UInt8(ascii: ","))
+        } else {
+            started[started.count - 1] = true
+        }
+    }
+
+    private mutating func appendPadded(_ value: Int64, width: Int) {
+        let digits = String(value).utf8
+        for _ in digits.count..<max(width, digits.count) { bytes.append(UInt8(ascii: "0")) }
+        bytes.append(contentsOf: digits)
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
