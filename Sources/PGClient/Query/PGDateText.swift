@@ -18,67 +18,84 @@ enum PGDateText {
 
     /// Parses `YYYY-MM-DD`, optionally followed by ` HH:MM:SS[.ffffff][±HH[:MM[:SS]]]`.
     static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
-        var i = 0
-        func number(_ count: Int) -> Int64? {
-            guard i + count <= u.count else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            var cursor = Cursor(bytes: bytes)
+            return parse(&cursor)
+        }
+    }
+
+    /// Reads the text's bytes front to back. (A struct over the buffer, not closures capturing the
+    /// position: a page of flags parses two hundred instants, and boxed captures showed in profiles.)
+    private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        var atEnd: Bool { index == bytes.count }
+
+        mutating func number(_ count: Int) -> Int64? {
+            guard index + count <= bytes.count else { return nil }
             var value: Int64 = 0
-            for k in i..<(i + count) {
-                guard u[k] >= 48 && u[k] <= 57 else { return nil }
-                value = value * 10 + Int64(u[k] - 48)
+            for k in index..<(index + count) {
+                let byte = bytes[k]
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
             }
-            i += count
+            index += count
             return value
         }
-        func expect(_ c: Character) -> Bool {
-            guard i < u.count, u[i] == c.asciiValue! else { return false }
-            i += 1
+
+        mutating func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
             return true
         }
-        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-            (1...12).contains(month), (1...31).contains(day)
+    }
+
+    private static func parse(_ c: inout Cursor) -> Date? {
+        guard let year = c.number(4), c.expect(UInt8(ascii: "-")), let month = c.number(2),
+            c.expect(UInt8(ascii: "-")), let day = c.number(2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var seconds = days(fromCivil: year, month, day) * 86_400
         var fraction = 0.0
-        if i < u.count {
-            guard expect(" ") || expect("T"), let hh = number(2), expect(":"), let mi = number(2), expect(":"),
-                let ss = number(2)
+        if !c.atEnd {
+            guard c.expect(UInt8(ascii: " ")) || c.expect(UInt8(ascii: "T")), let hh = c.number(2),
+                c.expect(UInt8(ascii: ":")), let mi = c.number(2), c.expect(UInt8(ascii: ":")), let ss = c.number(2)
             else { return nil }
             seconds += hh * 3600 + mi * 60 + ss
-            if i < u.count, u[i] == UInt8(ascii: ".") {
-                i += 1
+            if c.expect(UInt8(ascii: ".")) {
                 var scale = 0.1
-                while i < u.count, u[i] >= 48 && u[i] <= 57 {
-                    fraction += Double(u[i] - 48) * scale
+                while !c.atEnd, c.bytes[c.index] >= 48 && c.bytes[c.index] <= 57 {
+                    fraction += Double(c.bytes[c.index] - 48) * scale
                     scale /= 10
-                    i += 1
+                    c.index += 1
                 }
             }
-            if i < u.count {
+            if !c.atEnd {
                 let sign: Int64
-                if expect("+") {
+                if c.expect(UInt8(ascii: "+")) {
                     sign = 1
-                } else if expect("-") {
+                } else if c.expect(UInt8(ascii: "-")) {
                     sign = -1
-                } else if expect("Z") {
-                    return i == u.count ? Date(timeIntervalSince1970: Double(seconds) + fraction) : nil
+                } else if c.expect(UInt8(ascii: "Z")) {
+                    return c.atEnd ? Date(timeIntervalSince1970: Double(seconds) + fraction) : nil
                 } else {
                     return nil
                 }
-                guard let oh = number(2) else { return nil }
+                guard let oh = c.number(2) else { return nil }
                 var offset = oh * 3600
-                if expect(":") {
-                    guard let om = number(2) else { return nil }
+                if c.expect(UInt8(ascii: ":")) {
+                    guard let om = c.number(2) else { return nil }
                     offset += om * 60
-                    if expect(":") {
-                        guard let os = number(2) else { return nil }
+                    if c.expect(UInt8(ascii: ":")) {
+                        guard let os = c.number(2) else { return nil }
                         offset += os
                     }
                 }
                 seconds -= sign * offset
             }
         }
-        guard i == u.count else { return nil }
+        guard c.atEnd else { return nil }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
