@@ -1,0 +1,47 @@
+public import Foundation
+
+/// A complete email as CharterWatch sends it: addresses, subject, date, id, a text and an HTML body
+/// of the same content, attachments and any extra headers.
+///
+/// A plain value: build it, then turn it into bytes with a ``MailRenderer``. Addresses, attachments
+/// and extra headers validate themselves when created; the subject and the recipient list are
+/// checked when the message is rendered, since they can still change until then.
+public struct MailMessage: Sendable, Hashable {
+    public var from: MailAddress
+    public var to: [MailAddress]
+    /// Where replies should go when not to `from`, e.g. the charter team's inbox.
+    public var replyTo: MailAddress?
+    public var subject: String
+    /// When the message was written; rendered in the renderer's time zone.
+    public var date: Date
+    public var messageID: MessageID
+    public var textBody: String
+    public var htmlBody: String
+    public var attachments: [MailAttachment]
+    /// Extra header fields, written after Message-ID in this order.
+    public var headers: [MailHeader]
+
+    public init(
+        from: MailAddress,
+        to: [MailAddress],
+        replyTo: MailAddress? = nil,
+        subject: String,
+        date: Date,
+        messageID: MessageID,
+        textBody: String,
+        htmlBody: String,
+        attachments: [MailAttachment] = [],
+        headers: [MailHeader] = []
+    ) {
+        self.from = from
+        self.to = to
+        self.replyTo = replyTo
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.textBody = textBody
+        self.htmlBody = htmlBody
+        self.attachments = attachments
+        self.headers = headers
+    }
+}
