@@ -9,7 +9,8 @@ the object carries "error". Standard library only.
 import hashlib
 import json
 import sys
-from email import policy
+from email import policy, utils
+from email.header import decode_header, make_header
 from email.parser import BytesParser
 
 
@@ -21,9 +22,22 @@ def tree(part):
 
 
 def addresses(header):
+    """The mailboxes as the strict header registry reads them."""
     if header is None:
         return []
     return [{"name": a.display_name, "address": a.addr_spec} for a in header.addresses]
+
+
+def rfc2047_addresses(raw_values):
+    """The mailboxes decoded as RFC 2047 section 6.2 says: whitespace between adjacent encoded-words
+    is dropped. The header registry keeps it as a space in display names (a phrase), even in
+    Python 3.13, so a name long enough to need two encoded-words reads back with an extra space
+    there; email.header.decode_header follows the RFC."""
+    unfolded = [v.replace("\r\n", "").replace("\n", "") for v in raw_values or []]
+    return [
+        {"name": str(make_header(decode_header(name))), "address": address}
+        for name, address in utils.getaddresses(unfolded)
+    ]
 
 
 def parse(path):
@@ -31,12 +45,18 @@ def parse(path):
         raw = handle.read()
     try:
         msg = BytesParser(policy=policy.strict).parsebytes(raw)
+        legacy = BytesParser(policy=policy.compat32).parsebytes(raw)
         result = {
             "file": path,
             "subject": str(msg["subject"]) if msg["subject"] is not None else None,
             "from": addresses(msg["from"]),
             "to": addresses(msg["to"]),
             "replyTo": addresses(msg["reply-to"]),
+            "rfc2047": {
+                "from": rfc2047_addresses(legacy.get_all("from")),
+                "to": rfc2047_addresses(legacy.get_all("to")),
+                "replyTo": rfc2047_addresses(legacy.get_all("reply-to")),
+            },
             "date": msg["date"].datetime.isoformat() if msg["date"] is not None else None,
             "messageID": str(msg["message-id"]) if msg["message-id"] is not None else None,
             "extra": {k: str(v) for k, v in msg.items() if k.lower().startswith(("x-", "auto-"))},
