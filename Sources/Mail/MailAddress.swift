@@ -48,10 +48,9 @@ public struct MailAddress: Sendable, Hashable {
                 "\""
                 + name.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            // A quoted string is not folded inside; one that cannot fit a line is sent encoded instead.
-            if quoted.utf8.count <= firstTokenLimit || quoted.utf8.count <= HeaderField.lineLimit - 1 - angle.count {
-                return [quoted, angle]
-            }
+            // A quoted string is not folded inside; one too long for its line is sent encoded instead,
+            // which can be split.
+            if quoted.utf8.count <= firstTokenLimit { return [quoted, angle] }
         }
         return EncodedWord.encode(name, firstWordLimit: firstTokenLimit) + [angle]
     }

@@ -6,9 +6,11 @@ public import Foundation
 /// sent RFC 2231-encoded with an ASCII fallback) but must be a bare name — no `/` or `\`, which a
 /// receiving client could take for a path — of at most 255 UTF-8 bytes, the common file-system limit.
 public struct MailAttachment: Sendable, Hashable {
+    /// The name the reader's client saves the file under, e.g. `Siân's flags – Q3 2026.csv`.
     public let filename: String
     /// The MIME type with parameters, e.g. `text/csv; charset=utf-8`.
     public let contentType: String
+    /// The file's bytes, sent exactly (base64 keeps line ends and any encoding as they are).
     public let data: [UInt8]
 
     public init(filename: String, contentType: String, data: [UInt8]) throws(MailError) {

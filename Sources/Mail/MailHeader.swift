@@ -4,7 +4,9 @@
 /// RFC 2047 encoded-words. Names of the fields the renderer writes itself are refused so a message
 /// can never carry two Subjects or a second Content-Type.
 public struct MailHeader: Sendable, Hashable {
+    /// The field name, e.g. `X-CharterWatch-Kind`: 1–76 printable ASCII characters, no colon.
     public let name: String
+    /// The value as the reader should see it, on one line.
     public let value: String
 
     /// Fields the renderer owns (compared case-insensitively).

@@ -7,16 +7,23 @@ public import Foundation
 /// and extra headers validate themselves when created; the subject and the recipient list are
 /// checked when the message is rendered, since they can still change until then.
 public struct MailMessage: Sendable, Hashable {
+    /// The sender, e.g. the charter's no-reply address.
     public var from: MailAddress
+    /// The recipients; at least one is needed to render.
     public var to: [MailAddress]
     /// Where replies should go when not to `from`, e.g. the charter team's inbox.
     public var replyTo: MailAddress?
+    /// Any single-line text; sent as RFC 2047 encoded-words when it is not plain ASCII.
     public var subject: String
     /// When the message was written; rendered in the renderer's time zone.
     public var date: Date
     public var messageID: MessageID
+    /// The plain-text alternative; any line breaks (LF, CRLF or CR) are sent as CRLF.
     public var textBody: String
+    /// The HTML alternative, a complete document or fragment, sent after the text so clients that can
+    /// show it prefer it (RFC 2046 §5.1.4: the last alternative is the richest).
     public var htmlBody: String
+    /// Files after the bodies, in this order.
     public var attachments: [MailAttachment]
     /// Extra header fields, written after Message-ID in this order.
     public var headers: [MailHeader]

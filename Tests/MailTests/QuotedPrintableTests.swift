@@ -21,7 +21,8 @@ struct QuotedPrintableTests {
         }
         let decoded = QuotedPrintableDecoder.decode(encoded)
         #expect(
-            decoded == Array(crlfNormalised(text).utf8), "does not decode to the input", sourceLocation: sourceLocation)
+            decoded == Array(WireFormat.crlfNormalised(text).utf8), "does not decode to the input",
+            sourceLocation: sourceLocation)
     }
 
     @Test("Empty text encodes to nothing")

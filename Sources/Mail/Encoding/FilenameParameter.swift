@@ -59,6 +59,8 @@ enum FilenameParameter {
         return segments.enumerated().map { "filename*\($0.offset)*=\($0.element)" }
     }
 
+    private static let attributeSymbols = Set("!#$&+-.^_`|~".utf8)
+
     /// RFC 2231 `attribute-char`s stay as they are; every other byte of the UTF-8 form becomes `%XX`.
     static func percentEncoded(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
@@ -68,7 +70,7 @@ enum FilenameParameter {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"):
                 out.append(byte)
-            case _ where Array("!#$&+-.^_`|~".utf8).contains(byte):
+            case _ where attributeSymbols.contains(byte):
                 out.append(byte)
             default:
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]

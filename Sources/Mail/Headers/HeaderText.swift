@@ -28,6 +28,8 @@ enum HeaderText {
         value.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 
+    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+
     /// RFC 5322 `atext`: the characters of an atom.
     static func isAtext(_ byte: UInt8) -> Bool {
         switch byte {
@@ -35,7 +37,7 @@ enum HeaderText {
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
-            return Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(byte)
+            return atextSymbols.contains(byte)
         }
     }
 
