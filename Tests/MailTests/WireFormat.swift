@@ -25,8 +25,8 @@ enum WireFormat {
         return lines
     }
 
-    /// Asserts CRLF-only line ends, no line over 998 octets (RFC 5322 §2.1.1), and that the
-    /// message ends in CRLF.
+    /// Asserts CRLF-only line ends, no line over 998 octets (RFC 5322 §2.1.1), no line ending in a
+    /// space or tab, and that the message ends in CRLF.
     static func expectValid(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         guard let lines = crlfLines(bytes) else {
             Issue.record("bare CR or LF in message", sourceLocation: sourceLocation)
@@ -35,6 +35,9 @@ enum WireFormat {
         #expect(lines.last?.isEmpty == true, "message must end in CRLF", sourceLocation: sourceLocation)
         let longest = lines.map(\.count).max() ?? 0
         #expect(longest <= 998, "line of \(longest) octets", sourceLocation: sourceLocation)
+        // Relays may strip trailing whitespace, so none of ours may rely on it.
+        let trailing = lines.filter { $0.last == UInt8(ascii: " ") || $0.last == UInt8(ascii: "\t") }
+        #expect(trailing.isEmpty, "\(trailing.count) lines end in whitespace", sourceLocation: sourceLocation)
     }
 
     /// The header block of a rendered message, unfolded lines kept as they are.
