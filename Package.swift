@@ -35,6 +35,9 @@ let package = Package(
         ),
         // The pure heart: charter types, periods, rates, validation, rules. Foundation only.
         .target(name: "CharterDomain", swiftSettings: swiftSettings),
+        // Email messages as bytes: addresses, RFC 2047 headers, MIME multiparts, quoted-printable, base64.
+        // Pure: Foundation only, no network; transports live elsewhere.
+        .target(name: "Mail", swiftSettings: swiftSettings),
         // Who may do what (roles, the access policy), API tokens, passwords, sessions, sign-in throttling.
         // Pure: no database, no HTTP.
         .target(
@@ -157,6 +160,13 @@ let package = Package(
         .testTarget(
             name: "CharterDomainTests",
             dependencies: ["CharterDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail"],
+            // Run by the tests as an independent parser (python3, standard library only).
+            exclude: ["parse_strict.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
