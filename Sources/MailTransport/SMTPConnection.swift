@@ -121,7 +121,25 @@ final class SMTPConnection {
         do {
             try await self.outbound.write(bytes)
         } catch {
-            throw SMTPConnection.classify(error, doing: "sending to the server")
+            let writeError = SMTPConnection.classify(error, doing: "sending to the server")
+            // A failed write only says the channel closed; the reason is usually waiting in the inbound stream (a
+            // failed TLS handshake, or a 421 the server sent before hanging up), and that is what the outbox needs.
+            do {
+                let reply = try await self.readReplyWithoutTimeout()
+                if let failure = reply.failure {
+                    throw MailTransportError(
+                        code: .replyRejected,
+                        failure: failure,
+                        message: "The server ended the session.",
+                        reply: reply
+                    )
+                }
+            } catch let readError as MailTransportError where readError.code != .connectionClosed {
+                throw readError
+            } catch {
+                // Nothing better to report than the write's failure.
+            }
+            throw writeError
         }
     }
 

@@ -172,7 +172,7 @@ import Testing
                 try await client.send(
                     MailEnvelope(from: Self.from, recipients: [Self.rep]), message: Self.trickyMessage)
             }
-            #expect(error.code == .tlsFailed)
+            #expect(error.code == .tlsFailed, "\(String(reflecting: error))")
             #expect(error.failure == .transient)
             #expect(try server.deliveries().isEmpty)
         }
@@ -203,6 +203,48 @@ import Testing
             #expect(deliveries.first?.tls == false)
             #expect(deliveries.first?.bytes == Self.trickyMessage)
         }
+    }
+
+    @Test func aSilentServerIsATransientTimeout() async throws {
+        let server = try await ScriptedSMTPServer.start(replies: [nil])
+        var settings = Self.settings(port: server.port)
+        settings.commandTimeout = .milliseconds(300)
+        let client = try SMTPClient(settings: settings)
+        let error = try await #require(throws: MailTransportError.self) {
+            try await client.send(MailEnvelope(from: Self.from, recipients: [Self.rep]), message: Self.trickyMessage)
+        }
+        try await server.stop()
+        #expect(error.code == .timedOut)
+        #expect(error.failure == .transient)
+    }
+
+    @Test func bytesPipelinedAfterTheSTARTTLSReplyAreRefused() async throws {
+        let server = try await ScriptedSMTPServer.start(replies: [
+            "220 scripted ESMTP\r\n",
+            "250-scripted\r\n250 STARTTLS\r\n",
+            "220 2.0.0 Ready to start TLS\r\n250 2.7.0 injected in the clear\r\n",
+        ])
+        let client = try SMTPClient(settings: Self.settings(port: server.port))
+        let error = try await #require(throws: MailTransportError.self) {
+            try await client.send(MailEnvelope(from: Self.from, recipients: [Self.rep]), message: Self.trickyMessage)
+        }
+        try await server.stop()
+        #expect(error.code == .protocolViolation)
+    }
+
+    @Test func aServerThatDoesNotKnowEHLOGetsHELO() async throws {
+        // HELO advertises nothing, so a client that requires STARTTLS must stop there.
+        let server = try await ScriptedSMTPServer.start(replies: [
+            "220 scripted SMTP\r\n",
+            "502 5.5.2 EHLO not implemented\r\n",
+            "250 scripted\r\n",
+        ])
+        let client = try SMTPClient(settings: Self.settings(port: server.port))
+        let error = try await #require(throws: MailTransportError.self) {
+            try await client.send(MailEnvelope(from: Self.from, recipients: [Self.rep]), message: Self.trickyMessage)
+        }
+        try await server.stop()
+        #expect(error.code == .startTLSUnavailable)
     }
 
     @Test func aOneMegabyteMessageArrivesIntact() async throws {

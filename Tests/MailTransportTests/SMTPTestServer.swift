@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A real aiosmtpd server run from `smtp_server.py` for one test, on a free loopback port.
 ///
 /// The script prints its port once it listens; the test reads that line rather than sleeping. Everything the
@@ -62,7 +68,7 @@ final class SMTPTestServer {
         try process.run()
         let line = try await Self.readLine(stdout.fileHandleForReading)
         guard let port = Int(line) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             let log = (try? String(contentsOf: serverLog, encoding: .utf8)) ?? ""
             throw TestServerError(message: "smtp_server.py did not print its port: \(line)\n\(log)")
         }
@@ -78,7 +84,9 @@ final class SMTPTestServer {
     }
 
     private func stop() {
-        self.process.terminate()
+        // SIGKILL, not terminate()'s SIGTERM: a child of the test runner may inherit a mask that blocks SIGTERM,
+        // and waiting for a process that never exits would hang the whole run.
+        kill(self.process.processIdentifier, SIGKILL)
         self.process.waitUntilExit()
         try? FileManager.default.removeItem(at: self.directory)
     }

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import base64
 import json
+import signal
 import ssl
 import sys
 
@@ -61,6 +62,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def main():
+    # A child of the Swift test runner inherits its blocked signal mask; unblock SIGTERM so the test can stop us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", required=True)
     parser.add_argument("--cert")
