@@ -186,9 +186,10 @@ public struct SMTPClient: MailTransporting {
                 .connectTimeout(TimeAmount(self.settings.connectTimeout))
                 .connect(host: self.settings.host, port: self.settings.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(PlaintextByteCounter())
                         if let tlsContext {
                             let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname)
-                            try channel.pipeline.syncOperations.addHandler(handler)
+                            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
                         }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }

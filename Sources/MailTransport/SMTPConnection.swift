@@ -18,6 +18,8 @@ final class SMTPConnection {
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var parser = SMTPReplyParser()
+    /// Bytes taken from the inbound stream so far; see ``PlaintextByteCounter``.
+    private var bytesRead = 0
     private let logger: Logger
     /// Whether the connection is encrypted (implicit TLS, or after STARTTLS).
     private(set) var isEncrypted: Bool
@@ -73,9 +75,11 @@ final class SMTPConnection {
     /// Switches the connection to TLS after the server's 220 reply to STARTTLS.
     ///
     /// Refuses when the server sent anything after that reply: those bytes came in the clear and would otherwise be
-    /// read as the first reply over TLS (the STARTTLS response-injection attack). The TLS handler goes at the
-    /// front of the pipeline, so every byte read from now on is decrypted before the bridge sees it; writes made
-    /// before the handshake finishes are held by the handler until it does.
+    /// read as the first reply over TLS (the STARTTLS response-injection attack). Bytes already parsed are checked
+    /// here; bytes still in the bridge's buffer are found by comparing ``PlaintextByteCounter``'s count, taken on
+    /// the event loop as TLS is added, with what was read. The TLS handler goes at the front of the pipeline, so
+    /// every byte read from then on is decrypted before the bridge sees it; writes made before the handshake
+    /// finishes are held by the handler until it does.
     func startTLS(context: NIOSSLContext, serverHostname: String?) async throws {
         guard !self.parser.hasUnreadBytes else {
             throw MailTransportError(
@@ -84,13 +88,23 @@ final class SMTPConnection {
                 message: "The server sent data after agreeing to STARTTLS; refusing to read it as if it were encrypted."
             )
         }
+        let plaintextBytes: Int
         do {
-            try await self.channel.eventLoop.submit { [channel] in
+            plaintextBytes = try await self.channel.eventLoop.submit { [channel] in
+                let counter = try channel.pipeline.syncOperations.handler(type: PlaintextByteCounter.self)
                 let handler = try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                return counter.count
             }.get()
         } catch {
             throw SMTPConnection.classify(error, doing: "starting TLS")
+        }
+        guard plaintextBytes == self.bytesRead else {
+            throw MailTransportError(
+                code: .protocolViolation,
+                failure: .transient,
+                message: "The server sent data after agreeing to STARTTLS; refusing to read it as if it were encrypted."
+            )
         }
         self.isEncrypted = true
     }
@@ -113,6 +127,7 @@ final class SMTPConnection {
                     message: "The server closed the connection before replying."
                 )
             }
+            self.bytesRead += bytes.readableBytes
             self.parser.append(bytes)
         }
     }
