@@ -15,7 +15,7 @@ public import NIOPosix
 /// ``MailEnvelope/reference`` (the outbox's key), so delivering the same message again replaces its file rather than
 /// adding a second copy. The blocking file calls run on NIO's thread pool, not on the cooperative threads.
 public struct EMLDirectoryTransport: MailTransporting {
-    /// The directory the files go to; created on first use.
+    /// The directory the files go to; created on first use (its parent must exist).
     public let directory: String
     private let threadPool: NIOThreadPool
 

@@ -5,7 +5,9 @@ extension SMTPClient {
     ///
     /// PLAIN is preferred because it is one round trip and standardised; LOGIN remains for older relays (Exchange)
     /// that offer nothing else. Both send the password as base64, which is why the connection must be encrypted.
-    /// The AUTH lines are logged as "AUTH PLAIN ***" so the credentials never reach a log.
+    /// The AUTH lines are logged as "AUTH PLAIN ***" so the credentials never reach a log. A server that offers no
+    /// usable mechanism is a transient failure like every other fault of the relay's configuration (see
+    /// ``SMTPFailure``); only its 5xx answer to the credentials themselves (535) is permanent.
     func authenticate(
         over connection: SMTPConnection,
         username: String,
@@ -15,7 +17,7 @@ extension SMTPClient {
         guard connection.isEncrypted || SMTPSettings.isLoopback(self.settings.host) else {
             throw MailTransportError(
                 code: .authenticationUnavailable,
-                failure: .permanent,
+                failure: .transient,
                 message: "Refusing to send the SMTP password over an unencrypted connection to \(self.settings.host)."
             )
         }
@@ -43,7 +45,7 @@ extension SMTPClient {
         } else {
             throw MailTransportError(
                 code: .authenticationUnavailable,
-                failure: .permanent,
+                failure: .transient,
                 message: "The server offers neither AUTH PLAIN nor AUTH LOGIN, so the configured user cannot sign in."
             )
         }
