@@ -9,8 +9,8 @@ import Synchronization
 /// Built on NIO's async bridge (`NIOAsyncChannel`) rather than a hand-written `ChannelHandler` state machine: the
 /// dialogue is strictly one command, one reply, so plain `async` code reads like RFC 5321 itself, and
 /// backpressure on large messages comes for free from the outbound writer. The pipeline holds only the TLS handler
-/// (added at the front for STARTTLS) and the bridge; replies are parsed here by ``SMTPReplyParser`` so the
-/// client can check that nothing was pipelined behind the STARTTLS reply.
+/// (added at the front for STARTTLS), a ``PlaintextByteCounter`` and the bridge; replies are parsed here by
+/// ``SMTPReplyParser`` so the client can check that nothing was pipelined behind the STARTTLS reply.
 ///
 /// Not `Sendable`: it belongs to the one task running ``SMTPClient/send(_:message:)``.
 final class SMTPConnection {
