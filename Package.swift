@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev and pkg-config).
@@ -93,6 +94,18 @@ let package = Package(
                 "PGClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SMTP delivery (STARTTLS, implicit TLS, AUTH PLAIN/LOGIN) and a directory of .eml files for rendered
+        // messages. Knows nothing of MIME or the database; the outbox hands it bytes and an envelope.
+        .target(
+            name: "MailTransport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -190,6 +203,17 @@ let package = Package(
         .testTarget(
             name: "CharterStoreTests",
             dependencies: ["CharterAccess", "CharterStore", "PGClient", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs against a real SMTP server (aiosmtpd, started by the tests from smtp_server.py).
+        .testTarget(
+            name: "MailTransportTests",
+            dependencies: [
+                "MailTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["smtp_server.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

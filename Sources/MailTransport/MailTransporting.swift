@@ -1,0 +1,12 @@
+/// Something that hands a rendered message over for delivery: an SMTP relay or a directory of `.eml` files.
+///
+/// The outbox depends on this rather than on a transport, so `CHARTERD_MAIL_TRANSPORT` can pick one at start-up
+/// and tests can use the directory. Implementations throw ``MailTransportError``, whose ``SMTPFailure`` tells the
+/// outbox whether to retry.
+public protocol MailTransporting: Sendable {
+    /// Hands `message` (a complete RFC 5322 message, CRLF line endings) over for the envelope's recipients.
+    ///
+    /// - Returns: Per-recipient results; at least one recipient was accepted.
+    /// - Throws: ``MailTransportError``; nothing was handed over for any recipient.
+    func send(_ envelope: MailEnvelope, message: [UInt8]) async throws -> SMTPDeliveryReport
+}
