@@ -19,7 +19,7 @@ public struct CharterDatabase: Sendable {
 
     /// Resolves the configured database, starting the embedded cluster when none is configured.
     public static func open(_ configuration: CharterConfiguration, logger: Logger) async throws -> CharterDatabase {
-        if let url = configuration.databaseURL {
+        if let url = configuration.databaseConninfo {
             return CharterDatabase(conninfo: url, embedded: nil)
         }
         let cluster = EmbeddedPostgres(
