@@ -73,6 +73,15 @@ struct DatabaseRolesTests {
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.output.contains("audit chain intact: 1 rows"), "\(verified.output)")
 
+        // charterd itself starts as the runtime role (it migrates at start-up, finding nothing to do)
+        // and is ready: /readyz reads schema_migrations as that role.
+        let state = URL(fileURLWithPath: "/tmp/cwr-\(suffix)")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let daemon = try DaemonProcess(stateDirectory: state, environment: ["CHARTERD_DATABASE_URL": asRuntime])
+        let url = try await daemon.listeningURL()
+        #expect(try await status(of: url.appending(path: "readyz")) == 200)
+        #expect(await daemon.terminate() == 0, "\(daemon.log)")
+
         let connection = try await PGConnection.connect(asRuntime)
         try await connection.simpleQuery("UPDATE employers SET name = name")
         let refused: [(statement: String, message: String)] = [
