@@ -7,6 +7,10 @@ import ServiceLifecycle
 import UnixSignals
 
 /// charterd: resolve settings, bring up the database, migrate, serve until SIGTERM/SIGINT.
+///
+/// Under systemd (`Type=notify`) it says `READY=1` once the schema is current and the HTTP listener
+/// is bound, `STOPPING=1` when graceful shutdown begins, and `WATCHDOG=1` while it runs if systemd
+/// asks for it (`SystemdNotifier`, `SystemdWatchdog`).
 public enum CharterDaemon {
     /// Runs the daemon; returns the process exit status.
     public static func run(environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
@@ -17,8 +21,25 @@ public enum CharterDaemon {
             FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))
             return 1
         }
-        var logger = Logger(label: "charterd")
-        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        var configuredLogger = Logger(label: "charterd")
+        configuredLogger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let logger = configuredLogger
+        let notifier: SystemdNotifier
+        do {
+            notifier = try SystemdNotifier(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))
+            return 1
+        }
+        // A notification systemd misses is logged, never fatal: systemd then acts on its own timeouts.
+        @Sendable func tellSystemd(_ send: () throws -> Void) {
+            do {
+                try send()
+            } catch {
+                logger.warning("cannot notify systemd", metadata: ["error": "\(error)"])
+            }
+        }
+        tellSystemd { try notifier.status("opening the database") }
 
         let database: CharterDatabase
         do {
@@ -32,6 +53,7 @@ public enum CharterDaemon {
             var poolConfiguration = PGPoolConfiguration(conninfo: database.conninfo)
             poolConfiguration.maxConnections = configuration.databasePoolSize
             let pool = PGPool(configuration: poolConfiguration, logger: logger)
+            tellSystemd { try notifier.status("applying database migrations") }
             let report = try await pool.withConnection { connection in
                 try await CharterSchema.migrator(logger: logger).migrate(on: connection)
             }
@@ -40,9 +62,16 @@ public enum CharterDaemon {
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler runs beside the HTTP server; the pool, listed first, stops last.
             let scheduler = try CharterJobs.scheduler(pool: pool, logger: logger)
+            // Ready means migrated (above) and listening (now).
             let application = CharterServer.application(
-                configuration: configuration, pool: pool, logger: logger, services: [scheduler])
-            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+                configuration: configuration, pool: pool, logger: logger, services: [scheduler],
+                onListening: { url in tellSystemd { try notifier.ready(status: "serving \(url)") } })
+            // The systemd service goes last, so it is the first told of graceful shutdown (STOPPING=1).
+            var services: [any Service] = [application]
+            if notifier.isEnabled { services.append(SystemdWatchdog(notifier: notifier, logger: logger)) }
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         } catch {
             FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))
             status = 1

@@ -39,8 +39,12 @@ struct ServerAccount: Sendable {
             argv = [program.path]
         }
         argv += arguments
-        // Hand the server a clean locale and no inherited libpq settings.
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        // Hand the server a clean locale, no inherited libpq settings, and none of systemd's notify
+        // variables: Debian's postgres speaks sd_notify itself, and its READY=1 is not charterd's.
+        let systemdVariables: Set<String> = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("PG") && !systemdVariables.contains($0.key)
+        }
         environment["LC_ALL"] = "C.UTF-8"
         let (status, output) = try await ChildProcess.run(argv, environment: environment)
         guard status == 0 else {

@@ -1,5 +1,7 @@
 import CharterApp
 import Foundation
+import PGClient
+import TestSupport
 import Testing
 
 @Suite("Settings from the environment and the config file")
@@ -53,6 +55,81 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try CharterConfiguration.load(environment: ["CHARTERD_MAIL_TRANSPORT": "smtp"])
         }
+    }
+
+    @Test func secretsComeFromTheCredentialsDirectory() throws {
+        let credentials = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        try "smtps://charter:s3cret@mail.example.gov.uk:465\n".write(
+            toFile: credentials + "/CHARTERD_SMTP_URL", atomically: true, encoding: .utf8)
+        try "p@ss word/é'\\\r\n".write(
+            toFile: credentials + "/CHARTERD_DATABASE_PASSWORD", atomically: true, encoding: .utf8)
+        // A file that is not a secret setting is no credential of ours.
+        try "9999\n".write(toFile: credentials + "/CHARTERD_HTTP_PORT", atomically: true, encoding: .utf8)
+
+        let configuration = try CharterConfiguration.load(environment: [
+            "CREDENTIALS_DIRECTORY": credentials, "CHARTERD_MAIL_TRANSPORT": "smtp",
+            "CHARTERD_DATABASE_URL": "postgresql://charterd@db.internal/charterwatch?sslmode=verify-full",
+        ])
+        #expect(configuration.smtpURL == "smtps://charter:s3cret@mail.example.gov.uk:465")
+        #expect(configuration.databasePassword == "p@ss word/é'\\")
+        #expect(configuration.httpPort == 8080)
+        #expect(
+            configuration.databaseConninfo
+                == "postgresql://charterd@db.internal/charterwatch?sslmode=verify-full&password=p%40ss%20word%2F%C3%A9%27%5C"
+        )
+
+        // Without CREDENTIALS_DIRECTORY the files are not looked for.
+        let plain = try CharterConfiguration.load(environment: ["CHARTERD_MAIL_TRANSPORT": "eml"])
+        #expect(plain.smtpURL == nil)
+    }
+
+    @Test func aSecretSetTwiceIsRefused() throws {
+        let credentials = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        try "smtp://relay.internal:587\n".write(
+            toFile: credentials + "/CHARTERD_SMTP_URL", atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) {
+            try CharterConfiguration.load(environment: [
+                "CREDENTIALS_DIRECTORY": credentials, "CHARTERD_SMTP_URL": "smtp://other.internal:587",
+            ])
+        }
+        #expect(error?.description.contains("CHARTERD_SMTP_URL is set both as a credential") == true)
+        #expect(error?.description.contains("the environment") == true)
+        #expect(error?.description.contains("other.internal") == false, "a secret is never repeated")
+    }
+
+    @Test func aDatabasePasswordNeedsADatabaseURL() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try CharterConfiguration.load(environment: ["CHARTERD_DATABASE_PASSWORD": "secret"])
+        }
+        #expect(error?.description.contains("needs CHARTERD_DATABASE_URL") == true)
+    }
+
+    /// libpq itself reads the password added to a key=value conninfo, quotes and backslashes included.
+    @Test func thePasswordJoinsAConninfoLibpqAccepts() async throws {
+        let conninfo = try await TestCluster.freshDatabase("config")
+        let credentials = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        try "it's a \\ test\n".write(
+            toFile: credentials + "/CHARTERD_DATABASE_PASSWORD", atomically: true, encoding: .utf8)
+        let configuration = try CharterConfiguration.load(environment: [
+            "CREDENTIALS_DIRECTORY": credentials, "CHARTERD_DATABASE_URL": conninfo,
+        ])
+        let merged = try #require(configuration.databaseConninfo)
+        #expect(merged.hasSuffix(#" password='it\'s a \\ test'"#))
+        // The test cluster trusts its socket, so the password is parsed but not needed: a syntax
+        // error in it would fail the connection.
+        let connection = try await PGConnection.connect(merged)
+        let rows = try await connection.query("SELECT 1 AS one")
+        #expect(try rows.first?.decode(Int.self, column: "one") == 1)
+        await connection.close()
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appending(path: "credentials-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 
     func temporaryFile(_ text: String) throws -> String {

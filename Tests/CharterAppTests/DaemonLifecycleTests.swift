@@ -88,16 +88,30 @@ final class DaemonProcess: Sendable {
     private let process: SpawnedProcess
     private let stateDirectory: URL
 
-    init(stateDirectory: URL, port: Int = 0) throws {
+    /// `extra` adds variables (NOTIFY_SOCKET, say); systemd's own never leak in from the test's environment.
+    /// `launcher` is a program and arguments that start charterd (its path is appended) in their place.
+    init(
+        stateDirectory: URL, port: Int = 0, environment extra: [String: String] = [:], launcher: [String] = []
+    ) throws {
         self.stateDirectory = stateDirectory
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        let systemd: Set<String> = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("CHARTERD_") && !systemd.contains($0.key)
+        }
         environment["CHARTERD_STATE_DIR"] = stateDirectory.path
         environment["CHARTERD_HTTP_PORT"] = "\(port)"
-        process = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
+        environment.merge(extra) { $1 }
+        let charterd = SpawnedProcess.builtExecutable("charterd")
+        process = try SpawnedProcess(
+            launcher.first ?? charterd, launcher.isEmpty ? [] : launcher.dropFirst() + [charterd],
+            environment: environment)
     }
 
     var log: String { process.standardOutput + process.standardError }
     var isRunning: Bool { process.isRunning }
+    var pid: pid_t { process.pid }
+
+    func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
     func listeningURL() async throws -> URL {

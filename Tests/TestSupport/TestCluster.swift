@@ -55,6 +55,22 @@ public enum TestCluster {
 
     /// The conninfo of the cluster's maintenance database (for killing backends and the like).
     public static var adminConninfo: String { cluster.conninfo }
+
+    /// `conninfo` connecting as `role` instead of the cluster's superuser (the socket trusts every role).
+    public static func conninfo(_ conninfo: String, role: String) -> String {
+        conninfo.replacingOccurrences(of: "user=\(EmbeddedPostgres.databaseName) ", with: "user=\(role) ")
+    }
+
+    /// The path of a PostgreSQL client program (`psql`, `pg_dump`, `pg_restore`) of the version the
+    /// cluster runs: `CHARTERD_PG_BINDIR`, else the newest `/usr/lib/postgresql/N/bin`.
+    public static func program(_ name: String) -> String {
+        if let directory = ProcessInfo.processInfo.environment["CHARTERD_PG_BINDIR"], !directory.isEmpty {
+            return directory + "/" + name
+        }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let newest = versions.compactMap(Int.init).max() ?? 15
+        return "/usr/lib/postgresql/\(newest)/bin/\(name)"
+    }
 }
 
 /// `atexit` runs a C function with no context, so the directory waits in a global.

@@ -6,10 +6,21 @@ public import Foundation
 /// variables, `#` comments and optional quotes, so one file also serves as a systemd
 /// `EnvironmentFile`. The environment wins over the file. Unknown `CHARTERD_` names in the file
 /// are refused, so a typo never silently falls back to a default.
+///
+/// The secrets (`secretSettingNames`) may also come as credentials: when `CREDENTIALS_DIRECTORY` is
+/// set (systemd's `LoadCredential=NAME:/path` sets it), a file there named after the setting — for
+/// example `$CREDENTIALS_DIRECTORY/CHARTERD_SMTP_URL` — holds its value (one trailing newline is
+/// ignored). A secret given as a credential must not also be set in the environment or the file:
+/// which of two values is in use should never be a puzzle.
 public struct CharterConfiguration: Sendable, Equatable {
     /// `CHARTERD_DATABASE_URL`: a `postgresql://` URL or libpq conninfo. Default: unset, which
-    /// means the embedded cluster under the state directory.
+    /// means the embedded cluster under the state directory. May carry a password: never logged.
     public var databaseURL: String?
+    /// `CHARTERD_DATABASE_PASSWORD`: the database password, added to `CHARTERD_DATABASE_URL` (and
+    /// winning over a password in it), so the URL can sit in a plain settings file and the password in
+    /// a credential. Default unset (libpq's own means then apply: `~/.pgpass`, `PGPASSWORD`, peer
+    /// authentication). A secret: never logged.
+    public var databasePassword: String?
     /// `CHARTERD_STATE_DIR`: embedded cluster, `.eml` outbox, other local state. Default `./.charterd`.
     public var stateDirectory: URL = URL(fileURLWithPath: ".charterd")
     /// `CHARTERD_HTTP_HOST`: listener address. Default `127.0.0.1`.
@@ -41,12 +52,37 @@ public struct CharterConfiguration: Sendable, Equatable {
 
     /// The names this configuration reads; anything else starting with `CHARTERD_` in a file is a typo.
     public static let settingNames: Set<String> = [
-        "CHARTERD_DATABASE_URL", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST", "CHARTERD_HTTP_PORT",
-        "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT", "CHARTERD_SMTP_URL",
-        "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR",
+        "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST",
+        "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
+        "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL",
+        "CHARTERD_PG_BINDIR",
     ]
 
-    /// Reads the settings: the file named by `CHARTERD_CONFIG` first, then the environment over it.
+    /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
+    public static let secretSettingNames: Set<String> = [
+        "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_SMTP_URL",
+    ]
+
+    /// The libpq connection string for the configured server: `CHARTERD_DATABASE_URL` with
+    /// `CHARTERD_DATABASE_PASSWORD` added (a later `password` wins in libpq, in a URL's query as in
+    /// `key=value` form). Nil means the embedded cluster. A secret: never log it.
+    public var databaseConninfo: String? {
+        guard let databaseURL else { return nil }
+        guard let databasePassword else { return databaseURL }
+        if databaseURL.hasPrefix("postgresql://") || databaseURL.hasPrefix("postgres://") {
+            // RFC 3986's unreserved characters pass; everything else is %-encoded (libpq decodes it).
+            let allowed = CharacterSet(
+                charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            let encoded = databasePassword.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+            return databaseURL + (databaseURL.contains("?") ? "&" : "?") + "password=" + encoded
+        }
+        let quoted = databasePassword.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "'", with: "\\'")
+        return databaseURL + " password='" + quoted + "'"
+    }
+
+    /// Reads the settings: the file named by `CHARTERD_CONFIG` first, then the environment over it,
+    /// and secrets from `$CREDENTIALS_DIRECTORY` when it is set.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> CharterConfiguration
     {
@@ -64,12 +100,29 @@ public struct CharterConfiguration: Sendable, Equatable {
         for (name, value) in environment where settingNames.contains(name) {
             values[name] = (value, "the environment")
         }
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            for (name, value) in try credentials(in: directory) {
+                if let other = values[name], !other.value.isEmpty {
+                    throw ConfigurationError(
+                        "\(name) is set both as a credential (in \(directory)) and in \(other.source); keep one")
+                }
+                values[name] = (value, "the credential \(directory)/\(name)")
+            }
+        }
         var configuration = CharterConfiguration()
         func value(_ name: String) -> (value: String, source: String)? {
             guard let entry = values[name], !entry.value.isEmpty else { return nil }
             return entry
         }
         configuration.databaseURL = value("CHARTERD_DATABASE_URL")?.value
+        if let password = value("CHARTERD_DATABASE_PASSWORD") {
+            guard configuration.databaseURL != nil else {
+                throw ConfigurationError(
+                    "CHARTERD_DATABASE_PASSWORD (from \(password.source)) needs CHARTERD_DATABASE_URL:"
+                        + " the embedded cluster has no password")
+            }
+            configuration.databasePassword = password.value
+        }
         if let state = value("CHARTERD_STATE_DIR") { configuration.stateDirectory = URL(fileURLWithPath: state.value) }
         if let host = value("CHARTERD_HTTP_HOST") { configuration.httpHost = host.value }
         if let port = value("CHARTERD_HTTP_PORT") {
@@ -118,6 +171,23 @@ public struct CharterConfiguration: Sendable, Equatable {
         }
         configuration.postgresBinDirectory = value("CHARTERD_PG_BINDIR")?.value
         return configuration
+    }
+
+    /// The secret settings present as files in `directory`, each without one trailing newline.
+    private static func credentials(in directory: String) throws -> [String: String] {
+        var found: [String: String] = [:]
+        for name in secretSettingNames.sorted() {
+            let path = directory + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("the credential \(path) cannot be read")
+            }
+            var value = String(decoding: data, as: UTF8.self)
+            // "\r\n" is one Character in Swift, so one removeLast takes either line ending.
+            if value.hasSuffix("\n") || value.hasSuffix("\r\n") { value.removeLast() }
+            found[name] = value
+        }
+        return found
     }
 }
 

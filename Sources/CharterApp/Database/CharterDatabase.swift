@@ -19,11 +19,13 @@ public struct CharterDatabase: Sendable {
 
     /// Resolves the configured database, starting the embedded cluster when none is configured.
     public static func open(_ configuration: CharterConfiguration, logger: Logger) async throws -> CharterDatabase {
-        if let url = configuration.databaseURL {
+        if let url = configuration.databaseConninfo {
             return CharterDatabase(conninfo: url, embedded: nil)
         }
+        // No LLVM JIT: it maps generated code executable, which systemd's MemoryDenyWriteExecute=yes
+        // (systemd/charterd.service) refuses, and charterd's queries are not the long analytics it pays for.
         let cluster = EmbeddedPostgres(
-            directory: configuration.stateDirectory.appending(path: "postgres"),
+            directory: configuration.stateDirectory.appending(path: "postgres"), settings: ["jit": "off"],
             binDirectory: configuration.postgresBinDirectory, logger: logger)
         try await cluster.start()
         // Our own connections carry this process's name, so when it leaves it can tell them (even

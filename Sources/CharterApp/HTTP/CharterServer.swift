@@ -54,9 +54,12 @@ public enum CharterServer {
 
     /// The application: the router, the listener from `configuration`, and the pool as a service
     /// (listed first, so graceful shutdown stops it after the HTTP server).
+    ///
+    /// `onListening` is called with the listener's URL once the socket is bound (charterd tells systemd
+    /// it is ready then).
     public static func application(
         configuration: CharterConfiguration, pool: PGPool, logger: Logger, services: [any Service] = [],
-        users: UserStore? = nil
+        users: UserStore? = nil, onListening: @escaping @Sendable (_ url: String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: router(pool: pool, users: users),
@@ -65,8 +68,9 @@ public enum CharterServer {
             services: [pool] + services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
-                logger.notice(
-                    "charterd is listening", metadata: ["url": "http://\(configuration.httpHost):\(port)"])
+                let url = "http://\(configuration.httpHost):\(port)"
+                logger.notice("charterd is listening", metadata: ["url": "\(url)"])
+                await onListening(url)
             },
             logger: logger
         )

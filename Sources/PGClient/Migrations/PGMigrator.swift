@@ -6,6 +6,10 @@ public import Logging
 /// A session-level advisory lock serialises concurrent migrators (several daemons starting at
 /// once): the second waits, then finds nothing left to do. An applied migration whose text has
 /// changed since is a clear error naming the file; nothing is applied then.
+///
+/// A role that may not create objects (a least-privilege runtime role) can still run `migrate` on a
+/// current schema — it finds nothing to do and creates nothing — so a daemon that migrates at start-up
+/// may connect as such a role once the schema's owner has applied the migrations.
 public struct PGMigrator: Sendable {
     public let migrations: [PGMigration]
     /// The advisory-lock key shared by every migrator of one schema.
@@ -71,15 +75,24 @@ public struct PGMigrator: Sendable {
     }
 
     private func migrateLocked(on connection: PGConnection) async throws -> Report {
-        try await connection.simpleQuery(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version integer PRIMARY KEY,
-                name text NOT NULL,
-                checksum text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """)
+        // Not CREATE TABLE IF NOT EXISTS: PostgreSQL checks the CREATE privilege on the schema even when
+        // the table exists, which a runtime role without it would fail.
+        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+        if try exists.first?.decode(Bool.self, column: "present") != true {
+            do {
+                try await connection.simpleQuery(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        checksum text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """)
+            } catch let error as PGError where error.sqlState == .insufficientPrivilege {
+                throw refused(error, pending: migrations.first?.fileName ?? "schema_migrations")
+            }
+        }
         let status = try await status(on: connection)
         if let changed = status.changed.first {
             throw PGError(
@@ -99,11 +112,21 @@ public struct PGMigrator: Sendable {
                         """)
                 }
             } catch let error as PGError {
+                if error.sqlState == .insufficientPrivilege { throw refused(error, pending: migration.fileName) }
                 var wrapped = error
                 wrapped.message = "migration \(migration.fileName) failed: \(error.message)"
                 throw wrapped
             }
         }
         return Report(applied: status.pending, alreadyApplied: migrations.count - status.pending.count)
+    }
+
+    /// A role without the privileges to migrate (a least-privilege runtime role) gets a sentence saying
+    /// who should, rather than the bare "permission denied".
+    private func refused(_ error: PGError, pending fileName: String) -> PGError {
+        PGError(
+            .migration,
+            message: "migration \(fileName) is pending and this database role may not apply it (\(error.message));"
+                + " apply migrations as the schema's owner first")
     }
 }
