@@ -64,4 +64,22 @@ struct PreparedStatementTests {
         try await connection.execute("CREATE TABLE nowhere (id bigint)")
         #expect(try await connection.query(PGQuery("SELECT * FROM nowhere WHERE id = \(Int64(1))").prepared()).isEmpty)
     }
+
+    @Test func aLiteralLimitLetsThePlannerReuseItsPlan() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        try await connection.execute("CREATE TABLE queue (id bigint PRIMARY KEY, state text NOT NULL)")
+        try await connection.execute(
+            "INSERT INTO queue SELECT g, CASE WHEN g % 3 = 0 THEN 'open' ELSE 'resolved' END FROM generate_series(1, 5000) g"
+        )
+        try await connection.execute("ANALYZE queue")
+        let query = PGQuery("SELECT id FROM queue WHERE state = \("open") ORDER BY id DESC LIMIT \(literal: 51)")
+        #expect(query.sql.hasSuffix("LIMIT 51"))
+        #expect(query.binds.count == 1)
+        for _ in 0..<10 {
+            #expect(try await connection.query(query.prepared()).count == 51)
+        }
+        // After its first five custom plans, PostgreSQL settles on one generic plan.
+        let plans = try await connection.query("SELECT generic_plans FROM pg_prepared_statements")
+        #expect(try plans[0].decode(Int.self, column: "generic_plans") > 0)
+    }
 }

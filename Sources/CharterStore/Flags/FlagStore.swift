@@ -38,7 +38,8 @@ public struct FlagStore: Sendable {
         var query = FlagRowReader.summarySelect
         query.append(" WHERE ")
         query.append(condition)
-        query.append(" ORDER BY f.id DESC LIMIT \(limit + 1)")
+        // The limit as a literal, so the prepared statement's plan is reused (see `literal:`).
+        query.append(" ORDER BY f.id DESC LIMIT \(literal: limit + 1)")
         let rows = try await pool.withConnection { try await $0.query(query.prepared()) }
         var flags = try rows.map(FlagRowReader.summary)
         // One row more than asked says whether there is a next page without counting.

@@ -84,6 +84,14 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
             sql += "$\(binds.count)"
         }
 
+        /// An integer written into the SQL text rather than bound, for the few places the planner must
+        /// see the number to plan well: `LIMIT \(literal: n)`. A bound LIMIT is planned as "10 % of the
+        /// rows", which makes PostgreSQL re-plan a prepared statement on every run instead of
+        /// reusing its plan. Only integers: nothing else is ever written into the text.
+        public mutating func appendInterpolation(literal integer: some BinaryInteger) {
+            sql += String(integer)
+        }
+
         /// An identifier (table, column, channel), double-quoted so it is never read as SQL.
         public mutating func appendInterpolation(identifier: String) {
             sql += "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
