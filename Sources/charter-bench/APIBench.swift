@@ -32,7 +32,7 @@ struct APIBench: AsyncParsableCommand {
     @Option(help: "Open connections wrk keeps.") var connections = 64
     @Option(help: "wrk threads.") var threads = 2
     @Option(help: "Port to listen on (loopback).") var port = 18_089
-    @Option(help: "Database connections in charterd's pool.") var poolSize = 8
+    @Option(help: "Database connections in charterd's pool.") var poolSize = 4
     @Option(help: "Working directory for the throwaway cluster (without CHARTERD_DATABASE_URL).")
     var workDirectory = "/tmp/charter-bench-api"
 
