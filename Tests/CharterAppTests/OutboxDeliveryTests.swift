@@ -296,6 +296,40 @@ struct OutboxDeliveryTests {
         #expect(try await store.list(state: .sent).count == 2)
     }
 
+    @Test func aSlowWorkerWhoseClaimsWereTakenOverSendsNoMoreOfThem() async throws {
+        let ids = try await enqueue(["slow-1", "slow-2"])
+        let clock = manualClock()
+        var configuration = OutboxDelivery.Configuration()
+        configuration.lease = 60
+        configuration.pollInterval = 30
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (proceed, proceedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let transport = RecordingTransport { _ in
+            startedContinuation.yield()
+            for await _ in proceed { break }
+            return .sent
+        }
+        let events = DeliveryEvents()
+        let worker = OutboxDelivery(
+            pool: pool, listenConninfo: nil, transport: transport, clock: clock, configuration: configuration,
+            onEvent: events.record)
+        try await running([worker]) {
+            for await _ in started { break }
+            // The first message hangs past the lease; another worker takes both over.
+            await clock.waitForSleepers(1)
+            clock.advance(to: clock.now().addingTimeInterval(61))
+            let taken = try await store.claim(limit: 10, worker: "quick", lease: 60, now: clock.now())
+            #expect(taken.map(\.id) == ids)
+            proceedContinuation.yield()
+            // The one in hand went out anyway — the at-least-once window — and is left to the other worker
+            // to record; the one not yet tried is not sent by the slow worker.
+            try await events.expect(.sentAfterLosingLease(id: ids[0]))
+            try await events.expect(.skipped(id: ids[1]))
+        }
+        #expect(transport.delivered.map(\.id) == [ids[0]])
+        #expect(try await store.find(id: ids[1])?.claimedBy == "quick")
+    }
+
     @Test func gracefulShutdownFinishesTheMessageInHandAndGivesTheRestBack() async throws {
         let ids = try await enqueue(["one", "two", "three"])
         let events = DeliveryEvents()

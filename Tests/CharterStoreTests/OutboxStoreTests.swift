@@ -213,6 +213,18 @@ struct OutboxStoreTests {
         #expect(try await store.find(id: id)?.state == .sent)
     }
 
+    @Test func aRenewedClaimHoldsAndATakenOverOneIsNotRenewed() async throws {
+        for key in ["first", "second"] { try await enqueue(outboxMessage(key)) }
+        let batch = try await store.claim(limit: 10, worker: "slow", lease: 60, now: t0)
+        #expect(batch.count == 2)
+        // The slow worker gets to the first message in time and renews its claim...
+        #expect(try await store.renewClaim(id: batch[0].id, worker: "slow", lease: 60, now: t0.addingTimeInterval(50)))
+        // ...but not to the second before its lease runs out, and another worker takes that one.
+        let taken = try await store.claim(limit: 10, worker: "quick", lease: 60, now: t0.addingTimeInterval(61))
+        #expect(taken.map(\.id) == [batch[1].id])
+        #expect(try await !store.renewClaim(id: batch[1].id, worker: "slow", lease: 60, now: t0.addingTimeInterval(62)))
+    }
+
     @Test func releasedMessagesAreDueAtOnceWithoutCountingTheAttempt() async throws {
         for key in ["a", "b", "c"] { try await enqueue(outboxMessage(key)) }
         let claimed = try await store.claim(limit: 10, worker: "w", lease: 600, now: t0)

@@ -24,7 +24,8 @@ public final class OutboxDelivery: Service, Sendable {
     public struct Configuration: Sendable {
         /// Messages claimed at once. Default 10.
         public var batchSize = 10
-        /// How long a claim holds; it must outlast the delivery of a whole batch. Default 300 seconds.
+        /// How long a claim holds. Each message's claim is renewed just before it is sent, so this must
+        /// outlast the delivery of one message (the transport's own timeouts), not a batch. Default 300 s.
         public var lease: TimeInterval = 300
         /// How often to look for retries come due and abandoned claims, besides NOTIFY. Default 15 seconds.
         public var pollInterval: TimeInterval = 15
@@ -43,6 +44,9 @@ public final class OutboxDelivery: Service, Sendable {
         case sentAfterLosingLease(id: Int64)
         /// The attempt failed; the message is `queued` for `nextAttemptAt` or `dead`.
         case failed(id: Int64, state: OutboxMessageState, nextAttemptAt: Date?)
+        /// A claimed message another worker took over before this one got to it (its lease ran out
+        /// while the batch was slow); not sent by this worker.
+        case skipped(id: Int64)
         /// Claimed messages given back untried on shutdown.
         case released(ids: [Int64])
         /// A pass found nothing (more) due.
@@ -153,6 +157,21 @@ public final class OutboxDelivery: Service, Sendable {
         var messageLogger = logger
         messageLogger[metadataKey: "outbox_id"] = "\(envelope.id)"
         messageLogger[metadataKey: "attempt"] = "\(envelope.attempt)"
+        do {
+            guard
+                try await store.renewClaim(
+                    id: envelope.id, worker: worker, lease: configuration.lease, now: clock.now())
+            else {
+                messageLogger.warning("another worker took the email over; not sending it")
+                onEvent(.skipped(id: envelope.id))
+                return
+            }
+        } catch {
+            if !Task.isCancelled {
+                messageLogger.error("cannot renew the claim; leaving it to run out", metadata: ["error": "\(error)"])
+            }
+            return
+        }
         let outcome: DeliveryOutcome
         do {
             outcome = try await transport.deliver(envelope)

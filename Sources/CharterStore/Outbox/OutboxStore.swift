@@ -109,6 +109,22 @@ public struct OutboxStore: Sendable {
         }
     }
 
+    /// Extends `worker`'s claim on message `id` to `now + lease` just before it is handed to the
+    /// transport, so a batch's lease need only cover one message, not the whole batch.
+    ///
+    /// - Returns: false when the claim was taken over by another worker after its lease ran out (a slow
+    ///   batch): this worker must then not send it, or it would go out twice.
+    public func renewClaim(id: Int64, worker: String, lease: TimeInterval, now: Date) async throws -> Bool {
+        let until = now.addingTimeInterval(lease)
+        return try await pool.withConnection { connection in
+            try await connection.execute(
+                """
+                UPDATE outbox_messages SET claimed_until = \(until)
+                WHERE id = \(id) AND state = 'sending' AND claimed_by = \(worker)
+                """) == 1
+        }
+    }
+
     /// Records that the server accepted message `id`.
     ///
     /// - Returns: false when `worker` no longer held the message — its lease ran out and another worker
