@@ -40,7 +40,7 @@ struct CharterCtlOutboxTests {
             }
         }
         let store = OutboxStore(pool: pool)
-        let now = Date().addingTimeInterval(5)
+        let now = Date().addingTimeInterval(3600)
         let first = try #require(try await store.claim(limit: 1, worker: "w", lease: 60, now: now).first)
         try await store.markFailed(
             id: first.id, worker: "w", transient: false, reply: "550 5.1.1 <ops@example.org> unknown", now: now)
