@@ -38,10 +38,15 @@ public enum CharterDaemon {
             logger.info(
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
-            // The scheduler runs beside the HTTP server; the pool, listed first, stops last.
-            let scheduler = try CharterJobs.scheduler(pool: pool, logger: logger)
+            // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
+            var services: [any Service] = [try CharterJobs.scheduler(pool: pool, logger: logger)]
+            if let delivery = OutboxDelivery.daemonService(
+                configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
+            {
+                services.append(delivery)
+            }
             let application = CharterServer.application(
-                configuration: configuration, pool: pool, logger: logger, services: [scheduler])
+                configuration: configuration, pool: pool, logger: logger, services: services)
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
             FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))

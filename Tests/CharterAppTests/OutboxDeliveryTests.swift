@@ -364,6 +364,14 @@ struct OutboxDeliveryTests {
         #expect(released == Array(ids.dropFirst()))
     }
 
+    @Test func withTransportNoneCharterdRunsNoDeliveryWorker() {
+        var configuration = CharterConfiguration()
+        configuration.mailTransport = .none
+        #expect(
+            OutboxDelivery.daemonService(
+                configuration: configuration, pool: pool, conninfo: conninfo, logger: Logger(label: "test")) == nil)
+    }
+
     @Test func cancellingTheGroupEndsTheWorker() async throws {
         let events = DeliveryEvents()
         let transport = RecordingTransport()
