@@ -219,12 +219,13 @@ let package = Package(
         .testTarget(
             name: "CharterAppTests",
             dependencies: [
-                "CharterAccess", "CharterApp", "CharterStore", "PGClient", "TestSupport",
+                "CharterAccess", "CharterApp", "CharterStore", "PGClient", "Scheduling", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -60,11 +60,16 @@ public enum CharterDaemon {
             logger.info(
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
-            // The scheduler runs beside the HTTP server; the pool, listed first, stops last.
-            let scheduler = try CharterJobs.scheduler(pool: pool, logger: logger)
+            // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
+            var background: [any Service] = [try CharterJobs.scheduler(pool: pool, logger: logger)]
+            if let delivery = OutboxDelivery.daemonService(
+                configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
+            {
+                background.append(delivery)
+            }
             // Ready means migrated (above) and listening (now).
             let application = CharterServer.application(
-                configuration: configuration, pool: pool, logger: logger, services: [scheduler],
+                configuration: configuration, pool: pool, logger: logger, services: background,
                 onListening: { url in tellSystemd { try notifier.ready(status: "serving \(url)") } })
             // The systemd service goes last, so it is the first told of graceful shutdown (STOPPING=1).
             var services: [any Service] = [application]

@@ -11,7 +11,7 @@ struct CharterCtl: AsyncParsableCommand {
         subcommands: [
             Migrate.self, EmployerCommand.self, ContactCommand.self, PledgeCommand.self, ReturnCommand.self,
             RatesCommand.self, RunCommand.self, FlagsCommand.self, ExemptionCommand.self, RulesCommand.self,
-            RepCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self,
+            RepCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self, OutboxCommand.self,
         ]
     )
 

@@ -34,7 +34,7 @@ struct SchemaTests {
         let expected = [
             "employers", "contacts", "charter_versions", "standards", "pledges", "bank_holidays", "rlw_rates",
             "nmw_rates", "returns", "return_versions", "worker_lines", "contractors", "flags", "flag_events",
-            "exemptions", "job_runs", "outbox", "users", "reps", "rep_coverage", "api_tokens", "audit_log",
+            "exemptions", "job_runs", "outbox_messages", "users", "reps", "rep_coverage", "api_tokens", "audit_log",
         ]
         for table in expected {
             let present = try await connection.query("SELECT to_regclass(\(table)) IS NOT NULL AS present")
