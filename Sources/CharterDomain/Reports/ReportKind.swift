@@ -1,0 +1,8 @@
+/// The kinds of email-ready report (SPEC §7), as the outbox and templates name them.
+public enum ReportKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case employerDigest = "employer-digest"
+    case repDigest = "rep-digest"
+    case reminder
+    case weeklySummary = "weekly-summary"
+    case flagNotice = "flag-notice"
+}
