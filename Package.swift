@@ -117,6 +117,7 @@ let package = Package(
                 "CharterStore",
                 "Scheduling",
                 "EmbeddedPostgres",
+                "MailTransport",
                 "PGClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -163,11 +164,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Starts the one throwaway cluster a test run shares and hands out fresh databases.
+        // Starts the one throwaway cluster a test run shares and hands out fresh databases, and the
+        // real SMTP server (aiosmtpd, from smtp_server.py) the mail tests deliver to.
         .target(
             name: "TestSupport",
             dependencies: ["EmbeddedPostgres", "PGClient"],
             path: "Tests/TestSupport",
+            exclude: ["smtp_server.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -209,11 +212,10 @@ let package = Package(
         .testTarget(
             name: "MailTransportTests",
             dependencies: [
-                "MailTransport",
+                "MailTransport", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            exclude: ["smtp_server.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -62,7 +62,7 @@ public enum CharterDaemon {
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
             var background: [any Service] = [try CharterJobs.scheduler(pool: pool, logger: logger)]
-            if let delivery = OutboxDelivery.daemonService(
+            if let delivery = try OutboxDelivery.daemonService(
                 configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
             {
                 background.append(delivery)

@@ -364,12 +364,24 @@ struct OutboxDeliveryTests {
         #expect(released == Array(ids.dropFirst()))
     }
 
-    @Test func withTransportNoneCharterdRunsNoDeliveryWorker() {
+    @Test func withTransportNoneCharterdRunsNoDeliveryWorker() throws {
         var configuration = CharterConfiguration()
         configuration.mailTransport = .none
-        #expect(
-            OutboxDelivery.daemonService(
-                configuration: configuration, pool: pool, conninfo: conninfo, logger: Logger(label: "test")) == nil)
+        let worker = try OutboxDelivery.daemonService(
+            configuration: configuration, pool: pool, conninfo: conninfo, logger: Logger(label: "test"))
+        #expect(worker == nil)
+    }
+
+    @Test func anUnusableSMTPURLStopsCharterdWithASentence() {
+        var configuration = CharterConfiguration()
+        configuration.mailTransport = .smtp
+        configuration.smtpURL = "smtp://charter:secret@relay.example.org:587?starttls=off"
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try OutboxDelivery.daemonService(
+                configuration: configuration, pool: pool, conninfo: conninfo, logger: Logger(label: "test"))
+        }
+        #expect(error?.description.hasPrefix("CHARTERD_SMTP_URL is not usable") == true)
+        #expect(error?.description.contains("secret") == false)
     }
 
     @Test func cancellingTheGroupEndsTheWorker() async throws {

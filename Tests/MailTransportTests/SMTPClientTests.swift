@@ -2,6 +2,7 @@ import Foundation
 import MailTransport
 import NIOCore
 import NIOPosix
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

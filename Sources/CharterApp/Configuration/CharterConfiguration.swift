@@ -34,6 +34,9 @@ public struct CharterConfiguration: Sendable, Equatable {
     /// `CHARTERD_SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…`. Default unset. A secret:
     /// never logged.
     public var smtpURL: String?
+    /// `CHARTERD_SMTP_CA_FILE`: a PEM file of an extra certificate authority to trust for the SMTP
+    /// relay (one with a private CA). Default unset: the system's trust store only.
+    public var smtpCAFile: String?
     /// `CHARTERD_MAIL_FROM`: sender address; its domain names Message-IDs. Default `charter@localhost`.
     public var mailFrom: String = "charter@localhost"
     /// `CHARTERD_DB_POOL_SIZE`: most database connections per process. Default 10.
@@ -55,7 +58,7 @@ public struct CharterConfiguration: Sendable, Equatable {
         "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST",
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
         "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL",
-        "CHARTERD_PG_BINDIR",
+        "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
@@ -143,6 +146,7 @@ public struct CharterConfiguration: Sendable, Equatable {
             configuration.mailTransport = parsed
         }
         configuration.smtpURL = value("CHARTERD_SMTP_URL")?.value
+        configuration.smtpCAFile = value("CHARTERD_SMTP_CA_FILE")?.value
         if configuration.mailTransport == .smtp && configuration.smtpURL == nil {
             throw ConfigurationError("CHARTERD_MAIL_TRANSPORT is smtp but CHARTERD_SMTP_URL is not set")
         }

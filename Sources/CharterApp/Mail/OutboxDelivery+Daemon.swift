@@ -1,4 +1,6 @@
+import Foundation
 public import Logging
+import MailTransport
 public import PGClient
 
 extension OutboxDelivery {
@@ -6,11 +8,35 @@ extension OutboxDelivery {
     ///
     /// `none` (SPEC §7, "kept for download") runs no worker: messages stay `queued` in the outbox, where
     /// `charterctl outbox export` writes them out as `.eml` files, and a later switch to a real transport
-    /// sends them. `eml` and `smtp` are adapted here from the Mail module's `.eml` writer and SMTP client;
-    /// until those land they too return nil, and charterd says so at start-up.
-    static func transport(for configuration: CharterConfiguration) -> (any OutboxTransport)? {
+    /// sends them. `eml` writes each message to `<state directory>/mail/<id>.eml` for the site's own MTA
+    /// to pick up; `smtp` hands it to the relay `CHARTERD_SMTP_URL` names (STARTTLS or TLS, AUTH).
+    ///
+    /// - Throws: a sentence naming the setting when the SMTP URL or CA file is unusable, so charterd
+    ///   refuses to start rather than queueing mail it can never send.
+    static func transport(for configuration: CharterConfiguration, logger: Logger) throws -> (any OutboxTransport)? {
         switch configuration.mailTransport {
-        case .none, .eml, .smtp: nil
+        case .none:
+            return nil
+        case .eml:
+            let directory = configuration.stateDirectory.appendingPathComponent("mail")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return OutboxMailTransport(EMLDirectoryTransport(directory: directory.path))
+        case .smtp:
+            guard let url = configuration.smtpURL else {
+                throw ConfigurationError("CHARTERD_MAIL_TRANSPORT is smtp but CHARTERD_SMTP_URL is not set")
+            }
+            var settings: SMTPSettings
+            do {
+                settings = try SMTPSettings(url: url)
+            } catch {
+                throw ConfigurationError("CHARTERD_SMTP_URL is not usable: \(error)")
+            }
+            settings.trustedCertificatePath = configuration.smtpCAFile
+            do {
+                return OutboxMailTransport(try SMTPClient(settings: settings, logger: logger))
+            } catch {
+                throw ConfigurationError("CHARTERD_SMTP_CA_FILE is not usable: \(error)")
+            }
         }
     }
 
@@ -19,13 +45,9 @@ extension OutboxDelivery {
     /// - Parameter conninfo: where the worker listens for `NOTIFY outbox`; a secret, never logged.
     public static func daemonService(
         configuration: CharterConfiguration, pool: PGPool, conninfo: String, logger: Logger
-    ) -> OutboxDelivery? {
-        guard let transport = transport(for: configuration) else {
-            if configuration.mailTransport != .none {
-                logger.warning(
-                    "no mail transport is built into this charterd yet; emails stay queued in the outbox",
-                    metadata: ["transport": "\(configuration.mailTransport.rawValue)"])
-            }
+    ) throws -> OutboxDelivery? {
+        guard let transport = try transport(for: configuration, logger: logger) else {
+            logger.info("CHARTERD_MAIL_TRANSPORT is none: emails stay queued in the outbox for export")
             return nil
         }
         return OutboxDelivery(pool: pool, listenConninfo: conninfo, transport: transport, logger: logger)

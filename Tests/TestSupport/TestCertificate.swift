@@ -4,11 +4,11 @@ import Foundation
 ///
 /// The SMTP test server presents it; the client trusts it through ``SMTPSettings/trustedCertificatePath``, the
 /// same option an operator uses for a relay with a private CA.
-struct TestCertificate: Sendable {
-    let certificatePath: String
-    let keyPath: String
+public struct TestCertificate: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
 
-    static let shared: TestCertificate = {
+    public static let shared: TestCertificate = {
         do {
             return try TestCertificate.generate()
         } catch {

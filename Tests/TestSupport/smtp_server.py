@@ -73,6 +73,7 @@ def main():
     parser.add_argument("--only-auth", help="advertise only this AUTH mechanism")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", action="append", default=[])
+    parser.add_argument("--port", type=int, default=0, help="listen on this port (0: any free one)")
     arguments = parser.parse_args()
 
     tls_context = None
@@ -102,7 +103,7 @@ def main():
         )
 
     server = loop.run_until_complete(loop.create_server(
-        factory, host="127.0.0.1", port=0, ssl=tls_context if arguments.implicit_tls else None
+        factory, host="127.0.0.1", port=arguments.port, ssl=tls_context if arguments.implicit_tls else None
     ))
     print(server.sockets[0].getsockname()[1], flush=True)
     try:

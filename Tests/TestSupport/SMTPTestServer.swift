@@ -1,5 +1,4 @@
-import Foundation
-import Testing
+public import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -11,23 +10,23 @@ import Testing
 ///
 /// The script prints its port once it listens; the test reads that line rather than sleeping. Everything the
 /// server received ends up in ``deliveries()``.
-final class SMTPTestServer {
+public final class SMTPTestServer {
     /// The test user and password the script accepts; the password has characters that need percent-encoding.
-    static let username = "charter"
-    static let password = "p@ss:w/rd%"
+    public static let username = "charter"
+    public static let password = "p@ss:w/rd%"
 
     /// What the server recorded for one delivered message.
-    struct Delivery: Decodable, Sendable {
-        var mail_from: String
-        var rcpt_tos: [String]
-        var content: String
-        var tls: Bool
-        var auth_mechanism: String?
+    public struct Delivery: Decodable, Sendable {
+        public var mail_from: String
+        public var rcpt_tos: [String]
+        public var content: String
+        public var tls: Bool
+        public var auth_mechanism: String?
 
-        var bytes: [UInt8] { Array(Data(base64Encoded: self.content)!) }
+        public var bytes: [UInt8] { Array(Data(base64Encoded: self.content)!) }
     }
 
-    let port: Int
+    public let port: Int
     private let process: Process
     private let directory: URL
 
@@ -38,7 +37,7 @@ final class SMTPTestServer {
     }
 
     /// Starts the server with the script's extra `arguments`, runs `body`, stops the server.
-    static func with<Result>(
+    public static func with<Result>(
         _ arguments: [String] = [],
         _ body: (SMTPTestServer) async throws -> Result
     ) async throws -> Result {
@@ -47,7 +46,9 @@ final class SMTPTestServer {
         return try await body(server)
     }
 
-    private static func start(_ arguments: [String]) async throws -> SMTPTestServer {
+    /// Starts the server with the script's extra `arguments` (e.g. `["--port", "2525"]` to come back on
+    /// the port a stopped server had); `stop()` it when done.
+    public static func start(_ arguments: [String]) async throws -> SMTPTestServer {
         let certificate = TestCertificate.shared
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -76,14 +77,15 @@ final class SMTPTestServer {
     }
 
     /// The messages the server accepted so far, in order.
-    func deliveries() throws -> [Delivery] {
+    public func deliveries() throws -> [Delivery] {
         let url = self.directory.appendingPathComponent("deliveries.jsonl")
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let text = try String(contentsOf: url, encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Delivery.self, from: Data($0.utf8)) }
     }
 
-    private func stop() {
+    /// Kills the server and removes what it recorded.
+    public func stop() {
         // SIGKILL, not terminate()'s SIGTERM: a child of the test runner may inherit a mask that blocks SIGTERM,
         // and waiting for a process that never exits would hang the whole run.
         kill(self.process.processIdentifier, SIGKILL)
@@ -109,7 +111,8 @@ final class SMTPTestServer {
     }
 }
 
-struct TestServerError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { self.message }
+public struct TestServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { self.message }
+    public init(message: String) { self.message = message }
 }
