@@ -168,12 +168,3 @@ struct EmployerCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension Employer {
-    /// An employer as the Gender Pay Gap service lists it.
-    init(gpg: GPGEmployer) {
-        self.init(
-            name: gpg.name, companyNumber: gpg.companyNumber, gpgEmployerID: gpg.gpgEmployerID, sicCodes: gpg.sicCodes,
-            sizeBand: gpg.sizeBand, address: gpg.address, postcode: gpg.postcode)
-    }
-}

@@ -2,7 +2,8 @@
 """Walks the CharterWatch web pages in headless Chromium, checking that no page carries a script.
 
 Usage: walkthrough.py BASE_URL WORKDIR
-Environment: CW_PASSWORD (every user's), CW_EMPLOYER_ID, CW_FLAG_ID.
+Environment: CW_PASSWORD (every user's), CW_EMPLOYER_ID, CW_FLAG_ID; CW_ARTEFACTS, a directory for the
+screenshots kept as test artefacts (none without it).
 Exit status 0 when every step passed; 1 naming the first step that failed; 3 when Chromium,
 chromedriver or selenium is missing (the Swift test reports that as a failure, never a skip).
 """
@@ -59,6 +60,20 @@ step = "starting"
 
 def say(text):
     print(text, flush=True)
+
+
+ARTEFACTS = os.environ.get("CW_ARTEFACTS")
+shots = 0
+
+
+def shoot(name):
+    """Keeps a screenshot of the page as a test artefact (CW_ARTEFACTS), numbered in walk order."""
+    global shots
+    if not ARTEFACTS:
+        return
+    os.makedirs(ARTEFACTS, exist_ok=True)
+    shots += 1
+    driver.save_screenshot(os.path.join(ARTEFACTS, f"{shots:02d}-{name}.png"))
 
 
 def check(condition, what):
@@ -119,11 +134,13 @@ try:
     step = "the sign-in page fits a 360px phone"
     say(step)
     fits_a_phone()
+    shoot("sign-in")
 
     step = "a wrong password is refused with the sentence"
     say(step)
     sign_in("jo@union.example", "not the password at all")
     check("The email or password is not right." in driver.page_source, "no refusal sentence")
+    shoot("sign-in-refused")
 
     step = "the rep signs in and lands on the queue"
     say(step)
@@ -135,6 +152,7 @@ try:
     step = "the queue fits a 360px phone"
     say(step)
     fits_a_phone()
+    shoot("rep-queue")
 
     step = "the rep filters the queue with the GET form"
     say(step)
@@ -148,10 +166,12 @@ try:
     submit(f"form[action='/flags/{FLAG}/acknowledge']")
     no_scripts()
     check("open → acknowledged" in driver.page_source, "the history does not show the acknowledgement")
+    shoot("flag-acknowledged")
     driver.find_element(By.ID, "note-resolve").send_keys("Return received late but complete")
     submit(f"form[action='/flags/{FLAG}/resolve']")
     check("acknowledged → resolved" in driver.page_source, "the history does not show the resolution")
     check("Return received late but complete" in driver.page_source, "the note is not shown")
+    shoot("flag-resolved")
 
     step = "the rep signs out"
     say(step)
@@ -185,9 +205,11 @@ try:
 
     upload("bad.csv")
     check("<td>3</td><td>workplace_london</td>" in driver.page_source, "the error is not listed by line and column")
+    shoot("upload-refused-with-row-errors")
     upload("good.csv")
     check(driver.current_url.endswith(f"/employers/{EMPLOYER}/returns/2026-Q3"), "not on the return's page")
     check("version 1" in driver.page_source, "the history does not show version 1")
+    shoot("upload-accepted")
     print("walkthrough passed")
 except Exception as error:  # noqa: BLE001 - every failure is reported with its step
     print(f"FAILED at step: {step}: {error}", file=sys.stderr)

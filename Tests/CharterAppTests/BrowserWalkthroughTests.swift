@@ -59,6 +59,7 @@ struct BrowserWalkthroughTests {
         browserEnvironment["CW_PASSWORD"] = password
         browserEnvironment["CW_EMPLOYER_ID"] = String(employer)
         browserEnvironment["CW_FLAG_ID"] = String(flag.id)
+        browserEnvironment["CW_ARTEFACTS"] = Self.artefacts("walkthrough").path
         let walk = try SpawnedProcess(
             "/usr/bin/env", ["python3", script, url, work.path], environment: browserEnvironment)
         // A browser that hangs is stopped after three minutes, and the test fails saying where it was.
@@ -75,6 +76,15 @@ struct BrowserWalkthroughTests {
         daemon.signal(SIGTERM)
         stopped = true
         #expect(await daemon.exitStatus() == 0)
+    }
+
+    /// Where a browser test keeps its screenshots: `artefacts/browser/<name>` in the repository (ignored
+    /// by git), emptied first so what is there is this run's.
+    static func artefacts(_ name: String) -> URL {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "artefacts/browser/\(name)")
+        try? FileManager.default.removeItem(at: directory)
+        return directory
     }
 
     /// The URL from charterd's "listening" log line (bounded: 60 s).

@@ -13,16 +13,21 @@ public struct ReturnSubmission: Sendable {
     public var header: Data
     /// A key the sender chose so a retried request is answered with the first result.
     public var idempotencyKey: String?
+    /// When the return was received, for returns carried over from an earlier system (and the demo)
+    /// with their original date; nil — every API and upload submission — means now. Never later
+    /// than now.
+    public var receivedAt: Date?
 
     public init(
         employerID: Int64, period: ReportingPeriod? = nil, submittedBy: String, header: Data,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, receivedAt: Date? = nil
     ) {
         self.employerID = employerID
         self.period = period
         self.submittedBy = submittedBy
         self.header = header
         self.idempotencyKey = idempotencyKey
+        self.receivedAt = receivedAt
     }
 }
 
@@ -132,7 +137,8 @@ public struct ReturnStore: Sendable {
         let period = header.period.description
         try await connection.execute(
             """
-            INSERT INTO returns (employer_id, period) VALUES (\(employerID), \(period))
+            INSERT INTO returns (employer_id, period, first_received_at)
+            VALUES (\(employerID), \(period), LEAST(COALESCE(\(submission.receivedAt)::timestamptz, now()), now()))
             ON CONFLICT (employer_id, period) DO NOTHING
             """)
         // Locking the return serialises submissions for it: version numbers never collide.
@@ -165,9 +171,10 @@ public struct ReturnStore: Sendable {
         let placeholder = try await connection.query(
             """
             INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header,
-                                         idempotency_key)
+                                         idempotency_key, received_at)
             VALUES (\(returnID), \((previous?.version ?? 0) + 1), \(submission.submittedBy),
-                    \(csv == nil ? "json" : "csv"), '\\x'::bytea, '{}'::jsonb, \(submission.idempotencyKey))
+                    \(csv == nil ? "json" : "csv"), '\\x'::bytea, '{}'::jsonb, \(submission.idempotencyKey),
+                    LEAST(COALESCE(\(submission.receivedAt)::timestamptz, now()), now()))
             RETURNING id, received_at
             """)[0]
         let versionID = try placeholder.decode(Int64.self, column: "id")
