@@ -281,6 +281,33 @@ struct APITests {
         await setup.pool.close()
     }
 
+    @Test func auditVerifyNamesTheFirstRowAlteredBehindTheApplicationsBack() async throws {
+        let setup = try await Self.setUp("api-audit-tamper")
+        // Someone with the database's owner role edits a row, with the append-only trigger off.
+        let target = try await setup.pool.withConnection { connection -> Int64 in
+            let target = try await connection.query("SELECT max(id) AS id FROM audit_log")[0].decode(
+                Int64.self, column: "id")
+            try await connection.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            try await connection.execute(
+                "UPDATE audit_log SET details = jsonb_set(details, '{label}', '\"quietly changed\"') WHERE id = \(target)")
+            try await connection.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+            return target
+        }
+        let answer = try await Self.application(setup).test(.router) { client in
+            try await client.execute(
+                uri: "/v1/audit/verify", method: .get, headers: Self.headers(setup.admin, json: false)
+            ) { response in
+                #expect(response.status == .ok)
+                return try Self.object(response)
+            }
+        }
+        #expect(answer["intact"] as? Bool == false)
+        let firstBreak = try #require(answer["first_break"] as? [String: Any])
+        #expect(firstBreak["row_id"] as? Int == Int(target))
+        #expect(firstBreak["problem"] as? String == "content_altered")
+        await setup.pool.close()
+    }
+
     /// A multipart upload of a header and CSV lines, with `extra` parts after them.
     static func upload(_ lines: [String], extra: String = "", closed: Bool = true) -> ByteBuffer {
         let columns =
