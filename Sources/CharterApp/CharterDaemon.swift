@@ -61,7 +61,9 @@ public enum CharterDaemon {
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
-            var background: [any Service] = [try CharterJobs.scheduler(pool: pool, logger: logger)]
+            var background: [any Service] = [
+                try CharterJobs.scheduler(pool: pool, logger: logger, schedules: configuration.jobSchedules)
+            ]
             if let delivery = try OutboxDelivery.daemonService(
                 configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
             {

@@ -289,7 +289,8 @@ struct APITests {
                 Int64.self, column: "id")
             try await connection.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
             try await connection.execute(
-                "UPDATE audit_log SET details = jsonb_set(details, '{label}', '\"quietly changed\"') WHERE id = \(target)")
+                "UPDATE audit_log SET details = jsonb_set(details, '{label}', '\"quietly changed\"') WHERE id = \(target)"
+            )
             try await connection.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
             return target
         }

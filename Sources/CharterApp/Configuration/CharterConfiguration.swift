@@ -39,6 +39,10 @@ public struct CharterConfiguration: Sendable, Equatable {
     public var smtpCAFile: String?
     /// `CHARTERD_MAIL_FROM`: sender address; its domain names Message-IDs. Default `charter@localhost`.
     public var mailFrom: String = "charter@localhost"
+    /// `CHARTERD_JOB_SCHEDULES`: schedules that replace SPEC §6's defaults, as `job=cron` pairs
+    /// separated by `;` — e.g. `nightly-compliance=0 1 * * *` — five-field cron in Europe/London.
+    /// Default empty: every job on its default schedule.
+    public var jobSchedules: [String: String] = [:]
     /// `CHARTERD_DB_POOL_SIZE`: most database connections per process. Default 10.
     public var databasePoolSize: Int = 10
     /// `CHARTERD_LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Default `info`.
@@ -58,7 +62,7 @@ public struct CharterConfiguration: Sendable, Equatable {
         "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST",
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
         "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL",
-        "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE",
+        "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
@@ -147,6 +151,17 @@ public struct CharterConfiguration: Sendable, Equatable {
         }
         configuration.smtpURL = value("CHARTERD_SMTP_URL")?.value
         configuration.smtpCAFile = value("CHARTERD_SMTP_CA_FILE")?.value
+        if let schedules = value("CHARTERD_JOB_SCHEDULES") {
+            for pair in schedules.value.split(separator: ";") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ConfigurationError(
+                        "CHARTERD_JOB_SCHEDULES (from \(schedules.source)) must be job=cron pairs separated by ;, "
+                            + "as in nightly-compliance=0 1 * * *; \"\(pair)\" is not")
+                }
+                configuration.jobSchedules[parts[0]] = parts[1]
+            }
+        }
         if configuration.mailTransport == .smtp && configuration.smtpURL == nil {
             throw ConfigurationError("CHARTERD_MAIL_TRANSPORT is smtp but CHARTERD_SMTP_URL is not set")
         }

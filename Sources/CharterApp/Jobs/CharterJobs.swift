@@ -11,8 +11,36 @@ public enum CharterJobs {
     /// `nightly-compliance` at 02:30 every night.
     public static let nightlyComplianceSchedule = "30 2 * * *"
 
-    public static func all(pool: PGPool) throws -> [ScheduledJob] {
-        let nightly = try CronSchedule(nightlyComplianceSchedule)
+    /// The jobs' names and default schedules; `CHARTERD_JOB_SCHEDULES` may replace any of them.
+    public static let defaultSchedules: KeyValuePairs<String, String> = [
+        "nightly-compliance": nightlyComplianceSchedule
+    ]
+
+    /// The schedule of `job`: the override from `schedules` if any, else its default.
+    ///
+    /// - Throws: a `ConfigurationError` naming the job and the expression's problem, or an unknown job.
+    static func schedule(_ job: String, overrides schedules: [String: String]) throws -> CronSchedule {
+        let expression = schedules[job] ?? defaultSchedules.first { $0.key == job }!.value
+        do {
+            return try CronSchedule(expression)
+        } catch {
+            throw ConfigurationError("CHARTERD_JOB_SCHEDULES: the schedule of \(job), \"\(expression)\", \(error)")
+        }
+    }
+
+    /// Refuses overrides for jobs that do not exist (a typo would otherwise be ignored silently).
+    static func checkNames(_ schedules: [String: String]) throws {
+        let known = Set(defaultSchedules.map(\.key))
+        if let unknown = schedules.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigurationError(
+                "CHARTERD_JOB_SCHEDULES names \(unknown), which is not a job; the jobs are "
+                    + defaultSchedules.map(\.key).joined(separator: ", "))
+        }
+    }
+
+    public static func all(pool: PGPool, schedules: [String: String] = [:]) throws -> [ScheduledJob] {
+        try checkNames(schedules)
+        let nightly = try schedule("nightly-compliance", overrides: schedules)
         return [
             ScheduledJob(name: "nightly-compliance", schedule: nightly) { context in
                 // The occurrence's own date in Europe/London, so a late or repeated run judges the same day.
@@ -26,7 +54,7 @@ public enum CharterJobs {
         ]
     }
 
-    public static func scheduler(pool: PGPool, logger: Logger) throws -> Scheduler {
-        Scheduler(jobs: try all(pool: pool), pool: pool, logger: logger)
+    public static func scheduler(pool: PGPool, logger: Logger, schedules: [String: String] = [:]) throws -> Scheduler {
+        Scheduler(jobs: try all(pool: pool, schedules: schedules), pool: pool, logger: logger)
     }
 }

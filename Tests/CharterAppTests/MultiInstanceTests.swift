@@ -1,0 +1,111 @@
+import CharterAccess
+import CharterStore
+import Foundation
+import PGClient
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Three real `charterd` processes on one PostgreSQL database, as a council scales out: scheduled
+/// occurrences run once, each email goes out once, every instance serves the API, and SIGTERM to one
+/// of them in the middle of the work loses nothing.
+@Suite("Three charterd instances on one database")
+struct MultiInstanceTests {
+    /// Waits for `condition` (checked every 100 ms, at most `limit`), failing with `what` when it never holds.
+    func eventually(
+        _ what: String, within limit: Duration, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting until \(what)")
+        throw CancellationError()
+    }
+
+    func get(_ url: URL, token: String) async throws -> Int {
+        var request = URLRequest(url: url)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func threeInstancesShareTheWorkAndEachThingHappensOnce() async throws {
+        let conninfo = try await TestCluster.freshDatabase("multi-instance")
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let token = try await TokenStore(pool: pool).create(
+            role: .admin, employerID: nil, repID: nil, label: "multi-instance", expiresAt: nil, createdBy: "test"
+        ).token.text
+        // Enough mail that the first instance is stopped while the three are still sending it.
+        let messages = 300
+        try await pool.withTransaction { connection in
+            for number in 1...messages {
+                let text = "From: charter@example.org\r\nTo: rep@example.org\r\nSubject: m\(number)\r\n\r\nbody\r\n"
+                try await OutboxStore.enqueue(
+                    OutboxMessage(
+                        kind: .flagNotice, dedupKey: "m\(number)", sender: "charter@example.org",
+                        recipients: ["rep@example.org"], subject: "m\(number)", message: Array(text.utf8),
+                        contentDigest: OutboxMessage.digest(of: Array("m\(number)".utf8))),
+                    on: connection)
+            }
+        }
+        func count(_ sql: PGQuery) async throws -> Int {
+            try await pool.withConnection { try await $0.query(sql)[0].decode(Int.self, column: "n") }
+        }
+
+        let root = URL(fileURLWithPath: "/tmp/cw-multi-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let environment = [
+            "CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "eml",
+            // Every minute, so a test sees several occurrences.
+            "CHARTERD_JOB_SCHEDULES": "nightly-compliance=* * * * *",
+        ]
+        let states = (0..<3).map { root.appending(path: "instance-\($0)") }
+        let instances = try states.map { try DaemonProcess(stateDirectory: $0, environment: environment) }
+        var urls: [URL] = []
+        for instance in instances { urls.append(try await instance.listeningURL()) }
+
+        // Every instance serves the API.
+        for url in urls {
+            #expect(try await get(url.appending(path: "v1/employers"), token: token) == 200)
+            #expect(try await get(url.appending(path: "readyz"), token: token) == 200)
+        }
+
+        // SIGTERM to one instance while the mail is going out.
+        try await eventually("some mail is sent", within: .seconds(60)) {
+            try await count("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sent'") >= 20
+        }
+        #expect(await instances[0].terminate() == 0)
+        try await eventually("all the mail is sent", within: .seconds(120)) {
+            try await count("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sent'") == messages
+        }
+        var files: [String] = []
+        for state in states {
+            let directory = state.appending(path: "mail")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            files += names.filter { $0.hasSuffix(".eml") }
+        }
+        #expect(files.count == messages, "each message written once across the three instances")
+        #expect(Set(files).count == messages)
+
+        // Two scheduled occurrences, each run once, to success, by one of the instances.
+        try await eventually("two nightly occurrences have run", within: .seconds(150)) {
+            try await count(
+                "SELECT count(*) AS n FROM job_runs WHERE job = 'nightly-compliance' AND outcome = 'succeeded'") >= 2
+        }
+        let duplicated = try await count(
+            """
+            SELECT count(*) AS n FROM (SELECT scheduled_for FROM job_runs WHERE job = 'nightly-compliance'
+                                       GROUP BY scheduled_for HAVING count(*) > 1) d
+            """)
+        #expect(duplicated == 0)
+        for instance in instances.dropFirst() { #expect(await instance.terminate() == 0) }
+        await pool.close()
+    }
+}
