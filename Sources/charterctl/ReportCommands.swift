@@ -52,7 +52,7 @@ struct ReportsCommand: AsyncParsableCommand {
             let (recipient, asOf, runID, event) = (recipient, asOf.flatMap { CalendarDate(iso: $0) }, run, event)
             // Read only, and rolled back: a preview can never write, whatever a gatherer does.
             let report = try await withDatabase { connection -> Report? in
-                                try await connection.simpleQuery("BEGIN READ ONLY")
+                try await connection.simpleQuery("BEGIN READ ONLY")
                 do {
                     var date = asOf ?? CalendarDate(Date(), in: .europeLondon)
                     if let runID {

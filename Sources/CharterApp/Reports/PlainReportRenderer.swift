@@ -26,10 +26,13 @@ public struct PlainReportRenderer: ReportRendering {
         let text = lines.joined(separator: "\n") + "\n"
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
         let attachments =
-            flags.isEmpty ? [] : [try MailAttachment(filename: "flags.csv", contentType: "text/csv", data: Self.csv(flags))]
+            flags.isEmpty
+            ? [] : [try MailAttachment(filename: "flags.csv", contentType: "text/csv", data: Self.csv(flags))]
         let message = MailMessage(
             from: try MailAddress(displayName: "Fair Employment Charter", address: from),
-            to: try report.recipients.map { try MailAddress(displayName: $0.name.isEmpty ? nil : $0.name, address: $0.email) },
+            to: try report.recipients.map {
+                try MailAddress(displayName: $0.name.isEmpty ? nil : $0.name, address: $0.email)
+            },
             subject: subject, date: date, messageID: try MessageID.random(domain: domain), textBody: text,
             htmlBody: "<!DOCTYPE html><html><body><pre>\(Self.escaped(text))</pre></body></html>",
             attachments: attachments)
@@ -43,8 +46,10 @@ public struct PlainReportRenderer: ReportRendering {
         func flagLines(_ flags: [ReportFlag]) -> [String] {
             flags.flatMap { flag in
                 let subject = flag.subject.isEmpty ? "" : " (\(flag.subject))"
-                return ["- [\(flag.change.rawValue)] \(flag.standardTitle ?? flag.standardID)\(subject), \(flag.period):"
-                    + " \(flag.severity.rawValue), \(flag.state.rawValue)"]
+                return [
+                    "- [\(flag.change.rawValue)] \(flag.standardTitle ?? flag.standardID)\(subject), \(flag.period):"
+                        + " \(flag.severity.rawValue), \(flag.state.rawValue)"
+                ]
                     + flag.evidence.map { "    \($0)" }
             }
         }
@@ -72,7 +77,9 @@ public struct PlainReportRenderer: ReportRendering {
                 reminder.due.daysUntilDue < 0
                 ? "Overdue: \(reminder.employerName)'s \(reminder.due.period) return was due \(reminder.due.dueDate)"
                 : "Reminder: \(reminder.employerName)'s \(reminder.due.period) return is due \(reminder.due.dueDate)"
-            return (subject, [subject, "", dueLine(reminder.due), "", "\(publicURL)/employers/\(reminder.employerID)"], [])
+            return (
+                subject, [subject, "", dueLine(reminder.due), "", "\(publicURL)/employers/\(reminder.employerID)"], []
+            )
         case .weeklySummary(let summary):
             var lines = [
                 "Charter weekly summary, week ending \(summary.weekEnding)", "",

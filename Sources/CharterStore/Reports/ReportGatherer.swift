@@ -177,7 +177,9 @@ public enum ReportGatherer {
         let stateText = try row.decode(String.self, column: "state")
         guard let period = ReportingPeriod(periodText), let severity = Severity(rawValue: severityText),
             let state = FlagState(rawValue: stateText)
-        else { throw CharterStoreError(.invalid, "a stored flag has a period, severity or state this version cannot read") }
+        else {
+            throw CharterStoreError(.invalid, "a stored flag has a period, severity or state this version cannot read")
+        }
         var lines: [String] = []
         if let evidence = try? Evidence(json: Data(try row.decode(String.self, column: "evidence").utf8)) {
             lines = (forReps ? evidence.forReps() : evidence).reportLines
@@ -253,7 +255,8 @@ public enum ReportGatherer {
     public static func reminders(asOf: CalendarDate, on connection: PGConnection) async throws -> [ReturnReminder] {
         let owed = try await dueReturns(asOf: asOf, employerIDs: nil, withContactsOnly: true, on: connection)
         let matching = owed.values.joined().compactMap { item -> (OwedReturn, ReturnReminder.Step)? in
-            guard let step = ReturnReminder.Step.allCases.first(where: { -$0.offsetFromDueDate == item.due.daysUntilDue })
+            guard
+                let step = ReturnReminder.Step.allCases.first(where: { -$0.offsetFromDueDate == item.due.daysUntilDue })
             else { return nil }
             return (item, step)
         }
@@ -277,7 +280,8 @@ public enum ReportGatherer {
         ) {
             result[try row.decode(Int64.self, column: "employer_id"), default: []].append(
                 ReportRecipient(
-                    name: try row.decode(String.self, column: "name"), email: try row.decode(String.self, column: "email")))
+                    name: try row.decode(String.self, column: "name"),
+                    email: try row.decode(String.self, column: "email")))
         }
         return result
     }
@@ -294,7 +298,8 @@ public enum ReportGatherer {
             "SELECT display_name, email FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id"
         ).map {
             ReportRecipient(
-                name: try $0.decode(String.self, column: "display_name"), email: try $0.decode(String.self, column: "email"))
+                name: try $0.decode(String.self, column: "display_name"),
+                email: try $0.decode(String.self, column: "email"))
         }
         guard !recipients.isEmpty else { return nil }
         let start = weekEnding.adding(days: -7).start(in: .europeLondon)
@@ -333,11 +338,13 @@ public enum ReportGatherer {
             WeeklySummary.MissingReturn(employerID: $0.employerID, employerName: $0.employerName, due: $0.due)
         }.sorted { ($0.employerName, $0.employerID, $0.due.period) < ($1.employerName, $1.employerID, $1.due.period) }
         return WeeklySummary(
-            recipients: recipients, weekEnding: weekEnding, employersPledged: try week.decode(Int.self, column: "pledged"),
+            recipients: recipients, weekEnding: weekEnding,
+            employersPledged: try week.decode(Int.self, column: "pledged"),
             returnsReceivedThisWeek: try week.decode(Int.self, column: "received"),
             flagsOpenedThisWeek: try week.decode(Int.self, column: "opened"),
             flagsClearedThisWeek: try week.decode(Int.self, column: "cleared"), openFlagsBySeverity: bySeverity,
-            flagsByState: byState, missingReturns: missing, auditChainHead: try week.decode(String.self, column: "head"),
+            flagsByState: byState, missingReturns: missing,
+            auditChainHead: try week.decode(String.self, column: "head"),
             auditRows: try week.decode(Int.self, column: "audit_rows"))
     }
 
@@ -378,7 +385,9 @@ public enum ReportGatherer {
                 WHERE rc.employer_id = \(employerID) ORDER BY r.id
                 """
             ).map {
-                ReportRecipient(name: try $0.decode(String.self, column: "name"), email: try $0.decode(String.self, column: "email"))
+                ReportRecipient(
+                    name: try $0.decode(String.self, column: "name"), email: try $0.decode(String.self, column: "email")
+                )
             }
         } else {
             recipients = try await contacts(of: [employerID], on: connection)[employerID] ?? []
