@@ -61,7 +61,12 @@ public enum CharterDaemon {
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
-            var background: [any Service] = [try CharterJobs.scheduler(pool: pool, logger: logger)]
+            // No report renderer until the template renderer is wired in here (the merge passes
+            // `ReportRenderers.renderer(for: configuration)`): the email jobs skip queueing and say so.
+            logger.notice("no report renderer yet: digests, reminders and the weekly summary are not queued")
+            var background: [any Service] = [
+                try CharterJobs.scheduler(pool: pool, logger: logger, renderer: nil)
+            ]
             if let delivery = OutboxDelivery.daemonService(
                 configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
             {

@@ -65,4 +65,50 @@ struct CharterCtlReportsTests {
         #expect(after == before)
         #expect(after.0 == 0)
     }
+
+    @Test func aRepDigestAndAFlagNoticeShowRepsSuppressedFigures() async throws {
+        let employer = try await EmployerStore(pool: pool).add(Employer(name: "Sefton Care Ltd"), actor: "test")
+        guard let id = employer.id else { throw CharterStoreError(.notFound, "no id") }
+        _ = try await RepStore(pool: pool).add(
+            name: "Siân Jones", email: "sian@unite.example", unionName: "Unite", covers: [id], actor: "test")
+        let version = try await count("SELECT min(id)::int FROM charter_versions")
+        var evidence = Evidence(
+            charterVersionID: Int64(version), charterVersionLabel: "Charter 2026", parameters: [:],
+            period: ReportingPeriod("2026-Q3")!, returnVersionID: nil, returnVersionNumber: nil)
+        evidence.workers = .exact(3)
+        evidence.workerRefs = ["W1", "W2", "W3"]
+        let json = String(decoding: evidence.jsonData(), as: UTF8.self)
+        let eventID = try await pool.withConnection { connection in
+            let flag = try await connection.query(
+                """
+                INSERT INTO flags (employer_id, standard_id, period, state, severity, evidence, charter_version_id)
+                VALUES (\(id), 'pay.real-living-wage', '2026-Q3', 'disputed', 'breach', \(json)::jsonb,
+                        \(Int64(version)))
+                RETURNING id
+                """)[0].decode(Int64.self, column: "id")
+            return try await connection.query(
+                """
+                INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
+                VALUES (\(flag), 'payroll', 'transition', 'open', 'disputed', 'They are apprentices')
+                RETURNING id
+                """)[0].decode(Int64.self, column: "id")
+        }
+
+        let digest = try await CharterCtlTests().charterctl(
+            [
+                "reports", "preview", "--kind", "rep-digest", "--recipient", "SIAN@unite.example", "--as-of",
+                "2026-11-02",
+            ],
+            environment: environment)
+        #expect(digest.status == 0, "\(digest.stderr)")
+        #expect(digest.stdout.contains("Workers affected: fewer than 5"))
+        #expect(!digest.stdout.contains("W1"))
+
+        let notice = try await CharterCtlTests().charterctl(
+            ["reports", "preview", "--kind", "flag-notice", "--event", String(eventID)], environment: environment)
+        #expect(notice.status == 0, "\(notice.stderr)")
+        #expect(notice.stdout.contains("Sefton Care Ltd disputed flag"))
+        #expect(notice.stdout.contains("Workers affected: fewer than 5"))
+        #expect(try await count("SELECT count(*)::int FROM outbox_messages") == 0)
+    }
 }
