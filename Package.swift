@@ -117,6 +117,7 @@ let package = Package(
                 "CharterStore",
                 "Scheduling",
                 "EmbeddedPostgres",
+                "Mail",
                 "MailTransport",
                 "PGClient",
                 .product(name: "Hummingbird", package: "hummingbird"),

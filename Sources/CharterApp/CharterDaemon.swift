@@ -61,8 +61,10 @@ public enum CharterDaemon {
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
+            let renderer = ReportRenderers.renderer(for: configuration)
             var background: [any Service] = [
-                try CharterJobs.scheduler(pool: pool, logger: logger, schedules: configuration.jobSchedules)
+                try CharterJobs.scheduler(
+                    pool: pool, logger: logger, renderer: renderer, schedules: configuration.jobSchedules)
             ]
             if let delivery = try OutboxDelivery.daemonService(
                 configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)
@@ -72,6 +74,7 @@ public enum CharterDaemon {
             // Ready means migrated (above) and listening (now).
             let application = CharterServer.application(
                 configuration: configuration, pool: pool, logger: logger, services: background,
+                reportQueue: ReportQueue(renderer: renderer),
                 onListening: { url in tellSystemd { try notifier.ready(status: "serving \(url)") } })
             // The systemd service goes last, so it is the first told of graceful shutdown (STOPPING=1).
             var services: [any Service] = [application]

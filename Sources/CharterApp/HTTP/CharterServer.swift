@@ -9,7 +9,10 @@ public enum CharterServer {
     /// Builds the router: health, readiness, the OpenAPI document, the JSON API and the web pages.
     ///
     /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.
-    public static func router(pool: PGPool, users: UserStore? = nil) -> Router<CharterRequestContext> {
+    /// `reportQueue` queues the notices flag actions call for (none without one).
+    public static func router(
+        pool: PGPool, users: UserStore? = nil, reportQueue: ReportQueue? = nil
+    ) -> Router<CharterRequestContext> {
         let router = Router(context: CharterRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         let tokens = TokenStore(pool: pool)
@@ -47,8 +50,9 @@ public enum CharterServer {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        CharterAPI.register(CharterAPI.routes(pool: pool, tokenCache: tokenCache), on: router)
-        WebPages.register(on: router, pool: pool, users: users)
+        CharterAPI.register(
+            CharterAPI.routes(pool: pool, tokenCache: tokenCache, reportQueue: reportQueue), on: router)
+        WebPages.register(on: router, pool: pool, users: users, reportQueue: reportQueue)
         return router
     }
 
@@ -59,10 +63,11 @@ public enum CharterServer {
     /// it is ready then).
     public static func application(
         configuration: CharterConfiguration, pool: PGPool, logger: Logger, services: [any Service] = [],
-        users: UserStore? = nil, onListening: @escaping @Sendable (_ url: String) async -> Void = { _ in }
+        users: UserStore? = nil, reportQueue: ReportQueue? = nil,
+        onListening: @escaping @Sendable (_ url: String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(pool: pool, users: users),
+            router: router(pool: pool, users: users, reportQueue: reportQueue),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
             services: [pool] + services,

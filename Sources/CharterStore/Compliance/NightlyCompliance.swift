@@ -37,6 +37,8 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var flagsUnwaived = 0
     public var flagsUpdated = 0
     public var flagsUnchanged = 0
+    /// Digests queued in the run's transaction (SPEC §6 "emails queued"); 0 without a report queue.
+    public var emailsQueued = 0
     /// Every change, in order (a dry run's whole answer).
     public var changes: [FlagChange] = []
     /// Returns that could not be judged (e.g. no rate in force at the snapshot), with why.
@@ -53,7 +55,7 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
             "returns_evaluated": returnsEvaluated, "missing_returns": missingReturns, "flags_opened": flagsOpened,
             "flags_reopened": flagsReopened, "flags_cleared": flagsCleared, "flags_waived": flagsWaived,
             "flags_unwaived": flagsUnwaived, "flags_updated": flagsUpdated, "flags_unchanged": flagsUnchanged,
-            "errors": errors.count,
+            "emails_queued": emailsQueued, "errors": errors.count,
         ]
     }
 
@@ -69,6 +71,7 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
         case flagsUnwaived = "flags_unwaived"
         case flagsUpdated = "flags_updated"
         case flagsUnchanged = "flags_unchanged"
+        case emailsQueued = "emails_queued"
         case changes, errors
     }
 }
@@ -83,9 +86,13 @@ public struct NightlyCompliance: Sendable {
     /// one read and one write of their flags. Large, because the pass's cost is mostly a scan of the
     /// lines table, whatever the number of returns in it.
     public var batchSize = 10_000
+    /// Queues the employer and rep digests in the run's own transaction, after its flag changes, so
+    /// the changes and the emails about them commit together or not at all. Default: nil, no emails.
+    public var reportQueue: ReportQueue?
 
-    public init(pool: PGPool) {
+    public init(pool: PGPool, reportQueue: ReportQueue? = nil) {
         self.pool = pool
+        self.reportQueue = reportQueue
     }
 
     /// Runs as of `asOf` (today in Europe/London by default). A dry run does everything in a
@@ -131,6 +138,10 @@ public struct NightlyCompliance: Sendable {
                 report: &report, on: connection)
             // 3. Exemptions granted, revoked or expired since the last run.
             try await applyExemptions(asOf: asOf, actor: actor, report: &report, on: connection)
+            // 4. Digests about what the run changed (a dry run counts them and rolls them back too).
+            if let reportQueue {
+                report.emailsQueued = try await reportQueue.queueDigests(asOf: asOf, on: connection)
+            }
             if !dryRun {
                 try await AuditTrail.append(
                     on: connection, actor: actor, action: "compliance.run", entity: "compliance_run",

@@ -59,12 +59,13 @@ extension FlagStore {
                     WHERE id = \(flagID)
                     """)
             }
-            try await connection.execute(
+            let eventID = try await connection.query(
                 """
                 INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
                 VALUES (\(flagID), \(actor), \(Self.eventKind(of: action).rawValue), \(from.rawValue), \(to.rawValue),
                         \(note))
-                """)
+                RETURNING id
+                """)[0].decode(Int64.self, column: "id")
             try await AuditTrail.append(
                 on: connection, actor: actor, action: "flag.\(action.rawValue)", entity: "flag",
                 entityID: String(flagID),
@@ -74,6 +75,9 @@ extension FlagStore {
                     "standard_id": try row.decode(String.self, column: "standard_id"),
                     "period": try row.decode(String.self, column: "period"),
                 ])
+            if let reportQueue {
+                _ = try await reportQueue.queueFlagNotices(eventID: eventID, on: connection)
+            }
             guard let detail = try await FlagRowReader.detail(id: flagID, on: connection) else {
                 throw CharterStoreError(.notFound, "there is no flag \(flagID)")
             }

@@ -16,8 +16,13 @@ public struct FlagStore: Sendable {
     /// The most flags one page holds.
     public static let pageLimit = 500
 
-    public init(pool: PGPool) {
+    /// Queues the notices an action calls for (a response or dispute to the reps, a resolution to the
+    /// employer) in the action's own transaction. Default: nil, no notices.
+    public var reportQueue: ReportQueue?
+
+    public init(pool: PGPool, reportQueue: ReportQueue? = nil) {
         self.pool = pool
+        self.reportQueue = reportQueue
     }
 
     /// The flags matching `filter` among the employers in `visible`, newest first (by id), at most

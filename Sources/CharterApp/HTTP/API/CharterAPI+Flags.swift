@@ -22,8 +22,8 @@ extension CharterAPI {
         static let fields: Set<String> = ["explanation", "action_plan", "target_date", "note"]
     }
 
-    static func flagRoutes(pool: PGPool) -> [APIRoute] {
-        let flags = FlagStore(pool: pool)
+    static func flagRoutes(pool: PGPool, reportQueue: ReportQueue? = nil) -> [APIRoute] {
+        let flags = FlagStore(pool: pool, reportQueue: reportQueue)
         /// The flag, if the principal may see it at all (404 otherwise, as if it did not exist).
         @Sendable func visibleFlag(_ context: CharterRequestContext, _ principal: Principal, for action: Action)
             async throws -> FlagDetail

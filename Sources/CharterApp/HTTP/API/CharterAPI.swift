@@ -1,5 +1,6 @@
 import CharterAccess
 import CharterDomain
+import CharterStore
 import HTTPTypes
 public import Hummingbird
 public import PGClient
@@ -17,9 +18,10 @@ public enum CharterAPI {
         routes(pool: pool, tokenCache: TokenPrincipalCache())
     }
 
-    /// Every route of the API; the routes that revoke tokens or change coverage empty `tokenCache`.
-    static func routes(pool: PGPool, tokenCache: TokenPrincipalCache) -> [APIRoute] {
-        employerRoutes(pool: pool) + returnRoutes(pool: pool) + flagRoutes(pool: pool)
+    /// Every route of the API; the routes that revoke tokens or change coverage empty `tokenCache`, and
+    /// flag actions queue their notices through `reportQueue` when there is one.
+    static func routes(pool: PGPool, tokenCache: TokenPrincipalCache, reportQueue: ReportQueue? = nil) -> [APIRoute] {
+        employerRoutes(pool: pool) + returnRoutes(pool: pool) + flagRoutes(pool: pool, reportQueue: reportQueue)
             + exemptionRoutes(pool: pool) + runRoutes(pool: pool) + accessRoutes(pool: pool, tokenCache: tokenCache)
             + auditRoutes(pool: pool)
     }

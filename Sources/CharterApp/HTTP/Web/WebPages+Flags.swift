@@ -16,8 +16,10 @@ extension WebPages {
         (.comment, .commentOnFlag, "Comment", true),
     ]
 
-    static func registerFlags(on group: RouterGroup<CharterRequestContext>, pool: PGPool) {
-        let flags = FlagStore(pool: pool)
+    static func registerFlags(
+        on group: RouterGroup<CharterRequestContext>, pool: PGPool, reportQueue: ReportQueue? = nil
+    ) {
+        let flags = FlagStore(pool: pool, reportQueue: reportQueue)
         let employers = EmployerStore(pool: pool)
         group.get("/flags") { request, context -> Response in
             let principal = try principal(context)

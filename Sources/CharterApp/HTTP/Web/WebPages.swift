@@ -13,7 +13,9 @@ public import PGClient
 /// is a 404 page — and check the session's CSRF token on every state-changing POST.
 public enum WebPages {
     /// Puts the pages on `router`, behind `WebErrorMiddleware` (errors as HTML pages).
-    public static func register(on router: Router<CharterRequestContext>, pool: PGPool, users: UserStore) {
+    public static func register(
+        on router: Router<CharterRequestContext>, pool: PGPool, users: UserStore, reportQueue: ReportQueue? = nil
+    ) {
         let group = router.group().add(middleware: WebErrorMiddleware())
         group.get("/") { _, context -> Response in
             guard let principal = context.principal else { return WebPage.redirect(to: "/sign-in") }
@@ -23,7 +25,7 @@ public enum WebPages {
             return WebPage.redirect(to: "/flags")
         }
         registerSignIn(on: group, users: users)
-        registerFlags(on: group, pool: pool)
+        registerFlags(on: group, pool: pool, reportQueue: reportQueue)
         registerEmployers(on: group, pool: pool)
         registerAdmin(on: group, pool: pool, users: users)
     }

@@ -1,0 +1,56 @@
+public import CharterDomain
+import Foundation
+public import PGClient
+
+extension ReportGatherer {
+    /// The report of `kind` that `recipient` would get as of `asOf`, as the jobs would gather it now,
+    /// for `charterctl reports preview`; nil when there is none (nothing to say, or not their day).
+    ///
+    /// `recipient` is an employer id (employer digest, reminder), a rep's id or email (rep digest), an
+    /// admin's email or nothing (weekly summary: the summary as sent to every admin), or a recipient's
+    /// email (flag notice of flag event `eventID`). Reads only.
+    public static func preview(
+        kind: ReportKind, recipient: String?, asOf: CalendarDate, eventID: Int64?, on connection: PGConnection
+    ) async throws -> Report? {
+        let recipient = recipient?.trimmingCharacters(in: .whitespaces)
+        func employerID() throws -> Int64 {
+            guard let recipient, let id = Int64(recipient) else {
+                throw CharterStoreError(.invalid, "a \(kind.rawValue) is addressed by employer id (--recipient ID)")
+            }
+            return id
+        }
+        switch kind {
+        case .employerDigest:
+            return try await employerDigests(asOf: asOf, employerIDs: [employerID()], on: connection).first.map {
+                .employerDigest($0)
+            }
+        case .repDigest:
+            guard let recipient,
+                let row = try await connection.query(
+                    "SELECT id FROM reps WHERE id::text = \(recipient) OR lower(email) = lower(\(recipient)) LIMIT 1"
+                ).first
+            else { throw CharterStoreError(.notFound, "there is no rep \(recipient ?? "")") }
+            let id = try row.decode(Int64.self, column: "id")
+            return try await repDigests(asOf: asOf, repIDs: [id], on: connection).first.map { .repDigest($0) }
+        case .reminder:
+            let id = try employerID()
+            return try await reminders(asOf: asOf, on: connection).first { $0.employerID == id }.map { .reminder($0) }
+        case .weeklySummary:
+            guard let summary = try await weeklySummary(weekEnding: asOf, on: connection) else { return nil }
+            if let recipient, !recipient.isEmpty {
+                guard summary.recipients.contains(where: { $0.email.lowercased() == recipient.lowercased() }) else {
+                    throw CharterStoreError(.notFound, "\(recipient) is not an admin who receives the weekly summary")
+                }
+            }
+            return .weeklySummary(summary)
+        case .flagNotice:
+            guard let eventID else {
+                throw CharterStoreError(.invalid, "a flag notice is about one flag event (--event ID)")
+            }
+            let notices = try await flagNotices(eventID: eventID, on: connection)
+            let wanted = recipient?.lowercased()
+            return notices.first { wanted == nil || $0.recipients.contains { $0.email.lowercased() == wanted } }
+                .map { .flagNotice($0) }
+        }
+    }
+}

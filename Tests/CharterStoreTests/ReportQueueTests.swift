@@ -1,0 +1,278 @@
+import CharterDomain
+import CharterStore
+import Foundation
+import PGClient
+import Testing
+
+/// A renderer for tests: headers, then the report as sorted JSON, so a test reads back exactly what
+/// was gathered from the message the outbox holds. `fails` makes every render throw.
+struct JSONReportRenderer: ReportRendering {
+    struct Refused: Error {}
+    var fails = false
+
+    func render(_ report: Report, date: Date) throws -> RenderedReport {
+        if fails { throw Refused() }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let to = report.recipients.map(\.email)
+        let head =
+            "From: charter@example.org\r\nTo: \(to.joined(separator: ", "))\r\nSubject: \(report.kind.rawValue)\r\n\r\n"
+        return RenderedReport(
+            kind: report.kind, subject: report.kind.rawValue, from: "charter@example.org", recipients: to,
+            message: Array(head.utf8) + Array(try encoder.encode(report)))
+    }
+
+    /// The report inside a message this renderer wrote.
+    static func report(in message: [UInt8]) throws -> Report {
+        let text = String(decoding: message, as: UTF8.self)
+        guard let range = text.range(of: "\r\n\r\n") else { throw Refused() }
+        return try JSONDecoder().decode(Report.self, from: Data(text[range.upperBound...].utf8))
+    }
+}
+
+@Suite("Report gathering and queueing")
+struct ReportQueueTests {
+    let fixture: StoreFixture
+    init() async throws { fixture = try await StoreFixture("reports") }
+
+    let start = Date()
+    var queue: ReportQueue { ReportQueue(renderer: JSONReportRenderer()) }
+
+    /// A queue whose clock reads `days` days after the test began.
+    func queue(after days: Double) -> ReportQueue {
+        let now = start.addingTimeInterval(days * 86_400)
+        return ReportQueue(renderer: JSONReportRenderer(), clock: { now })
+    }
+
+    /// An employer pledged from 2026-07-01 (so 2026-Q3 is the first return it owes, due Friday
+    /// 2026-10-30), with one contact.
+    func contactedEmployer(_ name: String = "Mersey Care Homes Ltd", contact: String = "hr@mersey.example") async throws
+        -> Int64
+    {
+        let id = try await fixture.newEmployer(name)
+        _ = try await PledgeStore(pool: fixture.pool).add(
+            employerID: id, tier: .accredited, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2026-07-01")!, validTo: nil, actor: "test")
+        _ = try await fixture.employers.addContact(
+            employerID: id, name: "HR", email: contact, role: nil, actor: "test")
+        return id
+    }
+
+    /// A 2026-Q3 return of 20 workers, `low` of them paid below the Real Living Wage.
+    func submit(_ employer: Int64, low: Int) async throws {
+        let lines = (1...20).map { NightlyComplianceTests.line("W\($0)", rate: $0 <= low ? "13.20" : "14.00") }
+        let outcome = try await fixture.returns.submit(
+            ReturnSubmission(
+                employerID: employer, submittedBy: "payroll", header: Data(NightlyComplianceTests.goodHeader.utf8)),
+            csv: ReturnText.chunks(([NightlyComplianceTests.columns] + lines).joined(separator: "\n") + "\n"))
+        guard case .accepted = outcome else {
+            Issue.record("return not accepted: \(outcome)")
+            return
+        }
+    }
+
+    func run(_ date: String, _ queue: ReportQueue?, dryRun: Bool = false) async throws -> ComplianceRunReport {
+        try await NightlyCompliance(pool: fixture.pool, reportQueue: queue).run(
+            asOf: CalendarDate(iso: date)!, dryRun: dryRun)
+    }
+
+    /// The reports in the outbox under dedup keys starting with `prefix`, oldest first.
+    func queued(_ prefix: String) async throws -> [(key: String, recipients: [String], report: Report)] {
+        try await fixture.pool.withConnection { connection in
+            try await connection.query(
+                "SELECT dedup_key, recipients, message FROM outbox_messages WHERE dedup_key LIKE \(prefix + "%") ORDER BY id"
+            ).map {
+                (
+                    try $0.decode(String.self, column: "dedup_key"), try $0.decode([String].self, column: "recipients"),
+                    try JSONReportRenderer.report(in: try $0.decode(PGBytes.self, column: "message").bytes)
+                )
+            }
+        }
+    }
+
+    func outboxCount() async throws -> Int { try await fixture.count("SELECT count(*)::int FROM outbox_messages") }
+
+    func rlwFlag(_ flags: [ReportFlag]) -> ReportFlag? { flags.first { $0.standardID == "pay.real-living-wage" } }
+
+    @Test func aNewFlagIsNewAClearedOneClearedAndRepsSeeSuppressedEvidence() async throws {
+        let employer = try await contactedEmployer()
+        let rep = try await fixture.reps.add(
+            name: "Siân Jones", email: "sian@unite.example", unionName: "Unite", covers: [employer], actor: "test")
+        try await submit(employer, low: 1)
+        let first = try await run("2026-11-01", queue)
+        #expect(first.emailsQueued == 2)
+        #expect(first.counts["emails_queued"] == 2)
+
+        let employerDigests = try await queued("employer-digest:\(employer):")
+        #expect(employerDigests.map(\.key) == ["employer-digest:\(employer):2026-11-01"])
+        #expect(employerDigests.first?.recipients == ["hr@mersey.example"])
+        guard case .employerDigest(let digest)? = employerDigests.first?.report, let flag = rlwFlag(digest.flags)
+        else { throw JSONReportRenderer.Refused() }
+        #expect(flag.change == .new)
+        #expect(flag.state == .open)
+        #expect(flag.evidence.contains("Workers affected: 1"))
+        #expect(flag.evidence.contains("Worker refs: W1"))
+
+        guard case .repDigest(let repDigest)? = try await queued("rep-digest:\(rep.id):").first?.report,
+            let repFlag = rlwFlag(repDigest.employers.flatMap(\.flags))
+        else { throw JSONReportRenderer.Refused() }
+        #expect(repDigest.recipient.email == "sian@unite.example")
+        #expect(repFlag.change == .new)
+        #expect(repFlag.evidence.contains("Workers affected: fewer than 5"))
+        #expect(!repFlag.evidence.contains { $0.contains("W1") })
+
+        // The amendment pays everyone the Real Living Wage: the next digest says the flag cleared.
+        try await submit(employer, low: 0)
+        let second = try await run("2026-11-02", queue(after: 1))
+        #expect(second.flagsCleared == 1)
+        guard
+            case .employerDigest(let next)? = try await queued("employer-digest:\(employer):2026-11-02").first?.report,
+            let cleared = rlwFlag(next.flags)
+        else { throw JSONReportRenderer.Refused() }
+        #expect(cleared.change == .cleared)
+        #expect(cleared.state == .cleared)
+    }
+
+    @Test func aRerunNeverQueuesTwiceAndAnUnchangedDigestWaitsForTheRepeatInterval() async throws {
+        let employer = try await contactedEmployer()
+        _ = try await fixture.reps.add(
+            name: "Rep", email: "rep@union.example", unionName: nil, covers: [employer], actor: "test")
+        try await submit(employer, low: 6)
+        #expect(try await run("2026-11-01", queue).emailsQueued == 2)
+        // The same night again (a repeated occurrence, or by hand): nothing new.
+        #expect(try await run("2026-11-01", queue).emailsQueued == 0)
+        #expect(try await outboxCount() == 2)
+        // The next nights nothing changed: held back until seven days have passed.
+        #expect(try await run("2026-11-02", queue(after: 1)).emailsQueued == 0)
+        #expect(try await run("2026-11-07", queue(after: 6)).emailsQueued == 0)
+        #expect(try await outboxCount() == 2)
+        #expect(try await run("2026-11-08", queue(after: 7.01)).emailsQueued == 2)
+        #expect(try await outboxCount() == 4)
+        // Repeated unchanged, the flag reads as unchanged (it was told as new a week ago).
+        guard
+            case .employerDigest(let digest)? = try await queued("employer-digest:\(employer):2026-11-08").first?.report
+        else { throw JSONReportRenderer.Refused() }
+        #expect(rlwFlag(digest.flags)?.change == .unchanged)
+    }
+
+    @Test func aRolledBackRunQueuesNothing() async throws {
+        let employer = try await contactedEmployer()
+        try await submit(employer, low: 1)
+        await #expect(throws: JSONReportRenderer.Refused.self) {
+            try await run("2026-11-01", ReportQueue(renderer: JSONReportRenderer(fails: true)))
+        }
+        #expect(try await outboxCount() == 0)
+        #expect(try await fixture.count("SELECT count(*)::int FROM flags") == 0)
+        let dry = try await run("2026-11-01", queue, dryRun: true)
+        #expect(dry.emailsQueued == 1)
+        #expect(try await outboxCount() == 0)
+    }
+
+    @Test func remindersGoOutOnExactlyTheLadderDaysAndOnce() async throws {
+        let employer = try await contactedEmployer()
+        _ = try await contactedEmployer("Other Ltd", contact: "ops@other.example")
+        // A third employer with no contact is never reminded.
+        let silent = try await fixture.newEmployer("No Contact Ltd")
+        _ = try await PledgeStore(pool: fixture.pool).add(
+            employerID: silent, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2026-07-01")!, validTo: nil, actor: "test")
+        try await submit(employer, low: 0)  // this one sent its return; only "Other Ltd" is reminded
+
+        let due = CalendarDate(iso: "2026-10-30")!
+        var days: [Int: [ReturnReminder.Step]] = [:]
+        for offset in -20...20 {
+            let reminders = try await fixture.pool.withConnection {
+                try await ReportGatherer.reminders(asOf: due.adding(days: offset), on: $0)
+            }
+            #expect(reminders.allSatisfy { $0.employerName == "Other Ltd" && $0.due.dueDate == due })
+            #expect(reminders.allSatisfy { $0.due.period.description == "2026-Q3" })
+            if !reminders.isEmpty { days[offset] = reminders.map(\.step) }
+        }
+        #expect(
+            days == [
+                -14: [.fourteenDaysBefore], -3: [.threeDaysBefore], 1: [.oneDayOverdue], 14: [.fourteenDaysOverdue],
+            ])
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool) == 1)
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool) == 0)
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -2), pool: fixture.pool) == 0)
+        let sent = try await queued("reminder:")
+        #expect(sent.map(\.key).count == 1)
+        #expect(sent.first?.key.hasSuffix(":2026-Q3:due-in-3-days") == true)
+        #expect(sent.first?.recipients == ["ops@other.example"])
+    }
+
+    @Test func flagNoticesReachTheRightPeopleOnce() async throws {
+        let employer = try await contactedEmployer()
+        let other = try await contactedEmployer("Elsewhere Ltd", contact: "hr@elsewhere.example")
+        _ = try await fixture.reps.add(
+            name: "Covering", email: "covering@union.example", unionName: nil, covers: [employer], actor: "test")
+        _ = try await fixture.reps.add(
+            name: "Elsewhere", email: "elsewhere@union.example", unionName: nil, covers: [other], actor: "test")
+        try await submit(employer, low: 2)
+        _ = try await run("2026-11-01", nil)
+        let flagID = Int64(
+            try await fixture.count(
+                "SELECT id::int FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"))
+        let store = FlagStore(pool: fixture.pool, reportQueue: queue)
+
+        try await store.act(
+            .respond, on: flagID, role: .employer, actor: "hr@mersey.example", note: nil,
+            response: FlagResponse(explanation: "Two new starters; back pay on the next run"))
+        try await store.act(.acknowledge, on: flagID, role: .rep, actor: "covering@union.example", note: nil)
+        try await store.act(
+            .dispute, on: flagID, role: .employer, actor: "hr@mersey.example", note: "They are apprentices")
+        try await store.act(.resolve, on: flagID, role: .rep, actor: "Covering (Unite)", note: "Agreed")
+
+        let notices = try await queued("flag-notice:")
+        #expect(
+            notices.map(\.recipients) == [
+                ["covering@union.example"], ["covering@union.example"], ["hr@mersey.example"],
+            ])
+        var events: [FlagNotice.Event] = []
+        for case .flagNotice(let notice) in notices.map(\.report) {
+            events.append(notice.event)
+            #expect(notice.flag.id == flagID)
+            // Reps read suppressed evidence; the employer its own figures in full.
+            let full = notice.event == .resolved
+            #expect(notice.flag.evidence.contains(full ? "Workers affected: 2" : "Workers affected: fewer than 5"))
+        }
+        #expect(events == [.responded, .disputed, .resolved])
+        // The same event's notices again (a retried transaction) queue nothing new.
+        let lastEvent = Int64(try await fixture.count("SELECT max(id)::int FROM flag_events"))
+        let again = try await fixture.pool.withTransaction {
+            try await queue.queueFlagNotices(eventID: lastEvent, on: $0)
+        }
+        #expect(again == 0)
+        #expect(try await outboxCount() == 3)
+    }
+
+    @Test func theWeeklySummaryCarriesTheAuditHead() async throws {
+        let employer = try await contactedEmployer()
+        try await submit(employer, low: 1)
+        _ = try await run("2026-11-01", nil)
+        let monday = CalendarDate(Date(), in: .europeLondon).adding(days: 1)
+        // No admin yet: nobody to send it to.
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 0)
+        _ = try await fixture.pool.withConnection {
+            try await $0.execute(
+                "INSERT INTO users (email, display_name, role) VALUES ('team@charter.example', 'Charter team', 'admin')"
+            )
+        }
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 1)
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 0)
+
+        let head = try await fixture.pool.withConnection {
+            try await $0.query("SELECT encode(row_hash, 'hex') AS h FROM audit_head")[0].decode(
+                String.self, column: "h")
+        }
+        guard case .weeklySummary(let summary)? = try await queued("weekly-summary:").first?.report else {
+            throw JSONReportRenderer.Refused()
+        }
+        #expect(summary.auditChainHead == head)
+        #expect(summary.auditRows == (try await fixture.count("SELECT count(*)::int FROM audit_log")))
+        #expect(summary.recipients.map(\.email) == ["team@charter.example"])
+        #expect(summary.employersPledged == 1)
+        #expect(summary.returnsReceivedThisWeek == 1)
+        #expect(summary.flagsOpenedThisWeek >= 1)
+    }
+}
