@@ -117,6 +117,7 @@ let package = Package(
                 "CharterStore",
                 "Scheduling",
                 "EmbeddedPostgres",
+                "Mail",
                 "PGClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
