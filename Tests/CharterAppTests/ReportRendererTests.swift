@@ -1,7 +1,8 @@
-import CharterApp
 import CharterDomain
 import Foundation
 import Testing
+
+@testable import CharterApp
 
 /// Every kind of report rendered to the bytes the outbox sends, then read back by an independent
 /// parser — Python's `email` package in strict mode (`Tests/MailTests/parse_strict.py`) — as a
@@ -387,6 +388,16 @@ struct ReportRendererTests {
         #expect(read.defects == [])
         #expect(read.subject == "CharterWatch: Łódź Café Ltd's 2026-Q3 return is due in 3 days")
         #expect(read.rfc2047?["to"]?.first?.name == "Siân Ó Briain")
+    }
+
+    @Test("HTML escaping is Mustache's own: the five characters as entities, everything else as it is")
+    func htmlEscaping() {
+        let escape = MailHTMLContentType()
+        #expect(escape.escapeText("Łódź Café 株式会社 🙂 2026-11-27") == "Łódź Café 株式会社 🙂 2026-11-27")
+        #expect(
+            escape.escapeText("<a href=\"x\">O'Brien & Sons</a>🙂")
+                == "&lt;a href=&quot;x&quot;&gt;O&#39;Brien &amp; Sons&lt;/a&gt;🙂")
+        #expect(escape.escapeText("") == "")
     }
 
     // MARK: - Helpers

@@ -15,7 +15,7 @@ import Mustache
 /// `{{% CONTENT_TYPE: TEXT }}` in front, so `{{value}}` is written as is rather than HTML-escaped.
 /// swift-mustache resets the content type to HTML in every partial it enters, which is why the pragma
 /// is added to each such template, partials included, instead of trusting each file to carry it. The
-/// HTML templates keep Mustache's default: `{{value}}` is HTML-escaped.
+/// other templates are HTML: `{{value}}` is HTML-escaped, exactly as Mustache's default does it.
 public struct MailTemplates: Sendable {
     let library: MustacheLibrary
     /// Which templates came from the override directory, for the log at start-up.
@@ -72,10 +72,15 @@ public struct MailTemplates: Sendable {
     private init(sources: [(name: String, text: String, origin: String)], overridden: [String] = [])
         throws(ReportRenderingError)
     {
+        _ = MailHTMLContentType.registered
         var library = MustacheLibrary()
         for source in sources {
             let plain = source.name.hasSuffix(".text") || source.name.hasSuffix(".subject")
-            let text = plain ? "{{% CONTENT_TYPE: TEXT }}" + source.text : source.text
+            // On a line of its own, which Mustache drops whole (a standalone tag), so the template's own
+            // first line is not joined to it and keeps its own standalone tags. HTML templates get the same
+            // escaping as Mustache's default, done faster (`MailHTMLContentType`).
+            let contentType = plain ? "TEXT" : MailHTMLContentType.name
+            let text = "{{% CONTENT_TYPE: \(contentType) }}\n" + source.text
             do {
                 try library.register(text, named: source.name)
             } catch {
