@@ -61,7 +61,7 @@ public enum CharterDaemon {
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
-            let renderer = ReportRenderers.renderer(for: configuration)
+            let renderer = try ReportRenderers.renderer(for: configuration)
             var background: [any Service] = [
                 try CharterJobs.scheduler(
                     pool: pool, logger: logger, renderer: renderer, schedules: configuration.jobSchedules)

@@ -2,8 +2,8 @@ import Foundation
 import PackagePlugin
 
 /// Embeds text the binaries need at run time into the target as Swift string constants:
-/// `sql/migrations/*.sql` into CharterStore; `openapi.yaml` (which it serves) and the web pages'
-/// `templates/web/*.mustache` into CharterApp.
+/// `sql/migrations/*.sql` into CharterStore; `openapi.yaml` (which it serves), the web pages'
+/// `templates/web/*.mustache` and the emails' `templates/mail/*.mustache` into CharterApp.
 @main
 struct EmbedSQLPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
@@ -17,7 +17,21 @@ struct EmbedSQLPlugin: BuildToolPlugin {
             .filter { $0.pathExtension == "mustache" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
             let templateOutput = context.pluginWorkDirectoryURL.appending(path: "EmbeddedWebTemplates.swift")
+            let mailDirectory = context.package.directoryURL.appending(path: "templates").appending(path: "mail")
+            let mailTemplates = try FileManager.default.contentsOfDirectory(
+                at: mailDirectory, includingPropertiesForKeys: nil
+            )
+            .filter { $0.pathExtension == "mustache" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+            let mailOutput = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMailTemplates.swift")
             return [
+                .buildCommand(
+                    displayName: "Embedding \(mailTemplates.count) email templates",
+                    executable: try context.tool(named: "sql-embed").url,
+                    arguments: ["--mail-templates", mailOutput.path] + mailTemplates.map(\.path),
+                    inputFiles: mailTemplates,
+                    outputFiles: [mailOutput]
+                ),
                 .buildCommand(
                     displayName: "Embedding \(templates.count) web page templates",
                     executable: try context.tool(named: "sql-embed").url,

@@ -10,7 +10,7 @@ struct CharterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter-bench",
         abstract: "Benchmarks, each reported as a ratio against its baseline measured in the same run.",
-        subcommands: [CopyBench.self, IngestBench.self, ComplianceBench.self, APIBench.self]
+        subcommands: [CopyBench.self, IngestBench.self, ComplianceBench.self, APIBench.self, ReportsBench.self]
     )
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CharterAccess
+import CharterApp
 import CharterDomain
 import CharterStore
 import Foundation
@@ -27,8 +28,17 @@ struct RunCommand: AsyncParsableCommand {
         func run() async throws {
             let date = asOf.flatMap { CalendarDate(iso: $0) } ?? CalendarDate(Date(), in: .europeLondon)
             let dryRun = dryRun
+            let configuration: CharterConfiguration
+            do {
+                configuration = try CharterConfiguration.load()
+            } catch {
+                throw CommandFailed(description: "\(error)")
+            }
+            // By hand as by the scheduler: the run queues its digests (a dry run writes nothing).
+            let queue = ReportQueue(renderer: try ReportRenderers.renderer(for: configuration))
             let report = try await withPool { pool in
-                try await NightlyCompliance(pool: pool).run(asOf: date, dryRun: dryRun, actor: commandActor)
+                try await NightlyCompliance(pool: pool, reportQueue: queue).run(
+                    asOf: date, dryRun: dryRun, actor: commandActor)
             }
             switch format {
             case .json: try printJSON(report)

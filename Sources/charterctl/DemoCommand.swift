@@ -34,8 +34,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let today = asOf.flatMap { CalendarDate(iso: $0) } ?? CalendarDate(Date(), in: .europeLondon)
         _ = try await withDatabase { try await CharterSchema.migrator().migrate(on: $0) }
-        let seeded = try await withPool { try await CharterDemo.seedIfEmpty(pool: $0, gpgFile: file, today: today) }
         let configuration = try? CharterConfiguration.load()
+        let queue = ReportQueue(renderer: try ReportRenderers.renderer(for: configuration ?? CharterConfiguration()))
+        let seeded = try await withPool {
+            try await CharterDemo.seedIfEmpty(pool: $0, gpgFile: file, today: today, reportQueue: queue)
+        }
         let address = configuration.map { "http://\($0.httpHost):\($0.httpPort)" } ?? "http://127.0.0.1:8080"
         switch format {
         case .json:

@@ -48,7 +48,7 @@ struct ReportsCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailed(description: "\(error)")
             }
-            let renderer = ReportRenderers.renderer(for: configuration)
+            let renderer = try ReportRenderers.renderer(for: configuration)
             let (recipient, asOf, runID, event) = (recipient, asOf.flatMap { CalendarDate(iso: $0) }, run, event)
             // Read only, and rolled back: a preview can never write, whatever a gatherer does.
             let report = try await withDatabase { connection -> Report? in

@@ -20,7 +20,7 @@ struct APIFlagNoticeTests {
         let flag = try await setup.pool.withConnection {
             try await $0.query("SELECT min(id) AS id FROM flags")[0].decode(Int64.self, column: "id")
         }
-        let queue = ReportQueue(renderer: PlainReportRenderer(from: "charter@example.org", publicURL: "https://x"))
+        let queue = ReportQueue(renderer: try ReportRenderer(configuration: CharterConfiguration()))
         let application = CharterServer.application(
             configuration: CharterConfiguration(), pool: setup.pool, logger: Logger(label: "test"), reportQueue: queue)
         try await application.test(.router) { client in

@@ -40,6 +40,17 @@ def rfc2047_addresses(raw_values):
     ]
 
 
+def text_of(part, data):
+    """A text attachment decoded by its charset (UTF-8 when none is named); None for other types
+    and for bytes that are not valid in that charset (a test may send arbitrary bytes as text/csv)."""
+    if part.get_content_maintype() != "text":
+        return None
+    try:
+        return data.decode(part.get_content_charset() or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def parse(path):
     with open(path, "rb") as handle:
         raw = handle.read()
@@ -79,6 +90,9 @@ def parse(path):
                         "contentType": part.get_content_type(),
                         "size": len(data),
                         "sha256": hashlib.sha256(data).hexdigest(),
+                        # A text file's content as the reader's client decodes it, for checks on
+                        # what is in it (the report tests read the flags CSV); null otherwise.
+                        "text": text_of(part, data),
                     }
                 )
             elif part.get_content_type() == "text/plain":

@@ -43,6 +43,11 @@ public struct CharterConfiguration: Sendable, Equatable {
     /// separated by `;` — e.g. `nightly-compliance=0 1 * * *` — five-field cron in Europe/London.
     /// Default empty: every job on its default schedule.
     public var jobSchedules: [String: String] = [:]
+    /// `CHARTERD_MAIL_TEMPLATES_DIR`: a directory whose `<name>.mustache` files replace the shipped email
+    /// templates of the same name (`templates/mail/`), so the charter team can reword its emails without
+    /// a new build. Read and parsed at start-up; a file that does not parse stops charterd there.
+    /// Default unset: the shipped templates only.
+    public var mailTemplatesDirectory: URL?
     /// `CHARTERD_DB_POOL_SIZE`: most database connections per process. Default 10.
     public var databasePoolSize: Int = 10
     /// `CHARTERD_LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Default `info`.
@@ -61,8 +66,8 @@ public struct CharterConfiguration: Sendable, Equatable {
     public static let settingNames: Set<String> = [
         "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_STATE_DIR", "CHARTERD_HTTP_HOST",
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
-        "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_DB_POOL_SIZE", "CHARTERD_LOG_LEVEL",
-        "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
+        "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_MAIL_TEMPLATES_DIR", "CHARTERD_DB_POOL_SIZE",
+        "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
@@ -171,6 +176,9 @@ public struct CharterConfiguration: Sendable, Equatable {
                     "CHARTERD_MAIL_FROM (from \(from.source)) must be an email address, not \"\(from.value)\"")
             }
             configuration.mailFrom = from.value
+        }
+        if let directory = value("CHARTERD_MAIL_TEMPLATES_DIR") {
+            configuration.mailTemplatesDirectory = URL(fileURLWithPath: directory.value, isDirectory: true)
         }
         if let size = value("CHARTERD_DB_POOL_SIZE") {
             guard let number = Int(size.value), (1...500).contains(number) else {

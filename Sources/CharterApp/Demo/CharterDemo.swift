@@ -1,6 +1,6 @@
 public import CharterAccess
 public import CharterDomain
-import CharterStore
+public import CharterStore
 public import Foundation
 public import PGClient
 
@@ -62,8 +62,10 @@ public enum CharterDemo {
     ///
     /// - Parameter gpgFile: the employers, in the Gender Pay Gap service's CSV format.
     /// - Returns: what was seeded, or nil when the database already holds employers.
+    /// - Parameter reportQueue: queues the run's digests, as charterd's nightly run would (none without).
     public static func seedIfEmpty(
-        pool: PGPool, gpgFile: Data, today: CalendarDate, hasher: PasswordHasher = PasswordHasher()
+        pool: PGPool, gpgFile: Data, today: CalendarDate, hasher: PasswordHasher = PasswordHasher(),
+        reportQueue: ReportQueue? = nil
     ) async throws -> Seeded? {
         let existing = try await pool.withConnection { connection in
             try await connection.query("SELECT count(*) AS n FROM employers")[0].decode(Int.self, column: "n")
@@ -150,7 +152,7 @@ public enum CharterDemo {
             email: gmbSignIn.email, displayName: gmb.name, role: .rep, employerID: nil, repID: gmb.id,
             password: gmbSignIn.password, by: actor)
 
-        let run = try await NightlyCompliance(pool: pool).run(asOf: today, actor: actor)
+        let run = try await NightlyCompliance(pool: pool, reportQueue: reportQueue).run(asOf: today, actor: actor)
         return Seeded(
             employers: seeded.count, returns: returnCount, flagsOpened: run.counts["flags_opened"] ?? 0,
             signIns: [adminSignIn, repSignIn, gmbSignIn, employerSignIn])

@@ -1,13 +1,13 @@
 public import CharterDomain
 
 /// Where CharterWatch gets its report renderer: the one function the jobs, charterd and
-/// `charterctl reports preview` ask, so plugging in the template renderer is one line.
+/// `charterctl reports preview` ask, so every path renders the same messages.
 public enum ReportRenderers {
-    /// The renderer for `configuration`'s sender and public URL.
+    /// The Mustache `ReportRenderer` for `configuration`'s sender, public URL and template overrides.
     ///
-    /// Today the placeholder `PlainReportRenderer`; the merge with the templates branch points this at
-    /// its Mustache `ReportRenderer`.
-    public static func renderer(for configuration: CharterConfiguration) -> any ReportRendering {
-        PlainReportRenderer(from: configuration.mailFrom, publicURL: configuration.publicURL)
+    /// - Throws: `ReportRenderingError` when an override in `CHARTERD_MAIL_TEMPLATES_DIR` cannot be read
+    ///   or parsed, so charterd stops at start-up rather than at the first email.
+    public static func renderer(for configuration: CharterConfiguration) throws -> any ReportRendering {
+        try ReportRenderer(configuration: configuration)
     }
 }

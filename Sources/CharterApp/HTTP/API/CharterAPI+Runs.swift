@@ -15,7 +15,8 @@ extension CharterAPI {
         static let fields: Set<String> = ["as_of", "dry_run"]
     }
 
-    static func runRoutes(pool: PGPool) -> [APIRoute] {
+    /// A run triggered here queues its digests through `reportQueue`, as the scheduled run does.
+    static func runRoutes(pool: PGPool, reportQueue: ReportQueue?) -> [APIRoute] {
         let log = JobRunLog(pool: pool)
         return [
             APIRoute(.get, "/v1/runs", .readRuns) { request, _, _ in
@@ -43,7 +44,7 @@ extension CharterAPI {
                     }
                     asOf = date
                 }
-                let report = try await NightlyCompliance(pool: pool).run(
+                let report = try await NightlyCompliance(pool: pool, reportQueue: reportQueue).run(
                     asOf: asOf, dryRun: asked.dryRun ?? false, actor: principal.actor)
                 return try APIJSON.response(report)
             },

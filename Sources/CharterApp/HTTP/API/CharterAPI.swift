@@ -22,7 +22,8 @@ public enum CharterAPI {
     /// flag actions queue their notices through `reportQueue` when there is one.
     static func routes(pool: PGPool, tokenCache: TokenPrincipalCache, reportQueue: ReportQueue? = nil) -> [APIRoute] {
         employerRoutes(pool: pool) + returnRoutes(pool: pool) + flagRoutes(pool: pool, reportQueue: reportQueue)
-            + exemptionRoutes(pool: pool) + runRoutes(pool: pool) + accessRoutes(pool: pool, tokenCache: tokenCache)
+            + exemptionRoutes(pool: pool) + runRoutes(pool: pool, reportQueue: reportQueue)
+            + accessRoutes(pool: pool, tokenCache: tokenCache)
             + auditRoutes(pool: pool)
     }
 
