@@ -42,14 +42,15 @@ struct CharterCtlReportsTests {
         #expect(digest.status == 0, "\(digest.stderr)")
         #expect(digest.stdout.contains("\r\nMIME-Version: 1.0\r\n"))
         #expect(digest.stdout.contains("To: \"Payroll\" <payroll@wirral.example>"))
-        #expect(digest.stdout.contains("From: \"Fair Employment Charter\" <charter@example.org>"))
-        #expect(digest.stdout.contains("2026-Q3: due 2026-10-30, in 5 days"))
+        #expect(digest.stdout.contains("From: \"CharterWatch\" <charter@example.org>"))
+        #expect(digest.stdout.contains("2026-Q3: due 2026-10-30 (in 5 days)"))
 
         let reminder = try await CharterCtlTests().charterctl(
             ["reports", "preview", "--kind", "reminder", "--recipient", String(id), "--as-of", "2026-10-27"],
             environment: environment)
         #expect(reminder.status == 0, "\(reminder.stderr)")
-        #expect(reminder.stdout.contains("Subject: Reminder: Wirral Bakeries Ltd's 2026-Q3 return is due"))
+        #expect(
+            reminder.stdout.contains("Subject: CharterWatch: Wirral Bakeries Ltd's 2026-Q3 return is due in 3 days"))
 
         // Not a ladder day: nothing would be sent, said on stderr with status 1.
         let none = try await CharterCtlTests().charterctl(
