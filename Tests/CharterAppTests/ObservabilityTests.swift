@@ -1,4 +1,5 @@
 import CharterAccess
+import CharterDomain
 import CharterStore
 import Foundation
 import HTTPTypes
@@ -12,6 +13,7 @@ import TestSupport
 import Testing
 
 @testable import CharterApp
+@testable import Scheduling
 
 /// What an operator reads in the journal and scrapes from `/metrics`: log lines in one parseable format that
 /// never hold a credential, and request, pool and database numbers by route pattern, not by raw path.
@@ -168,6 +170,29 @@ struct ObservabilityTests {
         #expect(
             String(decoding: CharterMetrics.exposition(pool: nil), as: UTF8.self).contains(
                 #"charter_outbox_messages{state="dead"} 0"#))
+    }
+
+    /// Each scheduled job run is counted and timed under its job and outcome.
+    @Test func jobRunsAreCountedAndTimedByJobAndOutcome() async throws {
+        struct Boom: Error {}
+        CharterMetrics.bootstrap()
+        let schedule = try CronSchedule("* * * * *")
+        let succeeding = CharterJobs.measured(
+            ScheduledJob(name: "observability-ok", schedule: schedule) { _ in ["checked": 1] })
+        let failing = CharterJobs.measured(
+            ScheduledJob(name: "observability-fail", schedule: schedule) { _ in throw Boom() })
+        let context = JobRunContext(
+            runID: 7, job: "observability", scheduledFor: Date(), attempt: 1, logger: Logger(label: "test"))
+        #expect(try await succeeding.run(context) == ["checked": 1])
+        do {
+            _ = try await failing.run(context)
+            Issue.record("the failing job succeeded")
+        } catch is Boom {}
+        let text = String(decoding: CharterMetrics.exposition(pool: nil), as: UTF8.self)
+        #expect(text.contains(#"charter_job_runs_total{job="observability-ok",outcome="succeeded"} 1"#))
+        #expect(text.contains(#"charter_job_runs_total{job="observability-fail",outcome="failed"} 1"#))
+        #expect(
+            text.contains(#"charter_job_run_duration_seconds_count{job="observability-ok",outcome="succeeded"} 1"#))
     }
 
     /// One line of the Prometheus text exposition format 0.0.4: a `# TYPE`/`# HELP` comment or a sample.

@@ -7,7 +7,7 @@ public import ServiceLifecycle
 /// with one cheap grouped query each every `interval` (default 30 s), never per scrape.
 ///
 /// Several instances sharing the database each report the same totals; sum nothing across instances.
-public struct MetricsSampler: Service {
+public struct MetricsSampler: Service, CustomStringConvertible {
     let pool: PGPool
     let interval: Duration
     let logger: Logger
@@ -32,6 +32,9 @@ public struct MetricsSampler: Service {
             }
         }
     }
+
+    /// How ServiceLifecycle names it in its logs (the default would print the pool and logger).
+    public var description: String { "MetricsSampler" }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
