@@ -21,8 +21,13 @@ public enum CharterDaemon {
             FileHandle.standardError.write(Data("charterd: \(error)\n".utf8))
             return 1
         }
+        // Once per process, before any Logger or metric exists: logfmt/JSON lines on standard output, and
+        // the Prometheus registry behind /metrics.
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        CharterLogging.bootstrap(format: configuration.logFormat, level: level)
+        CharterMetrics.bootstrap()
         var configuredLogger = Logger(label: "charterd")
-        configuredLogger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        configuredLogger.logLevel = level
         let logger = configuredLogger
         let notifier: SystemdNotifier
         do {
@@ -52,6 +57,7 @@ public enum CharterDaemon {
         do {
             var poolConfiguration = PGPoolConfiguration(conninfo: database.conninfo)
             poolConfiguration.maxConnections = configuration.databasePoolSize
+            poolConfiguration.onAcquireWait = CharterMetrics.recordAcquireWait
             let pool = PGPool(configuration: poolConfiguration, logger: logger)
             tellSystemd { try notifier.status("applying database migrations") }
             let report = try await pool.withConnection { connection in
@@ -64,7 +70,8 @@ public enum CharterDaemon {
             let renderer = try ReportRenderers.renderer(for: configuration)
             var background: [any Service] = [
                 try CharterJobs.scheduler(
-                    pool: pool, logger: logger, renderer: renderer, schedules: configuration.jobSchedules)
+                    pool: pool, logger: logger, renderer: renderer, schedules: configuration.jobSchedules),
+                MetricsSampler(pool: pool, logger: logger),
             ]
             if let delivery = try OutboxDelivery.daemonService(
                 configuration: configuration, pool: pool, conninfo: database.conninfo, logger: logger)

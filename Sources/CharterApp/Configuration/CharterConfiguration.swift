@@ -52,6 +52,9 @@ public struct CharterConfiguration: Sendable, Equatable {
     public var databasePoolSize: Int = 10
     /// `CHARTERD_LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Default `info`.
     public var logLevel: String = "info"
+    /// `CHARTERD_LOG_FORMAT`: `logfmt` or `json`, one line per event on standard output for journald.
+    /// Default `logfmt` (reads well in `journalctl`; `json` suits a log shipper).
+    public var logFormat: LogFormat = .logfmt
     /// `CHARTERD_PG_BINDIR`: where initdb and pg_ctl are for the embedded cluster. Default: the
     /// newest `/usr/lib/postgresql/N/bin`.
     public var postgresBinDirectory: String?
@@ -68,6 +71,7 @@ public struct CharterConfiguration: Sendable, Equatable {
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
         "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_MAIL_TEMPLATES_DIR", "CHARTERD_DB_POOL_SIZE",
         "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
+        "CHARTERD_LOG_FORMAT",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
@@ -195,6 +199,13 @@ public struct CharterConfiguration: Sendable, Equatable {
                     "CHARTERD_LOG_LEVEL (from \(level.source)) must be one of \(levels.joined(separator: ", "))")
             }
             configuration.logLevel = level.value
+        }
+        if let format = value("CHARTERD_LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.value) else {
+                throw ConfigurationError(
+                    "CHARTERD_LOG_FORMAT (from \(format.source)) must be logfmt or json, not \"\(format.value)\"")
+            }
+            configuration.logFormat = parsed
         }
         configuration.postgresBinDirectory = value("CHARTERD_PG_BINDIR")?.value
         return configuration

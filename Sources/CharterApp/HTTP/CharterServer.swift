@@ -6,7 +6,7 @@ public import ServiceLifecycle
 
 /// The HTTP side of charterd.
 public enum CharterServer {
-    /// Builds the router: health, readiness, the OpenAPI document, the JSON API and the web pages.
+    /// Builds the router: health, readiness, metrics, the OpenAPI document, the JSON API and the web pages.
     ///
     /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.
     /// `reportQueue` queues the notices flag actions call for (none without one).
@@ -14,6 +14,15 @@ public enum CharterServer {
         pool: PGPool, users: UserStore? = nil, reportQueue: ReportQueue? = nil
     ) -> Router<CharterRequestContext> {
         let router = Router(context: CharterRequestContext.self)
+        // Before the middleware below creates its metrics, or they would record into nothing.
+        CharterMetrics.bootstrap()
+        // Outermost, so it counts the status the client gets (after ProblemMiddleware); its dimensions are
+        // the matched route pattern (`/v1/flags/{flag}`, never a raw path with ids), method and status, and
+        // it costs two dictionary lookups under a lock per request.
+        router.add(middleware: MetricsMiddleware())
+        // Every request's log lines carry Hummingbird's `hb.request.id` through `context.logger`; this one
+        // line per request (method and path, never headers or bodies) shows at CHARTERD_LOG_LEVEL=debug.
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
         let tokens = TokenStore(pool: pool)
         let tokenCache = TokenPrincipalCache()
@@ -44,6 +53,13 @@ public enum CharterServer {
             return Response(
                 status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        // Prometheus text format, unauthenticated like /healthz: the TLS proxy must not pass it on
+        // (deploy/nginx-charterwatch.conf denies it); scrape charterd's loopback listener directly.
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: CharterMetrics.exposition(pool: pool))))
         }
         router.get("/openapi.yaml") { _, _ in
             Response(

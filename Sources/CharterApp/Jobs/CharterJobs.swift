@@ -2,6 +2,7 @@ public import CharterDomain
 import CharterStore
 import Foundation
 public import Logging
+import Metrics
 public import PGClient
 public import Scheduling
 
@@ -89,9 +90,43 @@ public enum CharterJobs {
         ]
     }
 
+    /// The scheduler charterd runs, each job's runs measured for `/metrics`.
     public static func scheduler(
         pool: PGPool, logger: Logger, renderer: (any ReportRendering)? = nil, schedules: [String: String] = [:]
     ) throws -> Scheduler {
-        Scheduler(jobs: try all(pool: pool, renderer: renderer, schedules: schedules), pool: pool, logger: logger)
+        Scheduler(
+            jobs: try all(pool: pool, renderer: renderer, schedules: schedules).map(measured), pool: pool,
+            logger: logger,
+            onEvent: { event in
+                if case .lostLease(let job, _) = event {
+                    Counter(label: "charter_job_lost_leases_total", dimensions: [("job", job)]).increment()
+                }
+            })
+    }
+
+    /// The job with each run counted and timed by job and outcome (`succeeded`, `failed`); a run the
+    /// scheduler retries after a transient error counts once per attempt.
+    static func measured(_ job: ScheduledJob) -> ScheduledJob {
+        var measured = job
+        let run = job.run
+        measured.run = { context in
+            let started = ContinuousClock.now
+            func record(_ outcome: String) {
+                let elapsed = ContinuousClock.now - started
+                let dimensions = [("job", job.name), ("outcome", outcome)]
+                Counter(label: "charter_job_runs_total", dimensions: dimensions).increment()
+                Metrics.Timer(label: "charter_job_run_duration_seconds", dimensions: dimensions).recordNanoseconds(
+                    elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            }
+            do {
+                let counts = try await run(context)
+                record("succeeded")
+                return counts
+            } catch {
+                record("failed")
+                throw error
+            }
+        }
+        return measured
     }
 }

@@ -50,6 +50,8 @@ extension OutboxDelivery {
             logger.info("CHARTERD_MAIL_TRANSPORT is none: emails stay queued in the outbox for export")
             return nil
         }
-        return OutboxDelivery(pool: pool, listenConninfo: conninfo, transport: transport, logger: logger)
+        return OutboxDelivery(
+            pool: pool, listenConninfo: conninfo, transport: transport, logger: logger,
+            onEvent: CharterMetrics.recordOutboxEvent)
     }
 }

@@ -1,6 +1,7 @@
 public import CharterDomain
 import Crypto
 public import Foundation
+import Metrics
 public import PGClient
 
 /// A return as it arrives: the JSON header (which may carry the worker lines itself) and who sent it.
@@ -83,6 +84,9 @@ public struct ReturnStore: Sendable {
                     submission, header: header, jsonLines: document.lines, csv: csv, headerReport: report,
                     context: context, progress: progress, on: connection)
             }
+            if result.status == .created {
+                Self.linesIngested.increment(by: result.version.lineCount)
+            }
             return .accepted(result)
         } catch let abort as Abort {
             switch abort {
@@ -91,6 +95,9 @@ public struct ReturnStore: Sendable {
             }
         }
     }
+
+    /// Worker lines stored by accepted returns, for `/metrics` (`charter_worker_lines_ingested_total`).
+    static let linesIngested = Counter(label: "charter_worker_lines_ingested_total")
 
     /// Ways a submission ends without committing: thrown to roll the transaction back.
     private enum Abort: Error {

@@ -51,7 +51,7 @@ public final class PGPool: Service, Sendable {
         self.logger = logger
     }
 
-    /// Numbers for metrics and tests.
+    /// Numbers for metrics and tests: idle connections, slots in use (leased or opening), leases waiting.
     public var statistics: (idle: Int, inUse: Int, waiting: Int) {
         state.withLock { ($0.idle.count, $0.busy, $0.waiters.count) }
     }
@@ -123,7 +123,10 @@ public final class PGPool: Service, Sendable {
             return connection
         case .open: return try await openForSlot()
         case .wait:
-            switch try await waitForGrant() {
+            let waitStarted = configuration.onAcquireWait == nil ? nil : ContinuousClock.now
+            let grant = try await waitForGrant()
+            if let waitStarted, let report = configuration.onAcquireWait { report(.now - waitStarted) }
+            switch grant {
             case .connection(let connection): return connection
             case .openSlot: return try await openForSlot()
             }

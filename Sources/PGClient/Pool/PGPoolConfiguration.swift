@@ -10,6 +10,12 @@ public struct PGPoolConfiguration: Sendable {
     /// Idle connections unused this long are checked with a ping, and closed if broken.
     /// Default 30 seconds.
     public var keepAliveInterval: Duration = .seconds(30)
+    /// Called with how long a lease waited in line for a connection, only when it had to wait (all
+    /// connections busy). Default nil.
+    ///
+    /// For metrics: a lease that finds a connection at once costs nothing extra, so the hot path
+    /// takes no clock reading and no second lock; a wait, already a slow path, reports its length.
+    public var onAcquireWait: (@Sendable (Duration) -> Void)?
 
     public init(conninfo: String) {
         self.conninfo = conninfo

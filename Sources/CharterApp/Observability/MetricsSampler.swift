@@ -1,0 +1,84 @@
+public import Logging
+import Metrics
+public import PGClient
+public import ServiceLifecycle
+
+/// Keeps the gauges that need a query — flags by state and severity, outbox messages by state — fresh,
+/// with one cheap grouped query each every `interval` (default 30 s), never per scrape.
+///
+/// Several instances sharing the database each report the same totals; sum nothing across instances.
+public struct MetricsSampler: Service, CustomStringConvertible {
+    let pool: PGPool
+    let interval: Duration
+    let logger: Logger
+
+    public init(pool: PGPool, interval: Duration = .seconds(30), logger: Logger) {
+        self.pool = pool
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// One gauge this sampler sets.
+    enum Series: Hashable {
+        case flags(state: String, severity: String)
+        case outbox(state: String)
+
+        var gauge: Gauge {
+            switch self {
+            case .flags(let state, let severity):
+                Gauge(label: "charter_flags", dimensions: [("state", state), ("severity", severity)])
+            case .outbox(let state):
+                Gauge(label: "charter_outbox_messages", dimensions: [("state", state)])
+            }
+        }
+    }
+
+    /// How ServiceLifecycle names it in its logs (the default would print the pool and logger).
+    public var description: String { "MetricsSampler" }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var seen: Set<Series> = []
+            while !Task.isCancelled {
+                do {
+                    seen = try await sample(zeroing: seen)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("cannot sample flag and outbox counts for metrics", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+
+    /// Reads the counts and sets the gauges; a series seen before and gone now is set to 0, so a state
+    /// that empties does not keep its last count.
+    func sample(zeroing previous: Set<Series>) async throws -> Set<Series> {
+        let counts: [(Series, Int64)] = try await pool.withConnection { connection in
+            let flags = try await connection.query(
+                "SELECT state, severity, count(*)::int8 AS n FROM flags GROUP BY state, severity"
+            ).map { row in
+                (
+                    Series.flags(
+                        state: try row.decode(String.self, column: "state"),
+                        severity: try row.decode(String.self, column: "severity")),
+                    try row.decode(Int64.self, column: "n")
+                )
+            }
+            let outbox = try await connection.query(
+                "SELECT state, count(*)::int8 AS n FROM outbox_messages GROUP BY state"
+            ).map { row in
+                (
+                    Series.outbox(state: try row.decode(String.self, column: "state")),
+                    try row.decode(Int64.self, column: "n")
+                )
+            }
+            return flags + outbox
+        }
+        for (series, count) in counts { series.gauge.record(count) }
+        let current = Set(counts.map(\.0))
+        for series in previous.subtracting(current) { series.gauge.record(0) }
+        return current
+    }
+}
