@@ -78,6 +78,30 @@ struct DeliveryEvents {
     }
 }
 
+/// A manual clock an hour ahead of the database's, in whole seconds, so what a test queues is due
+/// however slowly a loaded machine runs it.
+func aheadOfTheDatabase() -> ManualJobClock {
+    ManualJobClock(now: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3600).rounded(.down)))
+}
+
+/// Runs `services` in a ServiceGroup for the duration of `body`, then shuts the group down
+/// gracefully, as SIGTERM does, and waits for it to end.
+func runningServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(
+        configuration: .init(services: services.map { .init(service: $0) }, logger: Logger(label: "test")))
+    let task = Task { try await group.run() }
+    do {
+        let result = try await body()
+        await group.triggerGracefulShutdown()
+        try await task.value
+        return result
+    } catch {
+        task.cancel()
+        _ = try? await task.value
+        throw error
+    }
+}
+
 @Suite("Outbox delivery")
 struct OutboxDeliveryTests {
     let conninfo: String
@@ -105,30 +129,10 @@ struct OutboxDeliveryTests {
         return try await store.list(limit: 10_000).filter { keys.contains($0.dedupKey) }.map(\.id).sorted()
     }
 
-    /// A manual clock an hour ahead of the database's, in whole seconds, so what a test queues is due
-    /// however slowly a loaded machine runs it.
-    func manualClock() -> ManualJobClock {
-        ManualJobClock(now: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3600).rounded(.down)))
-    }
+    func manualClock() -> ManualJobClock { aheadOfTheDatabase() }
 
-    /// Runs `services` in a ServiceGroup for the duration of `body`, then shuts the group down
-    /// gracefully, as SIGTERM does, and waits for it to end.
-    func running<T: Sendable>(
-        _ services: [any Service], _ body: () async throws -> T
-    ) async throws -> T {
-        let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, logger: Logger(label: "test")))
-        let task = Task { try await group.run() }
-        do {
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            try await task.value
-            return result
-        } catch {
-            task.cancel()
-            _ = try? await task.value
-            throw error
-        }
+    func running<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+        try await runningServices(services, body)
     }
 
     @Test func twoWorkersDeliverEachOfTwoHundredMessagesExactlyOnce() async throws {

@@ -71,24 +71,10 @@ struct OutboxSMTPDeliveryTests {
     }
 
     func running<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
-        let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, logger: Logger(label: "test")))
-        let task = Task { try await group.run() }
-        do {
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            try await task.value
-            return result
-        } catch {
-            task.cancel()
-            _ = try? await task.value
-            throw error
-        }
+        try await runningServices(services, body)
     }
 
-    func manualClock() -> ManualJobClock {
-        ManualJobClock(now: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3600).rounded(.down)))
-    }
+    func manualClock() -> ManualJobClock { aheadOfTheDatabase() }
 
     @Test func everyQueuedMessageArrivesExactlyOnceOverSTARTTLS() async throws {
         let keys = (1...25).map { "digest-\($0)" }

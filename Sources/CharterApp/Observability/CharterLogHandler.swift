@@ -115,28 +115,11 @@ public struct CharterLogHandler: LogHandler {
         let needsQuotes =
             value.isEmpty
             || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.value < 0x20 }
-        guard needsQuotes else { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out +=
-                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        // The same escapes as a JSON string, so one quoting serves both formats.
+        return needsQuotes ? jsonString(value) : value
     }
 
+    /// `value` as a JSON string literal: quotes, backslashes and control characters escaped.
     static func jsonString(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
