@@ -176,7 +176,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["EmbeddedPostgres", "PGClient"],
             path: "Tests/TestSupport",
-            exclude: ["smtp_server.py"],
+            exclude: ["smtp_server.py", "parse_strict.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -186,9 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailTests",
-            dependencies: ["Mail"],
-            // Run by the tests as an independent parser (python3, standard library only).
-            exclude: ["parse_strict.py"],
+            dependencies: ["Mail", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,11 +1,12 @@
 import CharterDomain
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CharterApp
 
 /// Every kind of report rendered to the bytes the outbox sends, then read back by an independent
-/// parser — Python's `email` package in strict mode (`Tests/MailTests/parse_strict.py`) — as a
+/// parser — Python's `email` package in strict mode (`Tests/TestSupport/parse_strict.py`) — as a
 /// recipient's client would: decoded subject and addresses, both bodies, the CSV file, no defects.
 @Suite("Rendering reports as emails")
 struct ReportRendererTests {
@@ -434,7 +435,7 @@ struct ReportRendererTests {
     }
 }
 
-/// What `Tests/MailTests/parse_strict.py` prints for one message.
+/// What `Tests/TestSupport/parse_strict.py` prints for one message.
 struct ParsedMail: Decodable {
     struct Mailbox: Decodable, Equatable {
         var name: String
@@ -460,30 +461,6 @@ struct ParsedMail: Decodable {
     var html: String?
     var attachments: [Attachment]?
 
-    /// The Mail module's independent reader, shared rather than copied.
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appending(path: "MailTests/parse_strict.py")
-
-    /// Writes the messages as .eml files in a temporary directory and reads them in one python3 run.
-    static func parse(_ messages: [[UInt8]]) throws -> [ParsedMail] {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "report-mail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var paths: [String] = []
-        for (index, bytes) in messages.enumerated() {
-            let file = directory.appending(path: "\(index).eml")
-            try Data(bytes).write(to: file)
-            paths.append(file.path)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + paths
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return try JSONDecoder().decode([ParsedMail].self, from: data)
-    }
+    /// Each message as Python's strict parser reads it.
+    static func parse(_ messages: [[UInt8]]) throws -> [ParsedMail] { try StrictMailParser.parse(messages) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Mail
@@ -44,32 +45,8 @@ struct StrictParserTests {
         var attachments: [Attachment]?
     }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("parse_strict.py")
-
-    /// Writes the messages as .eml files, runs the parser over them in one process, returns its view.
-    static func parse(_ messages: [[UInt8]]) throws -> [Parsed] {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mail-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var paths: [String] = []
-        for (index, bytes) in messages.enumerated() {
-            let file = directory.appendingPathComponent("\(index).eml")
-            try Data(bytes).write(to: file)
-            paths.append(file.path)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + paths
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return try JSONDecoder().decode([Parsed].self, from: data)
-    }
+    /// Each message as Python's strict parser reads it.
+    static func parse(_ messages: [[UInt8]]) throws -> [Parsed] { try StrictMailParser.parse(messages) }
 
     static let renderer = MailRenderer()
 
