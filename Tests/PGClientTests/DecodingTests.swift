@@ -32,6 +32,43 @@ struct DecodingTests {
             try await roundTrip(PGBytes([0, 1, 0xfe, 0xff, 0x5c]), as: "bytea") == PGBytes([0, 1, 0xfe, 0xff, 0x5c]))
     }
 
+    @Test func integersAreReadToTheirLimitsAndRefusedPastThem() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let row = try #require(
+            try await connection.query(
+                """
+                SELECT 9223372036854775807::bigint AS max, (-9223372036854775807 - 1)::bigint AS min,
+                       0::bigint AS zero, -7::int AS minus, 40000::int AS wide, 4294967295::oid AS oid
+                """
+            ).first)
+        #expect(try row.decode(Int64.self, column: "max") == .max)
+        #expect(try row.decode(Int64.self, column: "min") == .min)
+        #expect(try row.decode(Int.self, column: "zero") == 0)
+        #expect(try row.decode(Int32.self, column: "minus") == -7)
+        #expect(try row.decode(Int32.self, column: "wide") == 40_000)
+        #expect(try row.decode(Int64.self, column: "oid") == 4_294_967_295)
+        let error = #expect(throws: PGError.self) { try row.decode(Int32.self, column: "oid") }
+        #expect(error?.message.contains("does not fit in Int32") == true)
+    }
+
+    @Test func cellsOfAWideResultKeepTheirOwnText() async throws {
+        // Wider than the column search, with empty strings and NULLs between texts in one buffer.
+        let connection = try await PGConnection.connect(conninfo)
+        let columns = (0..<20).map { i in
+            i % 3 == 0 ? "NULL::text AS c\(i)" : i % 3 == 1 ? "'' AS c\(i)" : "'é\(i)' AS c\(i)"
+        }
+        let rows = try await connection.query(
+            "SELECT \(unsafeSQL: columns.joined(separator: ", ")) FROM generate_series(1, 3)")
+        #expect(rows.count == 3)
+        for row in rows {
+            for i in 0..<20 {
+                let value = try row.decode(String?.self, column: "c\(i)")
+                #expect(value == (i % 3 == 0 ? nil : i % 3 == 1 ? "" : "é\(i)"))
+                #expect(row.isNull(column: "c\(i)") == (i % 3 == 0))
+            }
+        }
+    }
+
     @Test func timestampsKeepMicrosecondsAndDatesAreMidnightUTC() async throws {
         let instant = Date(timeIntervalSince1970: 1_795_000_000.123456)
         let back = try await roundTrip(instant, as: "timestamptz")

@@ -4,7 +4,8 @@ import PGClient
 
 /// Reads flags and their events from rows: the one place that knows the columns `FlagStore` selects.
 enum FlagRowReader {
-    /// The columns `summary(_:)` reads.
+    /// The columns `summary(_:)` reads, by position: keep the two in the same order. (By position
+    /// because a page reads eleven columns of fifty rows, and finding each by name showed in profiles.)
     private static let summaryColumns: PGQuery = """
         f.id, f.employer_id, e.name AS employer_name, f.standard_id, s.title AS standard_title, f.period,
         f.subject, f.state, f.severity, f.opened_at, f.updated_at
@@ -22,17 +23,17 @@ enum FlagRowReader {
 
     static func summary(_ row: PGRow) throws -> FlagSummary {
         FlagSummary(
-            id: try row.decode(Int64.self, column: "id"),
-            employerID: try row.decode(Int64.self, column: "employer_id"),
-            employerName: try row.decode(String.self, column: "employer_name"),
-            standardID: try row.decode(String.self, column: "standard_id"),
-            standardTitle: try row.decode(String?.self, column: "standard_title"),
-            period: try stored(row, "period") { ReportingPeriod($0) },
-            subject: try row.decode(String.self, column: "subject"),
-            state: try stored(row, "state", FlagState.init(rawValue:)),
-            severity: try stored(row, "severity", Severity.init(rawValue:)),
-            openedAt: try row.decode(Date.self, column: "opened_at"),
-            updatedAt: try row.decode(Date.self, column: "updated_at"))
+            id: try row.decode(Int64.self, at: 0),
+            employerID: try row.decode(Int64.self, at: 1),
+            employerName: try row.decode(String.self, at: 2),
+            standardID: try row.decode(String.self, at: 3),
+            standardTitle: try row.decode(String?.self, at: 4),
+            period: try stored(row, 5) { ReportingPeriod($0) },
+            subject: try row.decode(String.self, at: 6),
+            state: try stored(row, 7, FlagState.init(rawValue:)),
+            severity: try stored(row, 8, Severity.init(rawValue:)),
+            openedAt: try row.decode(Date.self, at: 9),
+            updatedAt: try row.decode(Date.self, at: 10))
     }
 
     /// One flag with its evidence, response and history, read on `connection` (inside a caller's
@@ -97,6 +98,10 @@ enum FlagRowReader {
     /// database, said as such.
     private static func stored<Value>(_ row: PGRow, _ column: String, _ make: (String) -> Value?) throws -> Value {
         try known(try row.decode(String.self, column: column), make, column: column)
+    }
+
+    private static func stored<Value>(_ row: PGRow, _ position: Int, _ make: (String) -> Value?) throws -> Value {
+        try known(try row.decode(String.self, at: position), make, column: row.columns[position].name)
     }
 
     private static func known<Value>(_ text: String, _ make: (String) -> Value?, column: String) throws -> Value {

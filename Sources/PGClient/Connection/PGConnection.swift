@@ -228,7 +228,7 @@ public actor PGConnection {
 
     /// Reads every result of the statement in flight; returns the last rows or the first error.
     private func collectResults(_ connection: OpaquePointer) -> Result<PGRows, PGError> {
-        var outcome: Result<PGRows, PGError> = .success(PGRows(columns: [], cells: [], commandTag: "", affectedRows: 0))
+        var outcome: Result<PGRows, PGError> = .success(.empty)
         var failed = false
         while let result = PQgetResult(connection) {
             defer { PQclear(result) }
@@ -414,20 +414,38 @@ public actor PGConnection {
                     name: String(cString: PQfname(result, Int32(index))),
                     type: PGType(rawValue: PQftype(result, Int32(index)))))
         }
-        var cells: [String?] = []
-        cells.reserveCapacity(fieldCount * rowCount)
+        let cellCount = fieldCount * rowCount
+        var cells: [PGRows.Cell] = []
+        cells.reserveCapacity(cellCount)
+        var total = 0
         for row in 0..<Int32(rowCount) {
             for column in 0..<Int32(fieldCount) {
                 if PQgetisnull(result, row, column) == 1 {
-                    cells.append(nil)
+                    cells.append(PGRows.Cell(start: total, length: -1))
                 } else {
-                    cells.append(String(cString: PQgetvalue(result, row, column)))
+                    let length = PQgetlength(result, row, column)
+                    cells.append(PGRows.Cell(start: total, length: length))
+                    total += Int(length)
                 }
             }
         }
+        // One copy of every cell's text into one buffer (libpq's result is freed after this).
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var index = 0
+            for row in 0..<Int32(rowCount) {
+                for column in 0..<Int32(fieldCount) {
+                    let cell = cells[index]
+                    index += 1
+                    guard cell.length > 0, let value = PQgetvalue(result, row, column) else { continue }
+                    UnsafeMutableRawPointer(buffer.baseAddress! + cell.start).copyMemory(
+                        from: value, byteCount: Int(cell.length))
+                }
+            }
+            initialized = total
+        }
         let tag = String(cString: PQcmdStatus(result))
         let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
-        return PGRows(columns: columns, cells: cells, commandTag: tag, affectedRows: affected)
+        return PGRows(columns: columns, bytes: bytes, cells: cells, commandTag: tag, affectedRows: affected)
     }
 }
 

@@ -19,10 +19,13 @@ enum PGDateText {
     /// Parses `YYYY-MM-DD`, optionally followed by ` HH:MM:SS[.ffffff][±HH[:MM[:SS]]]`.
     static func parse(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes in
-            var cursor = Cursor(bytes: bytes)
-            return parse(&cursor)
-        }
+        return text.withUTF8 { bytes in parse(bytes) }
+    }
+
+    /// The same from the text's UTF-8 bytes.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        var cursor = Cursor(bytes: bytes)
+        return parse(&cursor)
     }
 
     /// Reads the text's bytes front to back. (A struct over the buffer, not closures capturing the

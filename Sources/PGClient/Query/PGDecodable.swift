@@ -12,11 +12,21 @@ public protocol PGDecodable {
     static func accepts(_ type: PGType) -> Bool
     /// Decodes the column's text (never called for NULL).
     static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Self
+    /// Decodes the column's text from its UTF-8 bytes, valid only during the call (never called for
+    /// NULL). The default makes a `String` and calls `decode(pgText:type:)`; numbers and instants
+    /// read the bytes directly.
+    static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure) -> Self
     /// The value for SQL NULL: `Optional` gives `nil`; everything else refuses.
     static func decodeNull() throws(PGDecodingFailure) -> Self
 }
 
 extension PGDecodable {
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Self
+    {
+        try decode(pgText: String(decoding: bytes, as: UTF8.self), type: type)
+    }
+
     public static func decodeNull() throws(PGDecodingFailure) -> Self {
         throw PGDecodingFailure("is NULL; decode it as an Optional")
     }
@@ -26,6 +36,11 @@ extension Optional: PGDecodable where Wrapped: PGDecodable {
     public static func accepts(_ type: PGType) -> Bool { Wrapped.accepts(type) }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Self {
         try Wrapped.decode(pgText: text, type: type)
+    }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Self
+    {
+        try Wrapped.decode(pgBytes: bytes, type: type)
     }
     public static func decodeNull() throws(PGDecodingFailure) -> Self { nil }
 }
@@ -39,11 +54,24 @@ extension Bool {
         default: throw PGDecodingFailure("is not a boolean")
         }
     }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Bool
+    {
+        // The server writes `t` or `f`; the long forms go the way of text.
+        if bytes.count == 1, bytes[0] == UInt8(ascii: "t") { return true }
+        if bytes.count == 1, bytes[0] == UInt8(ascii: "f") { return false }
+        return try decode(pgText: String(decoding: bytes, as: UTF8.self), type: type)
+    }
 }
 
 extension String {
     public static func accepts(_ type: PGType) -> Bool { type.isTextLike }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> String { text }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> String
+    {
+        String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// Shared integer decoding: accepts the integer types no wider than `T`.
@@ -52,10 +80,38 @@ private func decodeInteger<T: FixedWidthInteger>(_ text: String, as: T.Type) thr
     return value
 }
 
+/// The same from the server's bytes (`-`? digits), without making a `String`.
+private func decodeInteger<T: FixedWidthInteger & SignedInteger>(
+    _ bytes: UnsafeBufferPointer<UInt8>, as: T.Type
+) throws(PGDecodingFailure) -> T {
+    let negative = bytes.first == UInt8(ascii: "-")
+    let digits = negative ? bytes.dropFirst() : bytes[...]
+    guard !digits.isEmpty else { throw PGDecodingFailure("is not an integer") }
+    var value: T = 0
+    for byte in digits {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+            throw PGDecodingFailure("is not an integer")
+        }
+        // Accumulated negatively, so the most negative value fits too.
+        let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+        let (next, overflowB) = shifted.subtractingReportingOverflow(T(byte - UInt8(ascii: "0")))
+        guard !overflowA, !overflowB else { throw PGDecodingFailure("does not fit in \(T.self)") }
+        value = next
+    }
+    if negative { return value }
+    guard value != T.min else { throw PGDecodingFailure("does not fit in \(T.self)") }
+    return -value
+}
+
 extension Int16 {
     public static func accepts(_ type: PGType) -> Bool { type == .int2 }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int16 {
         try decodeInteger(text, as: Int16.self)
+    }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int16
+    {
+        try decodeInteger(bytes, as: Int16.self)
     }
 }
 
@@ -63,6 +119,11 @@ extension Int32 {
     public static func accepts(_ type: PGType) -> Bool { type == .int2 || type == .int4 || type == .oid }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int32 {
         try decodeInteger(text, as: Int32.self)
+    }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int32
+    {
+        try decodeInteger(bytes, as: Int32.self)
     }
 }
 
@@ -73,12 +134,22 @@ extension Int64 {
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int64 {
         try decodeInteger(text, as: Int64.self)
     }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int64
+    {
+        try decodeInteger(bytes, as: Int64.self)
+    }
 }
 
 extension Int {
     public static func accepts(_ type: PGType) -> Bool { Int64.accepts(type) }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int {
         try decodeInteger(text, as: Int.self)
+    }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int
+    {
+        try decodeInteger(bytes, as: Int.self)
     }
 }
 
@@ -128,6 +199,14 @@ extension Date {
     }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Date {
         guard let value = PGDateText.parse(text) else {
+            throw PGDecodingFailure("is not a date or timestamp this client can read")
+        }
+        return value
+    }
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Date
+    {
+        guard let value = PGDateText.parse(bytes) else {
             throw PGDecodingFailure("is not a date or timestamp this client can read")
         }
         return value
