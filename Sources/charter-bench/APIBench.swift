@@ -64,13 +64,27 @@ struct APIBench: AsyncParsableCommand {
             print(
                 String(format: "GET /healthz:                 %8.0f requests/s, p99 %6.2f ms", trivial.rps, trivial.p99)
             )
+            // A short unmeasured run first, so the pool has opened its connections when CPU is counted.
+            _ = try wrk(path: "/v1/flags?state=open", token: token, seconds: 2)
+            let backends = try await pool.withConnection { connection in
+                try await connection.query(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+                ).map { try $0.decode(Int32.self, column: "pid") }
+            }
+            let before = CPUTime.now(backends: backends)
             let queue = try wrk(path: "/v1/flags?state=open", token: token)
+            let cpu = CPUTime.now(backends: backends) - before
             print(String(format: "GET /v1/flags?state=open:     %8.0f requests/s, p99 %6.2f ms", queue.rps, queue.p99))
             print(
                 String(
                     format:
                         "flag queue / trivial route: %.2f of the requests/s; targets ≥ 5,000 requests/s, p99 ≤ 50 ms",
                     queue.rps / trivial.rps))
+            let requests = Double(queue.requests)
+            print(
+                String(
+                    format: "CPU per flag-queue request: charterd %.0f µs, PostgreSQL (%d pooled backends) %.0f µs",
+                    cpu.process / requests * 1e6, backends.count, cpu.backends / requests * 1e6))
             group.cancelAll()
         }
     }
@@ -149,9 +163,11 @@ struct APIBench: AsyncParsableCommand {
     }
 
     /// Runs wrk and reads requests/s and the 99th percentile latency (ms) from its report.
-    private func wrk(path: String, token: String?) throws -> (rps: Double, p99: Double) {
+    private func wrk(path: String, token: String?, seconds: Int? = nil) throws -> (
+        rps: Double, p99: Double, requests: Int
+    ) {
         var arguments = [
-            "-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency",
+            "-t\(threads)", "-c\(connections)", "-d\(seconds ?? duration)s", "--latency",
         ]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         arguments.append("http://127.0.0.1:\(port)\(path)")
@@ -159,14 +175,17 @@ struct APIBench: AsyncParsableCommand {
         guard run.status == 0 else { throw BenchError("wrk failed (\(run.status)): \(run.output)") }
         var rps: Double?
         var p99: Double?
+        var requests: Int?
         for line in run.output.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // "  123456 requests in 10.00s, 1.23GB read"
+            if fields.count > 2, fields[1] == "requests", fields[2] == "in" { requests = Int(fields[0]) }
             if fields.first == "Requests/sec:", fields.count > 1 { rps = Double(fields[1]) }
             if fields.first == "99%", fields.count > 1 { p99 = Self.milliseconds(String(fields[1])) }
             if line.contains("Non-2xx or 3xx responses") { throw BenchError("wrk saw errors:\n\(run.output)") }
         }
-        guard let rps, let p99 else { throw BenchError("cannot read wrk's report:\n\(run.output)") }
-        return (rps, p99)
+        guard let rps, let p99, let requests else { throw BenchError("cannot read wrk's report:\n\(run.output)") }
+        return (rps, p99, requests)
     }
 
     /// wrk's latency ("812.00us", "3.21ms", "1.02s") in milliseconds.
@@ -175,5 +194,36 @@ struct APIBench: AsyncParsableCommand {
             return Double(text.dropLast(suffix.count)).map { $0 * scale }
         }
         return nil
+    }
+}
+
+/// CPU seconds (user and system) used so far by this process and by the given PostgreSQL backends
+/// (read from /proc, so only for a server on this machine; a backend that has gone counts nothing).
+struct CPUTime {
+    var process: Double
+    var backends: Double
+
+    static func now(backends: [Int32]) -> CPUTime {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let process =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var total = 0.0
+        for pid in backends {
+            // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / ticks
+        }
+        return CPUTime(process: process, backends: total)
+    }
+
+    static func - (after: CPUTime, before: CPUTime) -> CPUTime {
+        CPUTime(process: after.process - before.process, backends: after.backends - before.backends)
     }
 }

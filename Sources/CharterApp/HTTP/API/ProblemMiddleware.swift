@@ -54,6 +54,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(error.status, detail, headers: error.headers)
         case let error as any HTTPResponseError:
             return Problem(error.status, error.status.reasonPhrase)
+        case is CancellationError:
+            // The server is stopping (or the client went away): nothing failed, so no error in the log.
+            context.logger.info("request cancelled")
+            return Problem(.serviceUnavailable, "the server is shutting down; try again shortly")
         default:
             context.logger.error(
                 "request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
