@@ -27,6 +27,10 @@ public struct CharterConfiguration: Sendable, Equatable {
     public var httpHost: String = "127.0.0.1"
     /// `CHARTERD_HTTP_PORT`: listener port; 0 picks any free port and logs it. Default 8080.
     public var httpPort: Int = 8080
+    /// `CHARTERD_TRUSTED_PROXIES`: addresses and networks (comma-separated, e.g. `127.0.0.1,::1`) of
+    /// reverse proxies whose `X-Forwarded-For` names the client, for sign-in throttling. Default empty:
+    /// the client is the TCP peer and the header is ignored.
+    public var trustedProxies: TrustedProxies = .none
     /// `CHARTERD_PUBLIC_URL`: base of links in emails. Default `http://127.0.0.1:8080`.
     public var publicURL: String = "http://127.0.0.1:8080"
     /// `CHARTERD_MAIL_TRANSPORT`: `smtp`, `eml` (files under the state directory) or `none`. Default `eml`.
@@ -71,7 +75,7 @@ public struct CharterConfiguration: Sendable, Equatable {
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
         "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_MAIL_TEMPLATES_DIR", "CHARTERD_DB_POOL_SIZE",
         "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
-        "CHARTERD_LOG_FORMAT",
+        "CHARTERD_LOG_FORMAT", "CHARTERD_TRUSTED_PROXIES",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
@@ -148,6 +152,13 @@ public struct CharterConfiguration: Sendable, Equatable {
                 )
             }
             configuration.httpPort = number
+        }
+        if let proxies = value("CHARTERD_TRUSTED_PROXIES") {
+            do {
+                configuration.trustedProxies = try TrustedProxies(parsing: proxies.value)
+            } catch {
+                throw ConfigurationError("CHARTERD_TRUSTED_PROXIES (from \(proxies.source)): \(error.description)")
+            }
         }
         if let url = value("CHARTERD_PUBLIC_URL") { configuration.publicURL = url.value }
         if let transport = value("CHARTERD_MAIL_TRANSPORT") {

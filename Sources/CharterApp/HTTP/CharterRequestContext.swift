@@ -14,8 +14,9 @@ public struct CharterRequestContext: RequestContext {
     public var csrfToken: CSRFToken?
     /// The signed-in user's name for the pages' header; nil for API tokens.
     public var signedInName: String?
-    /// The peer's IP address, for sign-in throttling; nil when unknown.
-    public let remoteAddress: String?
+    /// The client's IP address, for sign-in throttling: the TCP peer's, or the one a trusted proxy
+    /// passed on (`ClientAddressMiddleware`); nil when unknown.
+    public var remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

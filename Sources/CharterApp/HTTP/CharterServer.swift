@@ -10,8 +10,9 @@ public enum CharterServer {
     ///
     /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.
     /// `reportQueue` queues the notices flag actions call for (none without one).
+    /// `proxies` may name the client in `X-Forwarded-For` (`CHARTERD_TRUSTED_PROXIES`).
     public static func router(
-        pool: PGPool, users: UserStore? = nil, reportQueue: ReportQueue? = nil
+        pool: PGPool, users: UserStore? = nil, reportQueue: ReportQueue? = nil, proxies: TrustedProxies = .none
     ) -> Router<CharterRequestContext> {
         let router = Router(context: CharterRequestContext.self)
         // Before the middleware below creates its metrics, or they would record into nothing.
@@ -24,6 +25,7 @@ public enum CharterServer {
         // line per request (method and path, never headers or bodies) shows at CHARTERD_LOG_LEVEL=debug.
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ClientAddressMiddleware(proxies: proxies))
         let tokens = TokenStore(pool: pool)
         let tokenCache = TokenPrincipalCache()
         let users = users ?? UserStore(pool: pool)
@@ -83,7 +85,8 @@ public enum CharterServer {
         onListening: @escaping @Sendable (_ url: String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(pool: pool, users: users, reportQueue: reportQueue),
+            router: router(
+                pool: pool, users: users, reportQueue: reportQueue, proxies: configuration.trustedProxies),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
             services: [pool] + services,
