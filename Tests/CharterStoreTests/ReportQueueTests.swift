@@ -2,6 +2,7 @@ import CharterDomain
 import CharterStore
 import Foundation
 import PGClient
+import Synchronization
 import Testing
 
 /// A renderer for tests: headers, then the report as sorted JSON, so a test reads back exactly what
@@ -27,6 +28,16 @@ struct JSONReportRenderer: ReportRendering {
         let text = String(decoding: message, as: UTF8.self)
         guard let range = text.range(of: "\r\n\r\n") else { throw Refused() }
         return try JSONDecoder().decode(Report.self, from: Data(text[range.upperBound...].utf8))
+    }
+}
+
+/// `JSONReportRenderer` that counts the reports it renders (from any task).
+final class CountingRenderer: ReportRendering {
+    let rendered = Atomic<Int>(0)
+
+    func render(_ report: Report, date: Date) throws -> RenderedReport {
+        rendered.add(1, ordering: .relaxed)
+        return try JSONReportRenderer().render(report, date: date)
     }
 }
 
@@ -153,6 +164,42 @@ struct ReportQueueTests {
             case .employerDigest(let digest)? = try await queued("employer-digest:\(employer):2026-11-08").first?.report
         else { throw JSONReportRenderer.Refused() }
         #expect(rlwFlag(digest.flags)?.change == .unchanged)
+    }
+
+    /// More than a window (512) and an insert (128) at once, as a nightly run of a large charter queues
+    /// them: each once, in the order given, an unchanged digest held back whether its predecessor is in
+    /// the same window or an earlier one, and a rerun renders nothing at all.
+    @Test func aLargeBatchQueuesEachOnceInOrderAndARerunRendersNothing() async throws {
+        let renderer = CountingRenderer()
+        let queue = ReportQueue(renderer: renderer)
+        let due = DueReturn(
+            period: try #require(ReportingPeriod("2026-Q3")), dueDate: try #require(CalendarDate(iso: "2026-10-30")),
+            daysUntilDue: 3)
+        func digest(_ employer: Int64, _ day: String, owes: Bool = true) -> Report {
+            .employerDigest(
+                EmployerDigest(
+                    employerID: employer, employerName: "Employer \(employer)",
+                    recipients: [ReportRecipient(name: "HR", email: "hr\(employer)@example.org")], flags: [],
+                    dueReturns: owes ? [due] : [], asOf: CalendarDate(iso: day)!))
+        }
+        var reports = (1...700).map { digest($0, "2026-10-27") }
+        reports.insert(digest(1, "2026-10-28"), at: 1)  // unchanged, same window: held back
+        reports.append(digest(3, "2026-10-28"))  // unchanged, a later window: held back
+        reports.append(digest(2, "2026-10-28", owes: false))  // changed: sent
+        let queued = try await fixture.pool.withTransaction { try await queue.queue(reports, on: $0) }
+        #expect(queued == 701)
+        #expect(renderer.rendered.load(ordering: .relaxed) == 701)
+        let keys = try await fixture.pool.withConnection { connection in
+            try await connection.query("SELECT dedup_key FROM outbox_messages ORDER BY id").map {
+                try $0.decode(String.self, column: "dedup_key")
+            }
+        }
+        let held = [digest(1, "2026-10-28").dedupKey, digest(3, "2026-10-28").dedupKey]
+        #expect(keys == reports.map(\.dedupKey).filter { !held.contains($0) })
+        let again = try await fixture.pool.withTransaction { try await queue.queue(reports, on: $0) }
+        #expect(again == 0)
+        #expect(renderer.rendered.load(ordering: .relaxed) == 701)
+        #expect(try await outboxCount() == 701)
     }
 
     @Test func aRolledBackRunQueuesNothing() async throws {

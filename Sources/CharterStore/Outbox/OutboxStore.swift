@@ -30,26 +30,87 @@ public struct OutboxStore: Sendable {
     /// - Returns: whether the message was queued (false: its key was there already).
     @discardableResult
     public static func enqueue(_ message: OutboxMessage, on connection: PGConnection) async throws -> Bool {
-        guard !message.recipients.isEmpty else {
-            throw CharterStoreError(.invalid, "an email needs at least one recipient")
+        try await enqueue([message], on: connection) == 1
+    }
+
+    /// Queues `messages` as `enqueue(_:on:)` does each, in multi-row inserts with one notification.
+    ///
+    /// - Returns: how many were queued (the others' keys were there already).
+    @discardableResult
+    public static func enqueue(_ messages: [OutboxMessage], on connection: PGConnection) async throws -> Int {
+        for message in messages {
+            guard !message.recipients.isEmpty else {
+                throw CharterStoreError(.invalid, "an email needs at least one recipient")
+            }
+            guard message.contentDigest.count == 32 else {
+                throw CharterStoreError(.invalid, "the content digest must be a SHA-256 (32 bytes)")
+            }
         }
-        guard message.contentDigest.count == 32 else {
-            throw CharterStoreError(.invalid, "the content digest must be a SHA-256 (32 bytes)")
+        var queued = 0
+        var lastID: Int64?
+        // 8 parameters a row: 128 rows stay far below PostgreSQL's 65,535 and keep each statement a few MiB.
+        for start in stride(from: 0, to: messages.count, by: 128) {
+            var query: PGQuery = """
+                INSERT INTO outbox_messages
+                    (kind, dedup_key, sender, recipients, recipient, subject, message, content_digest)
+                VALUES
+                """
+            for (offset, message) in messages[start..<min(start + 128, messages.count)].enumerated() {
+                query.append(offset == 0 ? " " : ", ")
+                query.append(
+                    """
+                    (\(message.kind.rawValue), \(message.dedupKey), \(message.sender), \(message.recipients),
+                     \(message.recipientKey), \(message.subject), \(PGBytes(message.message)),
+                     \(PGBytes(message.contentDigest)))
+                    """)
+            }
+            query.append(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id")
+            let rows = try await connection.query(query)
+            queued += rows.count
+            if let row = rows.last { lastID = try row.decode(Int64.self, column: "id") }
         }
+        if let lastID {
+            try await connection.execute("SELECT pg_notify(\(channel), \(String(lastID)))")
+        }
+        return queued
+    }
+
+    /// Which of `keys` are in the outbox already (in any state).
+    static func existingKeys(_ keys: [String], on connection: PGConnection) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return Set(
+            try await connection.query("SELECT dedup_key FROM outbox_messages WHERE dedup_key = ANY(\(keys))").map {
+                try $0.decode(String.self, column: "dedup_key")
+            })
+    }
+
+    /// A kind of message to a recipient list (an `OutboxMessage.recipientKey`).
+    struct Target: Hashable {
+        var kind: OutboxMessage.Kind
+        var recipient: String
+    }
+
+    /// `lastMessage(kind:recipient:on:)` for each of `targets`, in one query; targets with none are absent.
+    static func lastMessages(to targets: [Target], on connection: PGConnection) async throws
+        -> [Target: LastOutboxMessage]
+    {
+        guard !targets.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            INSERT INTO outbox_messages
-                (kind, dedup_key, sender, recipients, recipient, subject, message, content_digest)
-            VALUES (\(message.kind.rawValue), \(message.dedupKey), \(message.sender), \(message.recipients),
-                    \(message.recipientKey), \(message.subject), \(PGBytes(message.message)),
-                    \(PGBytes(message.contentDigest)))
-            ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING id
+            SELECT DISTINCT ON (m.kind, m.recipient)
+                   m.kind, m.recipient, m.id, m.state, m.content_digest, m.created_at, m.sent_at
+            FROM outbox_messages m
+            JOIN unnest(\(targets.map(\.kind.rawValue)), \(targets.map(\.recipient))) AS t(kind, recipient)
+              ON m.kind = t.kind AND m.recipient = t.recipient
+            WHERE m.state <> 'dead'
+            ORDER BY m.kind, m.recipient, m.created_at DESC, m.id DESC
             """)
-        guard let row = rows.first else { return false }
-        try await connection.execute(
-            "SELECT pg_notify(\(channel), \(String(try row.decode(Int64.self, column: "id"))))")
-        return true
+        var found: [Target: LastOutboxMessage] = [:]
+        for row in rows {
+            guard let kind = OutboxMessage.Kind(rawValue: try row.decode(String.self, column: "kind")) else { continue }
+            found[Target(kind: kind, recipient: try row.decode(String.self, column: "recipient"))] = try last(row)
+        }
+        return found
     }
 
     /// The latest message of `kind` to `recipient` (an `OutboxMessage.recipientKey`) that was sent or
@@ -69,8 +130,11 @@ public struct OutboxStore: Sendable {
             ORDER BY created_at DESC, id DESC
             LIMIT 1
             """)
-        guard let row = rows.first else { return nil }
-        return LastOutboxMessage(
+        return try rows.first.map(last)
+    }
+
+    private static func last(_ row: PGRow) throws -> LastOutboxMessage {
+        LastOutboxMessage(
             id: try row.decode(Int64.self, column: "id"), state: try Self.state(row),
             contentDigest: try row.decode(PGBytes.self, column: "content_digest").bytes,
             createdAt: try row.decode(Date.self, column: "created_at"),
