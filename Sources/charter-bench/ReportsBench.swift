@@ -1,7 +1,9 @@
 import ArgumentParser
 import CharterApp
 import CharterDomain
+import CharterStore
 import Foundation
+import PGClient
 
 #if canImport(Glibc)
     import Glibc
@@ -20,11 +22,19 @@ struct ReportsBench: AsyncParsableCommand {
             would store (subject, text and HTML bodies, the flags CSV, quoted-printable and base64), one
             after the other on one thread (or split among TASKS tasks), ROUNDS times after one unmeasured
             round, and prints the median time and messages/s. Build with -c release.
+
+            With --queue, each round instead queues the digests the way the nightly run does
+            (ReportQueue: keys already queued, last digests to the same recipients, rendering on every
+            core, multi-row inserts into outbox_messages) in one transaction on a throwaway database,
+            then rolls it back.
             """)
 
     @Option(help: "Employer digests per round.") var digests = 10_000
     @Option(help: "Measured rounds.") var rounds = 3
     @Option(help: "Tasks rendering at once, each a share of the digests (the renderer is Sendable).") var tasks = 1
+    @Flag(help: "Queue the digests into the outbox of a throwaway database (rolled back) instead.") var queue = false
+    @Option(help: "Working directory for the throwaway cluster with --queue (without CHARTERD_DATABASE_URL).")
+    var workDirectory = "/tmp/charter-bench-reports"
 
     func run() async throws {
         let renderer = try ReportRenderer(
@@ -33,6 +43,13 @@ struct ReportsBench: AsyncParsableCommand {
         let flags = reports.reduce(0) { total, report in
             if case .employerDigest(let digest) = report { return total + digest.flags.count }
             return total
+        }
+        if queue {
+            print("\(reports.count) employer digests, \(flags) flags, queued into the outbox")
+            try await withBenchDatabase(workDirectory: workDirectory) { conninfo, _ in
+                try await measureQueueing(reports, renderer: renderer, conninfo: conninfo)
+            }
+            return
         }
         print("\(reports.count) employer digests, \(flags) flags, \(tasks) rendering task(s)")
         let date = Date(timeIntervalSince1970: 1_795_815_000)
@@ -62,6 +79,36 @@ struct ReportsBench: AsyncParsableCommand {
         print(
             String(
                 format: "median: %d digests in %.2f s, %.0f messages/s (target ≤ 2 s)", reports.count, median,
+                Double(reports.count) / median))
+    }
+
+    /// Times `ReportQueue.queue` of every report in one transaction, rolled back each round.
+    private func measureQueueing(_ reports: [Report], renderer: ReportRenderer, conninfo: String) async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        _ = try await CharterSchema.migrator().migrate(on: connection)
+        let queue = ReportQueue(renderer: renderer, clock: { Date(timeIntervalSince1970: 1_795_815_000) })
+        var times: [Double] = []
+        for round in 0...rounds {
+            try await connection.simpleQuery("BEGIN")
+            let clock = ContinuousClock()
+            let started = clock.now
+            let queued = try await queue.queue(reports, on: connection)
+            let seconds = (clock.now - started).seconds
+            try await connection.simpleQuery("ROLLBACK")
+            guard queued == reports.count else {
+                throw BenchError("queued \(queued) of \(reports.count) digests; the outbox was not empty")
+            }
+            print(
+                String(
+                    format: "%@  %.2f s  %8.0f messages/s", round == 0 ? "warm-up" : "round \(round)", seconds,
+                    Double(queued) / seconds))
+            if round > 0 { times.append(seconds) }
+        }
+        await connection.close()
+        let median = CopyBench.median(times)
+        print(
+            String(
+                format: "median: %d digests queued in %.2f s, %.0f messages/s", reports.count, median,
                 Double(reports.count) / median))
     }
 
