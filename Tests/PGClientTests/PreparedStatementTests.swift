@@ -65,6 +65,31 @@ struct PreparedStatementTests {
         #expect(try await connection.query(PGQuery("SELECT * FROM nowhere WHERE id = \(Int64(1))").prepared()).isEmpty)
     }
 
+    /// Past the cache's 128 statements the least recently used is deallocated on the server, so
+    /// statements met often stay prepared however many rare ones come and go.
+    @Test func theLeastRecentlyUsedStatementMakesRoomAndIsDeallocated() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        try await connection.execute("CREATE TABLE pages (id bigint PRIMARY KEY)")
+        let hot = PGQuery("SELECT id FROM pages WHERE id > \(Int64(0)) ORDER BY id LIMIT \(literal: 50)")
+        func rare(_ limit: Int) -> PGQuery {
+            PGQuery("SELECT id FROM pages WHERE id > \(Int64(0)) ORDER BY id LIMIT \(literal: limit)")
+        }
+        for limit in 1...200 {
+            try await connection.query(rare(1_000 + limit).prepared())
+            try await connection.query(hot.prepared())
+        }
+        #expect(try await preparedCount(connection) == 128)
+        let kept = try await connection.query("SELECT statement FROM pg_prepared_statements").map {
+            try $0.decode(String.self, column: "statement")
+        }
+        #expect(kept.contains(hot.sql))
+        #expect(kept.contains(rare(1_200).sql))
+        #expect(!kept.contains(rare(1_001).sql))
+        // An evicted statement simply prepares again when it comes back.
+        #expect(try await connection.query(rare(1_001).prepared()).isEmpty)
+        #expect(try await preparedCount(connection) == 128)
+    }
+
     @Test func aLiteralLimitLetsThePlannerReuseItsPlan() async throws {
         let connection = try await PGConnection.connect(conninfo)
         try await connection.execute("CREATE TABLE queue (id bigint PRIMARY KEY, state text NOT NULL)")

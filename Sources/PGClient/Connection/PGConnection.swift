@@ -161,13 +161,18 @@ public actor PGConnection {
         }
     }
 
-    /// The name `key` is prepared under on this connection, preparing it first if it is not yet;
-    /// nil when it runs unprepared (the cache is full, or the transaction has already failed).
-    /// A statement the server will not prepare (a syntax error, an unknown table) fails here with
-    /// the server's error, as it would have unprepared.
+    /// The name `key` is prepared under on this connection, preparing it first if it is not yet
+    /// (after deallocating the least recently used statement when the cache is full); nil when it
+    /// runs unprepared (the transaction has already failed). A statement the server will not prepare
+    /// (a syntax error, an unknown table) fails here with the server's error, as it would have
+    /// unprepared.
     private func prepare(_ key: PGStatementCache.Key, on connection: OpaquePointer) throws -> String? {
         if let name = statements.name(for: key) { return name }
-        guard statements.shouldPrepare(key), PQtransactionStatus(connection) != PQTRANS_INERROR else { return nil }
+        guard PQtransactionStatus(connection) != PQTRANS_INERROR else { return nil }
+        if let evicted = statements.evictIfFull() {
+            // Not undone by a rollback; should it fail, the name is only leaked (names are never reused).
+            try? runSimple("DEALLOCATE " + evicted)
+        }
         let name = statements.reserveName()
         let types = key.types.map { Oid($0) }
         let result = types.withUnsafeBufferPointer { buffer in
