@@ -89,6 +89,14 @@ public struct MailTransportError: Error, Sendable, CustomStringConvertible, Cust
     /// `true` when the outbox should try again later.
     public var isTransient: Bool { self.failure == .transient }
 
+    /// Whether the server refused one message in words and can take the next on the same connection
+    /// (after RSET): a reply other than 421, which closes the session. Without a reply the connection
+    /// itself failed.
+    var leavesSessionOpen: Bool {
+        guard let reply, self.code == .replyRejected || self.code == .recipientsRejected else { return false }
+        return reply.code != 421
+    }
+
     public var description: String {
         var text = "\(self.message) (\(self.failure), \(self.code))"
         if let reply = self.reply {

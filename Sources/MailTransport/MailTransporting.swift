@@ -9,4 +9,28 @@ public protocol MailTransporting: Sendable {
     /// - Returns: Per-recipient results; at least one recipient was accepted.
     /// - Throws: ``MailTransportError``; nothing was handed over for any recipient.
     func send(_ envelope: MailEnvelope, message: [UInt8]) async throws -> SMTPDeliveryReport
+
+    /// Hands over the messages `next` gives until it gives nil, each answered by `sent` before the next is
+    /// asked for (a ``MailTransportError`` or a `CancellationError` when it failed); the SMTP client sends
+    /// them over one connection.
+    func sendEach(
+        next: () async -> (MailEnvelope, [UInt8])?,
+        sent: (Result<SMTPDeliveryReport, any Error>) async -> Void
+    ) async
+}
+
+extension MailTransporting {
+    /// One `send` after another.
+    public func sendEach(
+        next: () async -> (MailEnvelope, [UInt8])?,
+        sent: (Result<SMTPDeliveryReport, any Error>) async -> Void
+    ) async {
+        while !Task.isCancelled, let (envelope, message) = await next() {
+            do {
+                await sent(.success(try await send(envelope, message: message)))
+            } catch {
+                await sent(.failure(error))
+            }
+        }
+    }
 }

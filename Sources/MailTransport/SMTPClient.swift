@@ -9,12 +9,12 @@ import NIOSSL
     import Darwin
 #endif
 
-/// Delivers rendered messages to an SMTP relay: one connection per message, STARTTLS or implicit TLS, AUTH PLAIN
-/// or LOGIN.
+/// Delivers rendered messages to an SMTP relay: STARTTLS or implicit TLS, AUTH PLAIN or LOGIN, and a batch of
+/// messages over one connection (`sendEach`), since a nightly run of a large charter queues thousands of digests
+/// and a TLS handshake and AUTH for each would cost more than the messages.
 ///
-/// One connection per message keeps failures independent and leaves nothing open between outbox runs; the outbox
-/// sends a handful of digests a night, so connection reuse would buy nothing. The client knows nothing of MIME:
-/// it takes the bytes the renderer produced and only fixes line endings and dot-stuffs them for DATA.
+/// Nothing stays open between batches. The client knows nothing of MIME: it takes the bytes the renderer produced
+/// and only fixes line endings and dot-stuffs them for DATA.
 public struct SMTPClient: MailTransporting {
     /// Where and how to connect; the password is never logged.
     public let settings: SMTPSettings
@@ -56,26 +56,108 @@ public struct SMTPClient: MailTransporting {
     }
 
     public func send(_ envelope: MailEnvelope, message: [UInt8]) async throws -> SMTPDeliveryReport {
-        try Self.validate(envelope)
-        let asyncChannel = try await self.connect()
-        return try await asyncChannel.executeThenClose { inbound, outbound in
-            let connection = SMTPConnection(
-                channel: asyncChannel.channel,
-                inbound: inbound,
-                outbound: outbound,
-                isEncrypted: self.settings.security == .implicitTLS,
-                logger: self.logger
-            )
-            return try await self.converse(over: connection, envelope: envelope, message: message)
-        }
+        var outcome: Result<SMTPDeliveryReport, any Error>?
+        var given = false
+        await self.sendEach(
+            next: {
+                defer { given = true }
+                return given ? nil : (envelope, message)
+            },
+            sent: { outcome = $0 })
+        guard let outcome else { throw CancellationError() }
+        return try outcome.get()
     }
 
-    /// The whole dialogue of RFC 5321 §3 for one message, from greeting to QUIT.
-    private func converse(
-        over connection: SMTPConnection,
-        envelope: MailEnvelope,
-        message: [UInt8]
-    ) async throws -> SMTPDeliveryReport {
+    /// Sends the messages `next` gives, one after the other, over one connection: greeting, EHLO,
+    /// STARTTLS and AUTH once, then MAIL, RCPT and DATA for each message (RFC 5321 §3.3), and QUIT when
+    /// `next` gives nil. A message the server refuses is reset with RSET and the session goes on; when
+    /// the connection fails, that message fails and the next one opens a new connection.
+    public func sendEach(
+        next: () async -> (MailEnvelope, [UInt8])?,
+        sent: (Result<SMTPDeliveryReport, any Error>) async -> Void
+    ) async {
+        // A message whose connection failed after carrying others (the relay closed an idle session, say):
+        // tried once more on a fresh connection before it counts as failed.
+        var carried: (MailEnvelope, [UInt8])?
+        while !Task.isCancelled {
+            let first: (MailEnvelope, [UInt8])
+            if let message = carried {
+                first = message
+                carried = nil
+            } else if let message = await self.nextValid(next, sent: sent) {
+                first = message
+            } else {
+                return
+            }
+            let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+            do {
+                asyncChannel = try await self.connect()
+            } catch {
+                await sent(.failure(error))
+                continue
+            }
+            // The message in hand until it is answered for, and how many this connection has carried.
+            var current: (MailEnvelope, [UInt8])? = first
+            var answered = 0
+            do {
+                try await asyncChannel.executeThenClose { inbound, outbound in
+                    let connection = SMTPConnection(
+                        channel: asyncChannel.channel,
+                        inbound: inbound,
+                        outbound: outbound,
+                        isEncrypted: self.settings.security == .implicitTLS,
+                        logger: self.logger
+                    )
+                    try await self.open(over: connection)
+                    while let (envelope, message) = current {
+                        do {
+                            let report = try await self.transaction(
+                                over: connection, envelope: envelope, message: message)
+                            current = nil
+                            answered += 1
+                            await sent(.success(report))
+                        } catch let error as MailTransportError where error.leavesSessionOpen {
+                            current = nil
+                            answered += 1
+                            await sent(.failure(error))
+                            try await self.reset(over: connection)
+                        }
+                        current = await self.nextValid(next, sent: sent)
+                    }
+                    await self.quit(over: connection)
+                }
+            } catch {
+                // The connection failed, and the message in hand (if any) with it.
+                if let message = current {
+                    if answered > 0 && !(error is CancellationError) {
+                        carried = message
+                    } else {
+                        await sent(.failure(error))
+                    }
+                }
+            }
+        }
+        if carried != nil { await sent(.failure(CancellationError())) }
+    }
+
+    /// The next message whose envelope can be sent, answering for the others as they come.
+    private func nextValid(
+        _ next: () async -> (MailEnvelope, [UInt8])?,
+        sent: (Result<SMTPDeliveryReport, any Error>) async -> Void
+    ) async -> (MailEnvelope, [UInt8])? {
+        while let candidate = await next() {
+            do {
+                try Self.validate(candidate.0)
+                return candidate
+            } catch {
+                await sent(.failure(error))
+            }
+        }
+        return nil
+    }
+
+    /// RFC 5321 §3 up to the first transaction: the greeting, EHLO, STARTTLS and EHLO again, AUTH.
+    private func open(over connection: SMTPConnection) async throws {
         let timeout = self.settings.commandTimeout
         let greeting = try await connection.readReply(within: timeout)
         guard greeting.code == 220 else {
@@ -108,7 +190,15 @@ public struct SMTPClient: MailTransporting {
                 extensions: extensions
             )
         }
+    }
 
+    /// One message: MAIL FROM, RCPT TO for each recipient, DATA.
+    private func transaction(
+        over connection: SMTPConnection,
+        envelope: MailEnvelope,
+        message: [UInt8]
+    ) async throws -> SMTPDeliveryReport {
+        let timeout = self.settings.commandTimeout
         let mailReply = try await connection.command("MAIL FROM:<\(envelope.from)>", within: timeout)
         guard mailReply.isPositiveCompletion else {
             throw Self.refusal(mailReply, code: .replyRejected, "The server refused the sender \(envelope.from).")
@@ -125,7 +215,6 @@ public struct SMTPClient: MailTransporting {
             results.append(SMTPRecipientResult(address: recipient, outcome: outcome))
         }
         guard results.contains(where: \.isAccepted) else {
-            await self.quit(over: connection)
             throw Self.allRecipientsRejected(results)
         }
 
@@ -147,9 +236,16 @@ public struct SMTPClient: MailTransporting {
                 "reply": "\(messageReply)",
             ]
         )
-        // The message is the server's now: a failing QUIT must not make the outbox send it again.
-        await self.quit(over: connection)
+        // The message is the server's now: whatever happens to the session after, it is not sent again.
         return SMTPDeliveryReport(recipients: results, messageReply: messageReply)
+    }
+
+    /// RSET after a refused message, so the next one starts a fresh transaction (RFC 5321 §4.1.1.5).
+    private func reset(over connection: SMTPConnection) async throws {
+        let reply = try await connection.command("RSET", within: self.settings.commandTimeout)
+        guard reply.isPositiveCompletion else {
+            throw Self.refusal(reply, code: .replyRejected, "The server refused RSET.")
+        }
     }
 
     /// EHLO, or HELO when the server does not know EHLO (a 5xx to EHLO; RFC 5321 §3.2).

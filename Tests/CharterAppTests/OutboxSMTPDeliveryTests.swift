@@ -92,6 +92,8 @@ struct OutboxSMTPDeliveryTests {
             #expect(deliveries.allSatisfy { $0.tls && $0.auth_mechanism != nil })
             // Dot-stuffing is undone by the server: the lines arrive as queued.
             #expect(deliveries.allSatisfy { String(decoding: $0.bytes, as: UTF8.self).contains("\r\n.\r\n..a line") })
+            // Each claimed batch (10 at most) goes over one connection: 10, 10 and 5.
+            #expect(Set(deliveries.map(\.peer)).count == 3)
         }
         #expect(try await store.list(state: .sent, limit: 100).count == keys.count)
     }

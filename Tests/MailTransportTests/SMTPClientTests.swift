@@ -199,6 +199,65 @@ import Testing
         }
     }
 
+    /// Messages sent one after the other (each, in order, answered before the next): all over one
+    /// connection, a refused one reset with RSET while those after it still go through.
+    @Test func aBatchGoesOverOneConnectionPastARefusedMessage() async throws {
+        let refused = "gone@employer.test"
+        try await SMTPTestServer.with(["--reject", refused]) { server in
+            let client = try SMTPClient(settings: Self.settings(port: server.port))
+            var messages = (1...5).map { index in
+                (
+                    MailEnvelope(from: Self.from, recipients: [index == 3 ? refused : "rep\(index)@union.test"]),
+                    Array("Subject: \(index)\r\n\r\nmessage \(index)\r\n".utf8)
+                )
+            }[...]
+            var results: [Result<SMTPDeliveryReport, any Error>] = []
+            await client.sendEach(next: { messages.popFirst() }, sent: { results.append($0) })
+            #expect(results.count == 5)
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success: #expect(index != 2)
+                case .failure(let error):
+                    #expect(index == 2)
+                    #expect((error as? MailTransportError)?.failure == .permanent)
+                    #expect((error as? MailTransportError)?.reply?.code == 550)
+                }
+            }
+            let deliveries = try server.deliveries()
+            #expect(
+                deliveries.map(\.rcpt_tos) == [
+                    ["rep1@union.test"], ["rep2@union.test"], ["rep4@union.test"], ["rep5@union.test"],
+                ])
+            #expect(Set(deliveries.map(\.peer)).count == 1)
+            #expect(deliveries.filter { !$0.tls }.isEmpty)
+        }
+    }
+
+    /// A relay that closes a session it kept idle (421) after one message: the next message goes over a
+    /// new connection rather than failing.
+    @Test func aSessionClosedBetweenMessagesIsOpenedAgainForTheNext() async throws {
+        let script: [String?] = [
+            "220 scripted ESMTP\r\n", "250 scripted\r\n", "250 2.1.0 OK\r\n", "250 2.1.5 OK\r\n",
+            "354 go ahead\r\n", "250 2.0.0 queued\r\n", "421 4.4.2 idle too long, closing\r\n",
+        ]
+        let server = try await ScriptedSMTPServer.start(replies: script)
+        var settings = try SMTPSettings(url: "smtp://127.0.0.1:\(server.port)?starttls=off")
+        settings.commandTimeout = .seconds(10)
+        let client = try SMTPClient(settings: settings)
+        var messages = [
+            (MailEnvelope(from: Self.from, recipients: [Self.rep]), Array("Subject: 1\r\n\r\none\r\n".utf8)),
+            (MailEnvelope(from: Self.from, recipients: [Self.rep]), Array("Subject: 2\r\n\r\ntwo\r\n".utf8)),
+        ][...]
+        var results: [Result<SMTPDeliveryReport, any Error>] = []
+        await client.sendEach(next: { messages.popFirst() }, sent: { results.append($0) })
+        try await server.stop()
+        #expect(results.count == 2)
+        for result in results {
+            let report = try result.get()
+            #expect(report.messageReply?.code == 250)
+        }
+    }
+
     @Test func starttlsOffDeliversInTheClearToALoopbackRelay() async throws {
         try await SMTPTestServer.with(["--plain"]) { server in
             let url = "smtp://charter:p%40ss%3Aw%2Frd%25@127.0.0.1:\(server.port)?starttls=off"

@@ -22,6 +22,8 @@ public final class SMTPTestServer {
         public var content: String
         public var tls: Bool
         public var auth_mechanism: String?
+        /// The client's address and port: the same for messages sent over one connection.
+        public var peer: String
 
         public var bytes: [UInt8] { Array(Data(base64Encoded: self.content)!) }
     }

@@ -2,8 +2,8 @@
 
 Listens on 127.0.0.1 on a free port and prints that port on stdout once it accepts connections, so the tests wait
 for that line instead of sleeping. Each delivered message is appended to --log as one JSON line: the envelope, the
-raw content bytes (base64, after aiosmtpd's dot-unstuffing), whether the session was over TLS, and the AUTH
-mechanism used. --reject ADDR replies 550 to that recipient, --defer ADDR replies 451.
+raw content bytes (base64, after aiosmtpd's dot-unstuffing), whether the session was over TLS, the AUTH
+mechanism used and the client's address and port (one per connection). --reject ADDR replies 550 to that recipient, --defer ADDR replies 451.
 
     python3 smtp_server.py --log FILE [--cert CERT --key KEY] [--plain | --implicit-tls] [--only-auth LOGIN]
                            [--reject ADDR] [--defer ADDR]
@@ -45,6 +45,8 @@ class Recorder:
             # session.ssl is set after STARTTLS; with implicit TLS the transport itself is the TLS one.
             "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "auth_mechanism": getattr(session, "charter_auth_mechanism", None),
+            # The client's address and port: one per connection, so a test can count connections.
+            "peer": "%s:%s" % tuple(session.peer[:2]),
         }
         with open(self.log, "a") as log:
             log.write(json.dumps(record) + "\n")

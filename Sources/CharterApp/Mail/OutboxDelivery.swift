@@ -143,43 +143,64 @@ public final class OutboxDelivery: Service, Sendable {
                 onEvent(.idle)
                 return
             }
-            for (index, envelope) in batch.enumerated() {
-                if Task.isShuttingDownGracefully || Task.isCancelled {
-                    await release(batch[index...].map(\.id))
-                    return
-                }
-                await deliver(envelope)
-            }
+            var pending = batch[...]
+            await transport.deliverEach(
+                next: {
+                    while let envelope = pending.popFirst() {
+                        if Task.isShuttingDownGracefully || Task.isCancelled {
+                            await release([envelope.id] + pending.map(\.id))
+                            pending = []
+                            return nil
+                        }
+                        if await renewClaim(envelope) { return envelope }
+                    }
+                    return nil
+                },
+                delivered: { envelope, result in await record(envelope, result) })
+            // A transport that stopped asking (cancelled) leaves the rest: give them back now.
+            await release(pending.map(\.id))
         }
     }
 
-    private func deliver(_ envelope: OutboxEnvelope) async {
-        var messageLogger = logger
-        messageLogger[metadataKey: "outbox_id"] = "\(envelope.id)"
-        messageLogger[metadataKey: "attempt"] = "\(envelope.attempt)"
+    /// Extends this worker's claim on `envelope` just before it is sent; false when another worker
+    /// has taken it over (or the claim cannot be renewed), so it must not be sent.
+    private func renewClaim(_ envelope: OutboxEnvelope) async -> Bool {
         do {
             guard
                 try await store.renewClaim(
                     id: envelope.id, worker: worker, lease: configuration.lease, now: clock.now())
             else {
-                messageLogger.warning("another worker took the email over; not sending it")
+                logger(for: envelope).warning("another worker took the email over; not sending it")
                 onEvent(.skipped(id: envelope.id))
-                return
+                return false
             }
+            return true
         } catch {
             if !Task.isCancelled {
-                messageLogger.error("cannot renew the claim; leaving it to run out", metadata: ["error": "\(error)"])
+                logger(for: envelope).error(
+                    "cannot renew the claim; leaving it to run out", metadata: ["error": "\(error)"])
             }
-            return
+            return false
         }
+    }
+
+    private func logger(for envelope: OutboxEnvelope) -> Logger {
+        var messageLogger = logger
+        messageLogger[metadataKey: "outbox_id"] = "\(envelope.id)"
+        messageLogger[metadataKey: "attempt"] = "\(envelope.attempt)"
+        return messageLogger
+    }
+
+    /// Records how the delivery of `envelope` went.
+    private func record(_ envelope: OutboxEnvelope, _ result: Result<DeliveryOutcome, any Error>) async {
+        let messageLogger = logger(for: envelope)
         let outcome: DeliveryOutcome
-        do {
-            outcome = try await transport.deliver(envelope)
-        } catch is CancellationError {
+        switch result {
+        case .success(let delivered): outcome = delivered
+        case .failure(is CancellationError):
             await release([envelope.id])
             return
-        } catch {
-            outcome = .transient(reply: "\(error)")
+        case .failure(let error): outcome = .transient(reply: "\(error)")
         }
         let now = clock.now()
         do {

@@ -17,13 +17,40 @@ public struct OutboxMailTransport: OutboxTransport {
 
     public func deliver(_ envelope: OutboxEnvelope) async throws -> DeliveryOutcome {
         do {
-            _ = try await transport.send(
-                MailEnvelope(from: envelope.sender, recipients: envelope.recipients, reference: "\(envelope.id)"),
-                message: envelope.message)
+            _ = try await transport.send(Self.mailEnvelope(envelope), message: envelope.message)
             return .sent
         } catch let error as MailTransportError {
-            let reply = error.reply.map { "\($0.code) \($0.text)" } ?? error.message
-            return error.failure == .permanent ? .permanent(reply: reply) : .transient(reply: reply)
+            return Self.outcome(error)
         }
+    }
+
+    /// The messages over one connection (`MailTransporting.sendEach`).
+    public func deliverEach(
+        next: () async -> OutboxEnvelope?,
+        delivered: (OutboxEnvelope, Result<DeliveryOutcome, any Error>) async -> Void
+    ) async {
+        var current: OutboxEnvelope?
+        await transport.sendEach(
+            next: {
+                current = await next()
+                return current.map { (Self.mailEnvelope($0), $0.message) }
+            },
+            sent: { result in
+                guard let envelope = current else { return }
+                switch result {
+                case .success: await delivered(envelope, .success(.sent))
+                case .failure(let error as MailTransportError): await delivered(envelope, .success(Self.outcome(error)))
+                case .failure(let error): await delivered(envelope, .failure(error))
+                }
+            })
+    }
+
+    private static func mailEnvelope(_ envelope: OutboxEnvelope) -> MailEnvelope {
+        MailEnvelope(from: envelope.sender, recipients: envelope.recipients, reference: "\(envelope.id)")
+    }
+
+    private static func outcome(_ error: MailTransportError) -> DeliveryOutcome {
+        let reply = error.reply.map { "\($0.code) \($0.text)" } ?? error.message
+        return error.failure == .permanent ? .permanent(reply: reply) : .transient(reply: reply)
     }
 }

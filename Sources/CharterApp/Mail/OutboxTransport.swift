@@ -9,4 +9,27 @@ public import CharterStore
 /// later switch to a real transport sends them.
 public protocol OutboxTransport: Sendable {
     func deliver(_ envelope: OutboxEnvelope) async throws -> DeliveryOutcome
+
+    /// Delivers the messages `next` gives until it gives nil, each answered by `delivered` before the next
+    /// is asked for; an SMTP relay takes them over one connection.
+    func deliverEach(
+        next: () async -> OutboxEnvelope?,
+        delivered: (OutboxEnvelope, Result<DeliveryOutcome, any Error>) async -> Void
+    ) async
+}
+
+extension OutboxTransport {
+    /// One `deliver` after another.
+    public func deliverEach(
+        next: () async -> OutboxEnvelope?,
+        delivered: (OutboxEnvelope, Result<DeliveryOutcome, any Error>) async -> Void
+    ) async {
+        while !Task.isCancelled, let envelope = await next() {
+            do {
+                await delivered(envelope, .success(try await deliver(envelope)))
+            } catch {
+                await delivered(envelope, .failure(error))
+            }
+        }
+    }
 }
