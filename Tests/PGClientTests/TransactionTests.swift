@@ -41,7 +41,8 @@ struct TransactionTests {
     }
 
     /// Two serializable transactions each read the other's rows and write: one must fail with
-    /// 40001 and, retried, succeed; both increments land.
+    /// 40001 and, retried, succeed; both increments land. (A retry that starts while the other
+    /// transaction is still open can fail once more, so the attempts are at least three.)
     @Test func serializationFailuresAreRetried() async throws {
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         try await pool.withConnection {
@@ -63,7 +64,7 @@ struct TransactionTests {
             }
             try await group.waitForAll()
         }
-        #expect(attempts.current == 3)
+        #expect(attempts.current >= 3)
         let total = try await pool.withConnection { try await $0.query("SELECT sum(v)::int AS s FROM counters") }
         #expect(try total.first?.decode(Int.self, column: "s") == 2)
         await pool.close()
