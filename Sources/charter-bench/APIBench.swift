@@ -204,11 +204,7 @@ struct CPUTime {
     var backends: Double
 
     static func now(backends: [Int32]) -> CPUTime {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let process =
-            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-            + Double(usage.ru_stime.tv_usec) / 1e6
+        let process = ReportsBench.processCPUSeconds()
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var total = 0.0
         for pid in backends {
