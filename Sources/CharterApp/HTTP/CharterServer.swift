@@ -6,6 +6,10 @@ public import ServiceLifecycle
 
 /// The HTTP side of charterd.
 public enum CharterServer {
+    /// The routes that are neither the JSON API nor web pages: health, readiness, metrics and the OpenAPI
+    /// document itself, all `GET`, unauthenticated, and documented in `openapi.yaml` like the API.
+    public static let operationalPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
+
     /// Builds the router: health, readiness, metrics, the OpenAPI document, the JSON API and the web pages.
     ///
     /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.
