@@ -174,6 +174,23 @@ struct WebPagesTests {
                 #expect(!page.contains("Wirral Ferries Ltd"))
                 #expect(page.contains(#"href="/flags/\#(coveredFlag.id)""#))
                 #expect(!page.contains(#"href="/flags/\#(otherFlag.id)""#))
+                // The standard by its title, its id beneath; the filter offers the standards by title.
+                let title = try #require(coveredFlag.standardTitle)
+                #expect(page.contains("<td>\(title)<span class=\"id\">\(coveredFlag.standardID)</span></td>"))
+                #expect(
+                    page.contains(
+                        #"<option value="\#(coveredFlag.standardID)">\#(title) (\#(coveredFlag.standardID))</option>"#))
+                // Counts read most severe first.
+                let critical = try #require(page.range(of: "critical:"))
+                let info = try #require(page.range(of: "info:"))
+                #expect(critical.lowerBound < info.lowerBound)
+            }
+            try await client.execute(
+                uri: "/flags?standard=\(coveredFlag.standardID)", method: .get, headers: [.cookie: rep]
+            ) { response in
+                let page = Self.text(response)
+                #expect(page.contains(#"<option value="\#(coveredFlag.standardID)" selected>"#))
+                #expect(page.contains(#"href="/flags/\#(coveredFlag.id)""#))
             }
             try await client.execute(uri: "/flags/\(otherFlag.id)", method: .get, headers: [.cookie: rep]) { response in
                 #expect(response.status == .notFound)

@@ -10,6 +10,21 @@ public struct CharterVersionStore: Sendable {
         self.pool = pool
     }
 
+    /// Every standard of the published charter versions, by id, with the title of the newest version
+    /// that has it: what a flag queue's standard filter offers.
+    public func publishedStandardTitles() async throws -> [(id: String, title: String)] {
+        try await pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT DISTINCT ON (s.standard_id) s.standard_id, s.title
+                FROM standards s JOIN charter_versions v ON v.id = s.charter_version_id
+                WHERE v.status = 'published'
+                ORDER BY s.standard_id, v.effective_from DESC, v.id DESC
+                """
+            ).map { (try $0.decode(String.self, column: "standard_id"), try $0.decode(String.self, column: "title")) }
+        }
+    }
+
     /// A version by id, with its standards; nil when there is none.
     public func version(id: Int64) async throws -> CharterVersion? {
         try await pool.withConnection { try await Self.version(id: id, on: $0) }

@@ -21,6 +21,7 @@ extension WebPages {
     ) {
         let flags = FlagStore(pool: pool, reportQueue: reportQueue)
         let employers = EmployerStore(pool: pool)
+        let versions = CharterVersionStore(pool: pool)
         group.get("/flags") { request, context -> Response in
             let principal = try principal(context)
             let filter = try webFlagFilter(request)
@@ -29,6 +30,10 @@ extension WebPages {
             let page = try await flags.list(filter, visible: visible, cursor: cursor, limit: 50)
             let counts = try await flags.counts(filter, visible: visible)
             let shownEmployers = try await employers.list().filter { $0.id.map(visible.contains) ?? false }
+            var standards = try await versions.publishedStandardTitles()
+            if let chosen = filter.standardID, !standards.contains(where: { $0.id == chosen }) {
+                standards.append((chosen, chosen))  // from a link or an older charter: still shown as chosen
+            }
             var next: String?
             if let nextCursor = page.nextCursor {
                 var query = URLComponents()
@@ -42,14 +47,18 @@ extension WebPages {
                 "employers": shownEmployers.map {
                     ["id": $0.id ?? 0, "name": $0.name, "selected": $0.id == filter.employerID] as [String: Any]
                 },
-                "standard": filter.standardID ?? "", "period": filter.period?.description ?? "",
+                "standards": standards.map {
+                    ["id": $0.id, "title": $0.title, "selected": $0.id == filter.standardID] as [String: Any]
+                },
+                "period": filter.period?.description ?? "",
                 "severities": Severity.allCases.filter { $0 != .off }.map {
                     ["value": $0.rawValue, "selected": $0 == filter.severity] as [String: Any]
                 },
                 "states": FlagState.allCases.map {
                     ["value": $0.rawValue, "selected": $0 == filter.state] as [String: Any]
                 },
-                "counts": Severity.allCases.filter { $0 != .off }.map {
+                // Most severe first, as a rep reads them.
+                "counts": Severity.allCases.filter { $0 != .off }.reversed().map {
                     ["severity": $0.rawValue, "count": counts.bySeverity[$0.rawValue] ?? 0] as [String: Any]
                 },
                 "total": counts.total,
@@ -164,10 +173,12 @@ extension WebPages {
         return WebPage.render("flag", data, context: context, status: status)
     }
 
+    /// A queue row: the standard by its title where the charter version has one, its id beneath.
     static func summaryRow(_ flag: FlagSummary) -> [String: Any] {
         [
-            "id": flag.id, "employer": flag.employerName, "standard": flag.standardID,
-            "period": flag.period.description, "severity": flag.severity.rawValue, "state": flag.state.rawValue,
+            "id": flag.id, "employer": flag.employerName, "standard": flag.standardTitle ?? flag.standardID,
+            "standardID": flag.standardID, "period": flag.period.description, "severity": flag.severity.rawValue,
+            "state": flag.state.rawValue,
         ]
     }
 
