@@ -236,6 +236,9 @@ struct WebPagesTests {
             try await client.execute(uri: page, method: .get, headers: [.cookie: rep]) { response in
                 let html = Self.text(response)
                 #expect(html.contains(#"action="/flags/\#(flag.id)/resolve""#))
+                // The evidence reads as labelled figures (as in the emails), the JSON folded away below.
+                #expect(html.contains("<dt>Charter version</dt>"))
+                #expect(html.contains("<details><summary>Everything recorded with the flag (JSON)</summary>"))
                 // A rep may not respond or dispute: those forms are not shown.
                 #expect(!html.contains(#"action="/flags/\#(flag.id)/respond""#))
                 #expect(!html.contains(#"action="/flags/\#(flag.id)/dispute""#))

@@ -145,10 +145,20 @@ extension WebPages {
         let canRespond = allows(principal, .respondToFlag, employerID: summary.employerID)
         var data: [String: Any] = [
             "id": summary.id,
-            "standard": summary.standardTitle.map { "\(summary.standardID) — \($0)" } ?? summary.standardID,
+            "standard": summary.standardTitle.map { "\($0) (\(summary.standardID))" } ?? summary.standardID,
             "employer": summary.employerName, "employerID": summary.employerID, "period": summary.period.description,
             "severity": summary.severity.rawValue, "state": summary.state.rawValue,
             "evidence": evidence,
+            // The figures as a rep or payroll clerk reads them (as in the emails); the JSON stays below.
+            "evidenceLines": flag.evidence.reportLines.map { line -> [String: Any] in
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return ["label": parts[0], "value": parts.count > 1 ? parts[1] : ""]
+            },
+            "parameters": flag.evidence.parameters.sorted { $0.key < $1.key }.map {
+                ["name": $0.key.replacingOccurrences(of: "_", with: " "), "value": $0.value.description]
+                    as [String: Any]
+            },
+            "hasParameters": !flag.evidence.parameters.isEmpty,
             "events": flag.events.map { event -> [String: Any] in
                 let change: String
                 switch (event.fromState, event.toState) {
