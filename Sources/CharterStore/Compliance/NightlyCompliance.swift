@@ -153,6 +153,11 @@ public struct NightlyCompliance: Sendable {
             do {
                 // The grouped pass sorts a batch's worker lines; keep that in memory.
                 try await connection.simpleQuery("SET LOCAL work_mem = '64MB'")
+                // PostgreSQL's JIT compiles (inlines and optimises) the pass's per-line conditions anew in
+                // every statement and in each parallel worker: 2 s of CPU for a batch of 10,000 returns,
+                // more than the compiled code saves over the interpreter (EXPLAIN ANALYZE: 1.94 s with,
+                // 1.51 s without). The run's statements are run once each, so none gains from it.
+                try await connection.simpleQuery("SET LOCAL jit = off")
                 try await work(connection)
                 try await connection.simpleQuery(dryRun ? "ROLLBACK" : "COMMIT")
             } catch {
