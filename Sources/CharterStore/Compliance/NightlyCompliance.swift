@@ -123,27 +123,14 @@ public struct NightlyCompliance: Sendable {
             // The work list is read once, in order; each batch then loads its own details, so the cost
             // of finding pending returns does not grow with the number of batches.
             let order = try await Self.pendingReturnIDs(on: connection)
-            let chunks = stride(from: 0, to: order.count, by: max(batchSize, 1)).map {
-                Array(order[$0..<min($0 + max(batchSize, 1), order.count)])
-            }
-            // Each batch's returns and figures are read on a second connection while the batch before
-            // is judged and written on this one: they read only lines, returns and pledges, which the
-            // run does not write, and the writes (one backend) and the rules (Swift) leave a core free.
-            var current: PreparedBatch?
-            if let first = chunks.first {
-                current = try await Self.prepare(first, rates: rates, on: connection)
-            }
-            var index = 0
-            while let batch = current {
-                let following = index + 1 < chunks.count ? chunks[index + 1] : nil
-                async let ahead = prefetch(following, rates: rates)
+            var start = 0
+            while start < order.count {
+                let chunk = Array(order[start..<min(start + batchSize, order.count)])
+                start += chunk.count
+                let pending = try await PendingReturn.load(ids: chunk, on: connection)
                 try await evaluate(
-                    batch, rates: rates, holidays: holidays, actor: actor, report: &report, on: connection)
-                index += 1
-                current = try await ahead
-                if current == nil, let following {
-                    current = try await Self.prepare(following, rates: rates, on: connection)
-                }
+                    pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
+                    actor: actor, report: &report, on: connection)
             }
             // 2. Returns that should have arrived and have not.
             try await raiseMissingReturns(
@@ -201,62 +188,15 @@ public struct NightlyCompliance: Sendable {
         ).map { try $0.decode(Int64.self, column: "id") }
     }
 
-    /// A batch of returns read and measured, ready to be judged: groups sharing criteria, in order,
-    /// each with its figures or why it has none.
-    struct PreparedBatch: Sendable {
-        var groups:
-            [(
-                items: [PendingReturn], version: CharterVersion,
-                figures: Result<[Int64: ReturnFigures], ReturnJudge.Failure>
-            )]
-    }
-
-    /// Reads a batch's returns (in the order given) and computes their figures, group by group.
-    static func prepare(_ ids: [Int64], rates: RateTable, on connection: PGConnection) async throws -> PreparedBatch {
-        let pending = try await PendingReturn.load(ids: ids, on: connection)
-        var versions: [Int64: CharterVersion] = [:]
-        var batch = PreparedBatch(groups: [])
-        for items in PendingReturn.groupedByCriteria(pending) {
-            let id = items[0].charterVersionID
-            if versions[id] == nil {
-                guard let loaded = try await CharterVersionStore.version(id: id, on: connection) else {
-                    throw CharterStoreError(.notFound, "charter version \(id) is missing")
-                }
-                versions[id] = loaded
-            }
-            guard let version = versions[id] else { continue }
-            let criteria = ReturnJudge.criteria(of: items[0], by: version, rates: rates)
-            batch.groups.append(
-                (items, version, try await ReturnJudge.figures(of: items, criteria: criteria, on: connection)))
-        }
-        return batch
-    }
-
-    /// `prepare` on a connection of its own; nil when there is nothing to prepare, or no second
-    /// connection to be had (a pool of one, or one busy past its wait), and the batch is then prepared
-    /// on the run's connection when its turn comes.
-    private func prefetch(_ ids: [Int64]?, rates: RateTable) async throws -> PreparedBatch? {
-        guard let ids, pool.configuration.maxConnections > 1 else { return nil }
-        do {
-            return try await pool.withConnection { try await Self.prepare(ids, rates: rates, on: $0) }
-        } catch let error as PGError where error.code == .poolTimeout {
-            return nil
-        }
-    }
-
     private func evaluate(
-        _ batch: PreparedBatch, rates: RateTable, holidays: BankHolidays, actor: String,
-        report: inout ComplianceRunReport, on connection: PGConnection
+        _ pending: [PendingReturn], rates: RateTable, holidays: BankHolidays,
+        charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
+        on connection: PGConnection
     ) async throws {
-        for (group, version, figures) in batch.groups {
-            let verdicts: [ReturnJudge.Verdict]
-            switch figures {
-            case .success(let figures):
-                verdicts = try await ReturnJudge.judge(
-                    group, by: version, figures: figures, rates: rates, holidays: holidays, on: connection)
-            case .failure(let failure):
-                verdicts = ReturnJudge.failed(group, failure)
-            }
+        for group in PendingReturn.groupedByCriteria(pending) {
+            let version = try await charter(group[0].charterVersionID)
+            let verdicts = try await ReturnJudge.judge(
+                group, by: version, rates: rates, holidays: holidays, on: connection)
             var judged: [FlagWriter.Judged] = []
             var evaluated: [(returnID: Int64, versionID: Int64, share: Decimal?)] = []
             for verdict in verdicts {

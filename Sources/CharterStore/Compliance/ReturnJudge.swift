@@ -22,53 +22,18 @@ enum ReturnJudge {
         on connection: PGConnection
     ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
-        switch try await figures(of: group, criteria: criteria(of: first, by: version, rates: rates), on: connection) {
-        case .failure(let failure):
-            return failed(group, failure)
-        case .success(let figures):
-            return try await judge(
-                group, by: version, figures: figures, rates: rates, holidays: holidays, on: connection)
-        }
-    }
-
-    /// What the figures of a group led by `first` are computed by, or why there are none.
-    static func criteria(
-        of first: PendingReturn, by version: CharterVersion, rates: RateTable
-    ) -> Result<ReturnFigures.Criteria, Failure> {
         let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
+        let criteria: ReturnFigures.Criteria
         do {
-            return .success(
-                try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates))
+            criteria = try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates)
         } catch {
-            // No rate in force at the snapshot: said for each return; never a silent pass.
-            return .failure(Failure(message: error.message))
+            // No rate in force at the snapshot: say so for each return; never a silent pass.
+            return group.map {
+                Verdict(item: $0, outcome: .failure(Failure(message: error.message)), zeroHoursShare: nil)
+            }
         }
-    }
-
-    /// The group's figures in one grouped pass (`ReturnFiguresQuery`), or why there are none.
-    static func figures(
-        of group: [PendingReturn], criteria: Result<ReturnFigures.Criteria, Failure>, on connection: PGConnection
-    ) async throws -> Result<[Int64: ReturnFigures], Failure> {
-        switch criteria {
-        case .failure(let failure):
-            return .failure(failure)
-        case .success(let criteria):
-            return .success(
-                try await ReturnFiguresQuery.figures(for: group.map(\.versionID), criteria: criteria, on: connection))
-        }
-    }
-
-    /// Every return of the group not judged, for the same reason.
-    static func failed(_ group: [PendingReturn], _ failure: Failure) -> [Verdict] {
-        group.map { Verdict(item: $0, outcome: .failure(failure), zeroHoursShare: nil) }
-    }
-
-    /// Judges a group whose figures are computed (`figures(of:criteria:on:)`): its history, then the rules.
-    static func judge(
-        _ group: [PendingReturn], by version: CharterVersion, figures: [Int64: ReturnFigures], rates: RateTable,
-        holidays: BankHolidays, on connection: PGConnection
-    ) async throws -> [Verdict] {
-        guard let first = group.first else { return [] }
+        let figures = try await ReturnFiguresQuery.figures(
+            for: group.map(\.versionID), criteria: criteria, on: connection)
         let context = try await history(for: group, lookback: 4, on: connection)
         let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
         let previousShare = context.previousShare
