@@ -35,8 +35,9 @@ enum ReturnFiguresQuery {
 
     // Each condition is what SPEC §4 says, arranged so that a line is cheap to rule out: the line's
     // employment type is tested once (the first seven groups are of direct workers, the last of agency
-    // workers), and the three pay groups are tested only for a line paid below the highest of their rates
-    // (`greatest` ignores the upcoming rate when none is announced). Every term compares exactly as the
+    // workers), and the three pay groups are tested only for a line paid below `top_rate`, the highest
+    // rate any worker could be owed (worked out once per statement; `greatest` ignores the upcoming rate
+    // when none is announced). Every term compares exactly as the
     // plain conditions would (`a - b >= m` is `a >= b + m` in exact numeric arithmetic), so a line's
     // groups are the same; what the arrangement saves is the work of testing a clean line.
     private static let groups: [Group] = [
@@ -82,7 +83,7 @@ enum ReturnFiguresQuery {
         let agency = groups.indices.dropFirst(directBits.count).map(term).joined(separator: " | ")
         return """
             CASE employment_type
-                WHEN 'direct' THEN CASE WHEN paid < greatest(nmw, rlw, up) THEN \(pay) ELSE 0 END
+                WHEN 'direct' THEN CASE WHEN paid < top_rate THEN \(pay) ELSE 0 END
                                    | \(direct)
                 WHEN 'agency' THEN \(agency)
                 ELSE 0 END
@@ -112,18 +113,22 @@ enum ReturnFiguresQuery {
                        \(c.firstReviewDueIfStartedBefore.description)::date AS first_review_before,
                        \(c.reviewOverdueIfLastBefore.description)::date AS review_before,
                        \(c.agencyParityIfStartedBefore.description)::date AS agency_before
+            ), q AS (
+                SELECT p.*, greatest(nmw_adult, nmw_18_20, nmw_under_18, nmw_apprentice, rlw_uk, rlw_london, up_uk,
+                                     up_london) AS top_rate
+                FROM p
             ), l AS (
-                SELECT w.*, p.*, w.employment_type = 'direct' AS direct,
+                SELECT w.*, q.*, w.employment_type = 'direct' AS direct,
                        least(w.hourly_rate, w.overtime_rate) AS paid,
                        CASE WHEN w.contract_type = 'apprentice'
                                  AND (w.age_band IN ('under_18', '18') OR coalesce(w.apprentice_first_year, false))
-                                THEN p.nmw_apprentice
-                            WHEN w.age_band = 'under_18' THEN p.nmw_under_18
-                            WHEN w.age_band IN ('18', '19_20') THEN p.nmw_18_20
-                            ELSE p.nmw_adult END AS nmw,
-                       CASE WHEN w.workplace_london THEN p.rlw_london ELSE p.rlw_uk END AS rlw,
-                       CASE WHEN w.workplace_london THEN p.up_london ELSE p.up_uk END AS up
-                FROM worker_lines w CROSS JOIN p
+                                THEN q.nmw_apprentice
+                            WHEN w.age_band = 'under_18' THEN q.nmw_under_18
+                            WHEN w.age_band IN ('18', '19_20') THEN q.nmw_18_20
+                            ELSE q.nmw_adult END AS nmw,
+                       CASE WHEN w.workplace_london THEN q.rlw_london ELSE q.rlw_uk END AS rlw,
+                       CASE WHEN w.workplace_london THEN q.up_london ELSE q.up_uk END AS up
+                FROM worker_lines w CROSS JOIN q
                 WHERE w.return_version_id = ANY(\(versions))
             ), m AS (
                 SELECT l.*, \(PGQuery(unsafeSQL: Self.mask)) AS h FROM l
