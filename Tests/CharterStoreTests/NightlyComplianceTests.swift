@@ -113,6 +113,56 @@ struct NightlyComplianceTests {
         #expect(try await fixture.count("SELECT count(*) FROM flags WHERE standard_id = 'pay.real-living-wage'") == 1)
     }
 
+    /// Enough returns that the run reads, judges and encodes them on several cores and in more than one
+    /// batch: each employer's flag is about its own return and workers, with its one "opened" event;
+    /// judging every return again finds every flag as it is; a second run changes nothing.
+    @Test func aLargeRunGivesEveryEmployerItsOwnFlags() async throws {
+        var employers: [Int64: Int] = [:]
+        for index in 0..<150 {
+            let employer = try await pledgedEmployer()
+            employers[employer] = index
+            var lines = (1...20).map { Self.line("E\(index)W\($0)") }
+            lines[index % 20] = Self.line("E\(index)W\(index % 20 + 1)", rate: "13.20")
+            try await submit(employer, lines)
+        }
+        var nightly = self.nightly
+        nightly.batchSize = 100
+        let first = try await nightly.run(asOf: asOf)
+        #expect(first.returnsEvaluated == 150)
+        #expect(first.errors.isEmpty)
+        let rows = try await fixture.pool.withConnection {
+            try await $0.query(
+                """
+                SELECT f.employer_id, f.evidence->'worker_refs'->>0 AS ref,
+                       (f.evidence->>'return_version_id')::bigint AS version, f.return_version_id,
+                       (SELECT count(*) FROM flag_events e WHERE e.flag_id = f.id) AS events,
+                       (SELECT string_agg(e.kind, ',') FROM flag_events e WHERE e.flag_id = f.id) AS kinds
+                FROM flags f WHERE f.standard_id = 'pay.real-living-wage'
+                """)
+        }
+        #expect(rows.count == 150)
+        for row in rows {
+            let index = try #require(employers[try row.decode(Int64.self, column: "employer_id")])
+            #expect(try row.decode(String?.self, column: "ref") == "E\(index)W\(index % 20 + 1)")
+            #expect(
+                try row.decode(Int64?.self, column: "version") == row.decode(Int64?.self, column: "return_version_id"))
+            #expect(try row.decode(Int.self, column: "events") == 1)
+            #expect(try row.decode(String?.self, column: "kinds") == "opened")
+        }
+        let opened = try await fixture.count("SELECT count(*) FROM flags")
+        #expect(try await fixture.count("SELECT count(*) FROM flag_events WHERE kind = 'opened'") == opened)
+
+        // Judged again from scratch: the same findings, evidence and digests, so nothing to change.
+        try await fixture.pool.withConnection { try await $0.execute("DELETE FROM return_evaluations") }
+        let again = try await nightly.run(asOf: asOf)
+        #expect(again.returnsEvaluated == 150)
+        #expect(again.changes.isEmpty)
+        #expect(again.flagsUnchanged == first.flagsOpened)
+        let nothingNew = try await nightly.run(asOf: asOf)
+        #expect(nothingNew.returnsEvaluated == 0)
+        #expect(nothingNew.changes.isEmpty)
+    }
+
     @Test func aMissingReturnIsFlaggedAndClearsWhenTheReturnArrives() async throws {
         let employer = try await pledgedEmployer()
         // Q3 is due on Friday 30 October 2026: missing on the 31st, not on the 30th.

@@ -103,4 +103,45 @@ struct ReturnFiguresQueryTests {
         #expect(computed == reference)
         #expect(reference.belowRealLivingWage.count > 0 && reference.reviewOverdue.count > 0)
     }
+    /// More workers in a group than evidence names: the first 100 references in byte order
+    /// (`R10` before `R2`), however the lines were stored, with the count of them all.
+    @Test func aLargeGroupNamesItsFirstHundredReferencesInByteOrder() async throws {
+        let employer = try await fixture.newEmployer("Figures refs")
+        let lines = (0..<300).reversed().map { index in
+            let fields: [String: String] = [
+                "worker_ref": "R\(index)", "employment_type": "direct", "contract_type": "permanent",
+                "age_band": "21_plus", "workplace_london": "no", "hourly_rate": index % 3 == 0 ? "15.00" : "13.00",
+                "contracted_hours": "37.5", "start_date": "2024-01-01", "last_hours_review": "2026-07-01",
+                "shifts_scheduled": "10", "shifts_short_notice": "0", "shifts_cancelled_short_notice": "0",
+                "shifts_cancelled_paid": "0",
+            ]
+            return WorkerLineColumn.allCases.map { fields[$0.rawValue] ?? "" }.joined(separator: ",")
+        }
+        let text = Self.csv(lines)
+        let outcome = try await fixture.returns.submit(
+            ReturnSubmission(employerID: employer, submittedBy: "t", header: ReturnText.header(headcount: 300)),
+            csv: ReturnText.chunks(text))
+        guard case .accepted(let result) = outcome else {
+            Issue.record("lines were rejected: \(outcome)")
+            return
+        }
+        let rates = try await RateStore(pool: fixture.pool).table()
+        let version = try #require(
+            try await CharterVersionStore(pool: fixture.pool).version(
+                id: try await fixture.pool.withConnection {
+                    try await $0.query("SELECT id FROM charter_versions")[0].decode(Int64.self, at: 0)
+                }))
+        let criteria = try ReturnFigures.Criteria(
+            snapshot: ReportingPeriod("2026-Q3")!.snapshot,
+            parameters: EvaluationInput.effectiveParameters(of: version, overrides: PledgeOverrides()), rates: rates)
+        let sql = try await fixture.pool.withConnection {
+            try await ReturnFiguresQuery.figures(for: [result.version.versionID], criteria: criteria, on: $0)
+        }
+        let group = try #require(sql[result.version.versionID]).belowRealLivingWage
+        let below = (0..<300).filter { $0 % 3 != 0 }.map { "R\($0)" }
+        #expect(group.count == 200)
+        #expect(group.workerRefs == Array(below.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(100)))
+        #expect(group.workerRefs.prefix(3) == ["R1", "R10", "R100"])
+        #expect(group.lowestRate == Decimal(string: "13.00"))
+    }
 }

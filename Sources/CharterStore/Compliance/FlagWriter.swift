@@ -10,7 +10,7 @@ import PGClient
 /// per kind of write (new flags, changed flags, events), so the cost does not grow with round trips.
 enum FlagWriter {
     /// The findings for one employer and period, and what they were judged on.
-    struct Judged {
+    struct Judged: Sendable {
         var employerID: Int64
         var period: String
         var findings: [Finding]
@@ -86,19 +86,24 @@ enum FlagWriter {
                     kind: kind, employerID: key.employerID, period: key.period, standardID: key.standardID,
                     subject: key.subject, severity: severity))
         }
+        // Each finding's evidence as stored (JSON text) and its digest, encoded on every core: the
+        // encoding is pure, and most of the time the decisions below take.
+        let encoded = try await batch.concurrentMap { judged in
+            judged.findings.map { finding in
+                let json = finding.evidence.jsonData()
+                return (evidence: String(decoding: json, as: UTF8.self), digest: Array(SHA256.hash(data: json)).hex)
+            }
+        }
         let judgedPairs = Set(batch.map { "\($0.employerID)/\($0.period)" })
         var seen: Set<Key> = []
-        for judged in batch {
+        for (judged, encodings) in zip(batch, encoded) {
             let versionNote = judged.returnVersionID.map { "return version \($0)" } ?? "no return"
-            for finding in judged.findings {
+            for (finding, (evidence, digest)) in zip(judged.findings, encodings) {
                 let key = Key(
                     employerID: judged.employerID, period: judged.period, standardID: finding.standardID,
                     subject: finding.subject)
                 guard !seen.contains(key) else { continue }
                 seen.insert(key)
-                let json = finding.evidence.jsonData()
-                let evidence = String(decoding: json, as: UTF8.self)
-                let digest = Array(SHA256.hash(data: json)).hex
                 let severity = finding.severity.rawValue
                 guard let flag = existing[key] else {
                     inserts.append((key, severity, evidence, digest, judged.charterVersionID, judged.returnVersionID))

@@ -5,14 +5,14 @@ import PGClient
 /// Judges returns by a charter version: figures in one SQL pass, history, then the pure rules.
 /// Shared by the nightly run and the rule-change preview, so a preview judges exactly as a night would.
 enum ReturnJudge {
-    struct Verdict {
+    struct Verdict: Sendable {
         var item: PendingReturn
         /// The findings, or why the return could not be judged (e.g. no rate in force).
         var outcome: Result<[Finding], Failure>
         var zeroHoursShare: Decimal?
     }
 
-    struct Failure: Error {
+    struct Failure: Error, Sendable {
         var message: String
     }
 
@@ -36,14 +36,17 @@ enum ReturnJudge {
             for: group.map(\.versionID), criteria: criteria, on: connection)
         let context = try await history(for: group, lookback: 4, on: connection)
         let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
-        return group.map { item in
+        let previousShare = context.previousShare
+        let youngPeople = context.youngPeople
+        // The rules are pure and each return's are independent: judged on every core.
+        return try await group.concurrentMap { item in
             let itemFigures = figures[item.versionID] ?? ReturnFigures()
             let input = EvaluationInput(
                 employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
                 livingHours: item.livingHours, overrides: item.overrides, returnVersionID: item.versionID,
                 returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
-                previousZeroHoursShare: context.previousShare[item.employerID],
-                youngPeopleByPeriod: context.youngPeople[item.employerID] ?? [:],
+                previousZeroHoursShare: previousShare[item.employerID],
+                youngPeopleByPeriod: youngPeople[item.employerID] ?? [:],
                 dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
             do {
                 return Verdict(

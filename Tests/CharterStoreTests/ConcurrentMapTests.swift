@@ -1,0 +1,28 @@
+import Testing
+
+@testable import CharterStore
+
+/// `concurrentMap` is `map` on several cores: the same results, in the same order, and the first error.
+@Suite("Mapping on every core")
+struct ConcurrentMapTests {
+    struct Odd: Error, Equatable {
+        var value: Int
+    }
+
+    @Test(arguments: [0, 1, 63, 64, 129, 1000, 4099])
+    func givesWhatMapGivesInOrder(count: Int) async throws {
+        let values = Array(0..<count)
+        #expect(try await values.concurrentMap { $0 * 3 + 1 } == values.map { $0 * 3 + 1 })
+        #expect(try await values.concurrentMap(minimumPart: 1) { "\($0)" } == values.map { "\($0)" })
+        #expect(try await values[...].concurrentMap(minimumPart: 7) { $0 } == values)
+    }
+
+    @Test func throwsWhatATransformThrows() async throws {
+        await #expect(throws: Odd(value: 777)) {
+            _ = try await Array(0..<1000).concurrentMap(minimumPart: 10) { value in
+                if value == 777 { throw Odd(value: value) }
+                return value
+            }
+        }
+    }
+}
