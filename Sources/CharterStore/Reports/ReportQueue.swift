@@ -96,22 +96,12 @@ public struct ReportQueue: Sendable {
         return chosen
     }
 
-    /// `reports` rendered in order, shared among as many tasks as there are cores. Each task renders a
-    /// slice of a window (a few dozen milliseconds), so it never holds a thread of the pool for long.
+    /// `reports` rendered in order, shared among as many tasks as there are cores. A window is at most 512
+    /// reports and a digest takes about a third of a millisecond, so a task renders under a tenth of a
+    /// second's worth and never holds a pool thread for long, while even a handful is worth sharing.
     private func render(_ reports: [Report], date: Date) async throws -> [RenderedReport] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, reports.count)
         let renderer = self.renderer
-        guard workers > 1 else { return try reports.map { try renderer.render($0, date: date) } }
-        let size = (reports.count + workers - 1) / workers
-        return try await withThrowingTaskGroup(of: (Int, [RenderedReport]).self) { group in
-            for (index, start) in stride(from: 0, to: reports.count, by: size).enumerated() {
-                let slice = reports[start..<min(start + size, reports.count)]
-                group.addTask { (index, try slice.map { try renderer.render($0, date: date) }) }
-            }
-            var parts = [[RenderedReport]](repeating: [], count: workers)
-            for try await (index, part) in group { parts[index] = part }
-            return parts.flatMap { $0 }
-        }
+        return try await reports.concurrentMap(minimumPart: 8) { try renderer.render($0, date: date) }
     }
 
     /// Employer and rep digests as of `asOf` — called by the nightly run inside its transaction.
