@@ -63,16 +63,17 @@ struct ReturnFiguresQueryTests {
         }
     }
 
-    @Test(arguments: [UInt64(1), 2, 3])
-    func sqlAgreesWithTheReferenceFigures(seed: UInt64) async throws {
-        let employer = try await fixture.newEmployer("Figures \(seed)")
-        let text = Self.csv(Self.randomLines(count: 800, seed: seed))
+    /// Submits `text` as a new employer's 2026-Q3 return and runs the grouped pass over it: the criteria
+    /// it was measured with and the figures PostgreSQL computed.
+    func figuresInSQL(of text: String, headcount: Int, employer name: String) async throws -> (
+        criteria: ReturnFigures.Criteria, figures: ReturnFigures
+    ) {
+        let employer = try await fixture.newEmployer(name)
         let outcome = try await fixture.returns.submit(
-            ReturnSubmission(employerID: employer, submittedBy: "t", header: ReturnText.header(headcount: 800)),
+            ReturnSubmission(employerID: employer, submittedBy: "t", header: ReturnText.header(headcount: headcount)),
             csv: ReturnText.chunks(text))
         guard case .accepted(let result) = outcome else {
-            Issue.record("generated lines were rejected: \(outcome)")
-            return
+            throw CharterStoreError(.invalid, "the lines were rejected: \(outcome)")
         }
         let rates = try await RateStore(pool: fixture.pool).table()
         let version = try #require(
@@ -86,12 +87,18 @@ struct ReturnFiguresQueryTests {
         let sql = try await fixture.pool.withConnection {
             try await ReturnFiguresQuery.figures(for: [result.version.versionID], criteria: criteria, on: $0)
         }
+        return (criteria, try #require(sql[result.version.versionID]))
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func sqlAgreesWithTheReferenceFigures(seed: UInt64) async throws {
+        let text = Self.csv(Self.randomLines(count: 800, seed: seed))
+        let (criteria, computed) = try await figuresInSQL(of: text, headcount: 800, employer: "Figures \(seed)")
         var reader = WorkerLineCSVReader(snapshot: criteria.snapshot)
         var lines: [WorkerLine] = []
         reader.consume(Array(text.utf8)) { lines.append($0) }
         reader.finish(headcount: nil) { lines.append($0) }
         let reference = ReturnFigures(lines: lines, criteria: criteria)
-        let computed = try #require(sql[result.version.versionID])
         #expect(computed.belowMinimumWage == reference.belowMinimumWage)
         #expect(computed.belowRealLivingWage == reference.belowRealLivingWage)
         #expect(computed.belowUpcomingRealLivingWage == reference.belowUpcomingRealLivingWage)
@@ -106,7 +113,6 @@ struct ReturnFiguresQueryTests {
     /// More workers in a group than evidence names: the first 100 references in byte order
     /// (`R10` before `R2`), however the lines were stored, with the count of them all.
     @Test func aLargeGroupNamesItsFirstHundredReferencesInByteOrder() async throws {
-        let employer = try await fixture.newEmployer("Figures refs")
         let lines = (0..<300).reversed().map { index in
             let fields: [String: String] = [
                 "worker_ref": "R\(index)", "employment_type": "direct", "contract_type": "permanent",
@@ -117,27 +123,8 @@ struct ReturnFiguresQueryTests {
             ]
             return WorkerLineColumn.allCases.map { fields[$0.rawValue] ?? "" }.joined(separator: ",")
         }
-        let text = Self.csv(lines)
-        let outcome = try await fixture.returns.submit(
-            ReturnSubmission(employerID: employer, submittedBy: "t", header: ReturnText.header(headcount: 300)),
-            csv: ReturnText.chunks(text))
-        guard case .accepted(let result) = outcome else {
-            Issue.record("lines were rejected: \(outcome)")
-            return
-        }
-        let rates = try await RateStore(pool: fixture.pool).table()
-        let version = try #require(
-            try await CharterVersionStore(pool: fixture.pool).version(
-                id: try await fixture.pool.withConnection {
-                    try await $0.query("SELECT id FROM charter_versions")[0].decode(Int64.self, at: 0)
-                }))
-        let criteria = try ReturnFigures.Criteria(
-            snapshot: ReportingPeriod("2026-Q3")!.snapshot,
-            parameters: EvaluationInput.effectiveParameters(of: version, overrides: PledgeOverrides()), rates: rates)
-        let sql = try await fixture.pool.withConnection {
-            try await ReturnFiguresQuery.figures(for: [result.version.versionID], criteria: criteria, on: $0)
-        }
-        let group = try #require(sql[result.version.versionID]).belowRealLivingWage
+        let (_, figures) = try await figuresInSQL(of: Self.csv(lines), headcount: 300, employer: "Figures refs")
+        let group = figures.belowRealLivingWage
         let below = (0..<300).filter { $0 % 3 != 0 }.map { "R\($0)" }
         #expect(group.count == 200)
         #expect(group.workerRefs == Array(below.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(100)))
