@@ -90,7 +90,8 @@ public struct OutboxStore: Sendable {
         var recipient: String
     }
 
-    /// `lastMessage(kind:recipient:on:)` for each of `targets`, in one query; targets with none are absent.
+    /// The latest message to each of `targets` that was sent or is still to be sent (dead messages do
+    /// not count, their content never arrived), in one query; targets with none are absent.
     static func lastMessages(to targets: [Target], on connection: PGConnection) async throws
         -> [Target: LastOutboxMessage]
     {
@@ -123,14 +124,8 @@ public struct OutboxStore: Sendable {
     public static func lastMessage(
         kind: OutboxMessage.Kind, recipient: String, on connection: PGConnection
     ) async throws -> LastOutboxMessage? {
-        let rows = try await connection.query(
-            """
-            SELECT id, state, content_digest, created_at, sent_at FROM outbox_messages
-            WHERE kind = \(kind.rawValue) AND recipient = \(recipient) AND state <> 'dead'
-            ORDER BY created_at DESC, id DESC
-            LIMIT 1
-            """)
-        return try rows.first.map(last)
+        let target = Target(kind: kind, recipient: recipient)
+        return try await lastMessages(to: [target], on: connection)[target]
     }
 
     private static func last(_ row: PGRow) throws -> LastOutboxMessage {

@@ -55,7 +55,7 @@ public struct ReportQueue: Sendable {
                     OutboxMessage(
                         kind: choice.kind, dedupKey: choice.report.dedupKey, sender: rendered.from,
                         recipients: rendered.recipients, subject: rendered.subject, message: rendered.message,
-                        contentDigest: choice.report.contentDigest)
+                        contentDigest: choice.contentDigest)
                 }, on: connection)
         }
         return queued
@@ -66,7 +66,7 @@ public struct ReportQueue: Sendable {
     /// the same recipients or a last digest older than the repeat interval.
     private func choose(
         _ window: ArraySlice<Report>, now: Date, seen: inout Set<String>, on connection: PGConnection
-    ) async throws -> [(report: Report, kind: OutboxMessage.Kind)] {
+    ) async throws -> [(report: Report, kind: OutboxMessage.Kind, contentDigest: [UInt8])] {
         let queuedKeys = try await OutboxStore.existingKeys(window.map(\.dedupKey), on: connection)
         let digestTargets = window.filter(\.isDigest).compactMap { report in
             OutboxMessage.Kind(rawValue: report.kind.rawValue).map {
@@ -74,15 +74,16 @@ public struct ReportQueue: Sendable {
             }
         }
         var last = try await OutboxStore.lastMessages(to: digestTargets, on: connection)
-        var chosen: [(report: Report, kind: OutboxMessage.Kind)] = []
+        // The digest (JSON and SHA-256 of the report) is worked out once, here, and stored with the message.
+        var chosen: [(report: Report, kind: OutboxMessage.Kind, contentDigest: [UInt8])] = []
         for report in window {
             let recipients = report.recipients.map(\.email)
             guard !recipients.isEmpty, let kind = OutboxMessage.Kind(rawValue: report.kind.rawValue),
                 !queuedKeys.contains(report.dedupKey), seen.insert(report.dedupKey).inserted
             else { continue }
+            let digest = report.contentDigest
             if report.isDigest {
                 let target = OutboxStore.Target(kind: kind, recipient: OutboxMessage.recipientKey(recipients))
-                let digest = report.contentDigest
                 guard
                     LastOutboxMessage.isWorthSending(
                         contentDigest: digest, after: last[target], now: now, repeatInterval: digestRepeatInterval)
@@ -91,7 +92,7 @@ public struct ReportQueue: Sendable {
                 last[target] = LastOutboxMessage(
                     id: 0, state: .queued, contentDigest: digest, createdAt: now, sentAt: nil)
             }
-            chosen.append((report, kind))
+            chosen.append((report, kind, digest))
         }
         return chosen
     }
