@@ -40,8 +40,11 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     public func trusts(_ address: String) -> Bool {
-        guard let parsed = IPRange.Address(address) else { return false }
-        return ranges.contains { $0.contains(parsed) }
+        IPRange.Address(address).map(trusts) ?? false
+    }
+
+    private func trusts(_ address: IPRange.Address) -> Bool {
+        ranges.contains { $0.contains(address) }
     }
 
     /// The client's address for a request from `peer` carrying these `X-Forwarded-For` values (each may
@@ -49,15 +52,17 @@ public struct TrustedProxies: Sendable, Equatable {
     ///
     /// - Returns: `peer` when it is not a trusted proxy or sent no list; otherwise the rightmost address
     ///   in the list that is not trusted, the leftmost when all are, or the last trusted hop when an
-    ///   entry beyond it cannot be read (a proxy we trust wrote something we do not understand).
+    ///   entry beyond it cannot be read (a proxy we trust wrote something we do not understand). An
+    ///   address from the list is written canonically (`2001:db8::7` for `[2001:DB8:0::7]`), so the
+    ///   throttle counts one client under one address however a proxy spelt it.
     public func clientAddress(peer: String?, forwardedFor values: [String]) -> String? {
         guard let peer, trusts(peer) else { return peer }
         let hops = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var client = peer
         for hop in hops.reversed() {
-            guard IPRange.Address(hop) != nil else { return client }
-            client = hop
-            if !trusts(hop) { return hop }
+            guard let address = IPRange.Address(hop) else { return client }
+            client = address.description
+            if !trusts(address) { return client }
         }
         return client
     }
@@ -67,8 +72,17 @@ public struct TrustedProxies: Sendable, Equatable {
 /// (`::ffff:127.0.0.1`, as a dual-stack listener reports IPv4 peers) is the IPv4 address.
 public struct IPRange: Sendable, Equatable {
     /// The address's bytes (4 or 16), in network order.
-    public struct Address: Sendable, Equatable {
+    public struct Address: Sendable, Equatable, CustomStringConvertible {
         var bytes: [UInt8]
+
+        /// The canonical text (`inet_ntop`): dotted IPv4, or IPv6 in lower case with `::` for zeros.
+        public var description: String {
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            let family = bytes.count == 4 ? AF_INET : AF_INET6
+            let written = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }
+            guard written != nil else { return "" }
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
 
         init?(_ text: some StringProtocol) {
             var text = String(text)
