@@ -192,6 +192,14 @@ struct WebPagesTests {
                 #expect(page.contains(#"<option value="\#(coveredFlag.standardID)" selected>"#))
                 #expect(page.contains(#"href="/flags/\#(coveredFlag.id)""#))
             }
+            // Another standard: the covered flag is filtered out (so the filter is applied, not only shown).
+            let other = coveredFlag.standardID == "pay.real-living-wage" ? "gov.return-missing" : "pay.real-living-wage"
+            try await client.execute(uri: "/flags?standard=\(other)", method: .get, headers: [.cookie: rep]) {
+                response in
+                let page = Self.text(response)
+                #expect(page.contains(#"<option value="\#(other)" selected>"#))
+                #expect(!page.contains(#"href="/flags/\#(coveredFlag.id)""#))
+            }
             try await client.execute(uri: "/flags/\(otherFlag.id)", method: .get, headers: [.cookie: rep]) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
