@@ -18,7 +18,8 @@ struct APIBench: AsyncParsableCommand {
         commandName: "api",
         abstract: "wrk on GET /v1/flags?state=open (rep token, 10,000 flags) next to GET /healthz.",
         discussion: """
-            Generates EMPLOYERS employers with FLAGS open flags spread over them (standards, periods and
+            Generates EMPLOYERS employers with FLAGS open flags spread over them (standards of the published
+            charter version, periods and
             severities varied), one rep covering every employer and an API token for that rep; starts
             charterd's HTTP application in this process on 127.0.0.1:PORT with the database, then runs
             `wrk --latency` (Debian package wrk) first on /healthz, then on the flag queue's first page
@@ -95,7 +96,10 @@ struct APIBench: AsyncParsableCommand {
         defer { Task { await connection.close() } }
         _ = try await CharterSchema.migrator().migrate(on: connection)
         let existing = try await connection.query(
-            "SELECT count(*) AS n FROM flags f JOIN employers e ON e.id = f.employer_id WHERE e.name LIKE 'API Bench %'"
+            """
+            SELECT count(*) AS n FROM flags f JOIN employers e ON e.id = f.employer_id
+            WHERE e.name LIKE 'API Bench %' AND f.charter_version_id IS NOT NULL
+            """
         )[0].decode(Int.self, column: "n")
         if existing != flags {
             print("generating \(employers) employers and \(flags) open flags…")
@@ -111,8 +115,8 @@ struct APIBench: AsyncParsableCommand {
                 """)
             try await connection.execute(
                 """
-                INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence)
-                SELECT e.id, (ARRAY['pay.real-living-wage', 'hours.zero-hours', 'hours.review-overdue',
+                INSERT INTO flags (employer_id, charter_version_id, standard_id, period, subject, state, severity, evidence)
+                SELECT e.id, (SELECT min(id) FROM charter_versions WHERE status = 'published'), (ARRAY['pay.real-living-wage', 'hours.zero-hours', 'hours.review-overdue',
                                     'voice.union-access', 'gov.return-late'])[1 + g % 5],
                        (ARRAY['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'])[1 + (g / 5) % 4], 'bench ' || g, 'open',
                        (ARRAY['critical', 'breach', 'warning', 'info'])[1 + g % 4], '{}'

@@ -166,6 +166,33 @@ struct FlagStoreTests {
         #expect(row.severity == .warning)
     }
 
+    @Test func aRenamedEmployerShowsUnderItsNewNameOnceTheKeptNameIsOlderThanItsAge() async throws {
+        let employer = try await fixture.newEmployer("Old Name Ltd")
+        let flag = try await makeFlag(employer: employer)
+        // A flag naming no charter version (as before versions were recorded) still lists, untitled.
+        let untitled = try await makeFlag(employer: employer, subject: "no version")
+        try await fixture.pool.withConnection {
+            try await $0.execute("UPDATE flags SET charter_version_id = NULL WHERE id = \(untitled.id)")
+        }
+        let keeping = FlagStore(pool: fixture.pool, labels: FlagLabels(maxAge: .seconds(3600)))
+        let fresh = FlagStore(pool: fixture.pool, labels: FlagLabels(maxAge: .zero))
+        func names(_ store: FlagStore) async throws -> [Int64: String] {
+            let page = try await store.list(
+                FlagStore.Filter(employerID: employer), visible: .all, cursor: nil, limit: 10)
+            return Dictionary(uniqueKeysWithValues: page.flags.map { ($0.id, $0.employerName) })
+        }
+        #expect(try await names(keeping) == [flag.id: "Old Name Ltd", untitled.id: "Old Name Ltd"])
+        #expect(try await names(fresh) == [flag.id: "Old Name Ltd", untitled.id: "Old Name Ltd"])
+        try await fixture.pool.withConnection {
+            try await $0.execute("UPDATE employers SET name = 'New Name Ltd' WHERE id = \(employer)")
+        }
+        #expect(try await names(fresh) == [flag.id: "New Name Ltd", untitled.id: "New Name Ltd"])
+        #expect(try await names(keeping) == [flag.id: "Old Name Ltd", untitled.id: "Old Name Ltd"])
+        let titles = try await fresh.list(FlagStore.Filter(employerID: employer), visible: .all, cursor: nil, limit: 10)
+            .flags.map { [$0.id: $0.standardTitle] }
+        #expect(titles == [[untitled.id: nil], [flag.id: "Real Living Wage"]])
+    }
+
     @Test func aScopeNeverShowsAnotherEmployersFlags() async throws {
         let covered = try await fixture.newEmployer("Covered Ltd")
         let alsoCovered = try await fixture.newEmployer("Also Covered Ltd")

@@ -18,8 +18,35 @@ enum FlagRowReader {
         LEFT JOIN standards s ON s.charter_version_id = f.charter_version_id AND s.standard_id = f.standard_id
         """
 
-    /// Flag summaries; the caller adds WHERE, ORDER BY and LIMIT.
-    static let summarySelect: PGQuery = "SELECT \(summaryColumns) \(flagsJoined)"
+    /// Flags for a list, without their labels (see `FlagLabels`); the caller adds WHERE, ORDER BY and
+    /// LIMIT. `listed(_:labels:)` reads the columns by position.
+    static let listSelect: PGQuery = """
+        SELECT f.id, f.employer_id, f.charter_version_id, f.standard_id, f.period, f.subject, f.state, f.severity,
+               f.opened_at, f.updated_at
+        FROM flags f
+        """
+
+    /// The employer and charter version of a `listSelect` row, before its labels are known.
+    static func labelKeys(_ row: PGRow) throws -> (employerID: Int64, versionID: Int64?) {
+        (try row.decode(Int64.self, at: 1), try row.decode(Int64?.self, at: 2))
+    }
+
+    /// A summary from a `listSelect` row and its labels; nil when its employer has no name (deleted
+    /// since the row was read, and with it the flag).
+    static func listed(_ row: PGRow, labels: FlagLabels.Resolved) throws -> FlagSummary? {
+        let (employerID, versionID) = try labelKeys(row)
+        guard let employerName = labels.names[employerID] else { return nil }
+        let standardID = try row.decode(String.self, at: 3)
+        return FlagSummary(
+            id: try row.decode(Int64.self, at: 0), employerID: employerID, employerName: employerName,
+            standardID: standardID, standardTitle: labels.title(version: versionID, standard: standardID),
+            period: try stored(row, 4) { ReportingPeriod($0) },
+            subject: try row.decode(String.self, at: 5),
+            state: try stored(row, 6, FlagState.init(rawValue:)),
+            severity: try stored(row, 7, Severity.init(rawValue:)),
+            openedAt: try row.decode(Date.self, at: 8),
+            updatedAt: try row.decode(Date.self, at: 9))
+    }
 
     static func summary(_ row: PGRow) throws -> FlagSummary {
         FlagSummary(

@@ -20,9 +20,14 @@ public struct FlagStore: Sendable {
     /// employer) in the action's own transaction. Default: nil, no notices.
     public var reportQueue: ReportQueue?
 
-    public init(pool: PGPool, reportQueue: ReportQueue? = nil) {
+    /// Employer names and standard titles for lists, shared by every copy of this store: create the
+    /// store once and keep it, not per request.
+    public let labels: FlagLabels
+
+    public init(pool: PGPool, reportQueue: ReportQueue? = nil, labels: FlagLabels = FlagLabels()) {
         self.pool = pool
         self.reportQueue = reportQueue
+        self.labels = labels
     }
 
     /// The flags matching `filter` among the employers in `visible`, newest first (by id), at most
@@ -40,13 +45,23 @@ public struct FlagStore: Sendable {
         let before = try cursor.map(FlagCursor.init(text:))
         guard var condition = filter.condition(visible: visible) else { return FlagPage(flags: [], nextCursor: nil) }
         if let before { condition.append(" AND f.id < \(before.beforeID)") }
-        var query = FlagRowReader.summarySelect
+        var query = FlagRowReader.listSelect
         query.append(" WHERE ")
         query.append(condition)
         // The limit as a literal, so the prepared statement's plan is reused (see `literal:`).
         query.append(" ORDER BY f.id DESC LIMIT \(literal: limit + 1)")
-        let rows = try await pool.withConnection { try await $0.query(query.prepared()) }
-        var flags = try rows.map(FlagRowReader.summary)
+        let (rows, resolved) = try await pool.withConnection { connection in
+            let rows = try await connection.query(query.prepared())
+            var employerIDs = Set<Int64>()
+            var versionIDs = Set<Int64>()
+            for row in rows {
+                let keys = try FlagRowReader.labelKeys(row)
+                employerIDs.insert(keys.employerID)
+                if let version = keys.versionID { versionIDs.insert(version) }
+            }
+            return (rows, try await labels.resolve(employerIDs: employerIDs, versionIDs: versionIDs, on: connection))
+        }
+        var flags = try rows.compactMap { try FlagRowReader.listed($0, labels: resolved) }
         // One row more than asked says whether there is a next page without counting.
         var next: String?
         if flags.count > limit {

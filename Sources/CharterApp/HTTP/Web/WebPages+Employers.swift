@@ -14,15 +14,15 @@ extension WebPages {
         var period: String
     }
 
-    static func registerEmployers(on group: RouterGroup<CharterRequestContext>, pool: PGPool) {
+    static func registerEmployers(on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore) {
         group.get("/employers/:employer") { _, context -> Response in
             let principal = try principal(context)
             let id = try CharterAPI.id("employer", context)
             try APIAccess.require(principal, .readEmployers, employerID: id, notFound: "There is no employer \(id).")
-            return try await employerPage(id, principal: principal, context: context, pool: pool)
+            return try await employerPage(id, principal: principal, context: context, pool: pool, flags: flags)
         }
         group.post("/employers/:employer/returns/upload") { request, context -> Response in
-            try await upload(request, context: context, pool: pool)
+            try await upload(request, context: context, pool: pool, flags: flags)
         }
         group.get("/employers/:employer/returns/:period") { request, context -> Response in
             let principal = try principal(context)
@@ -34,7 +34,8 @@ extension WebPages {
     }
 
     static func employerPage(
-        _ id: Int64, principal: Principal, context: CharterRequestContext, pool: PGPool, rejection: Rejection? = nil
+        _ id: Int64, principal: Principal, context: CharterRequestContext, pool: PGPool, flags: FlagStore,
+        rejection: Rejection? = nil
     ) async throws -> Response {
         guard let employer = try await EmployerStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "There is no employer \(id).")
@@ -60,7 +61,7 @@ extension WebPages {
             }
         }
         if allows(principal, .readFlags, employerID: id) {
-            let page = try await FlagStore(pool: pool).list(
+            let page = try await flags.list(
                 FlagStore.Filter(employerID: id), visible: AccessPolicy.visibleEmployers(principal, for: .readFlags),
                 cursor: nil, limit: 100)
             data["flags"] = page.flags.map(summaryRow)
@@ -80,7 +81,9 @@ extension WebPages {
 
     /// A return sent from the employer page: `csrf_token`, `period`, `header` (the JSON file) and then
     /// `lines` (the CSV file) as `multipart/form-data`, streamed into the store as the API's upload is.
-    static func upload(_ request: Request, context: CharterRequestContext, pool: PGPool) async throws -> Response {
+    static func upload(_ request: Request, context: CharterRequestContext, pool: PGPool, flags: FlagStore)
+        async throws -> Response
+    {
         let principal = try principal(context)
         let id = try CharterAPI.id("employer", context)
         try APIAccess.require(principal, .submitReturn, employerID: id, notFound: "There is no employer \(id).")
@@ -110,7 +113,7 @@ extension WebPages {
                         sentence: "The period \"\(periodText)\" is not a quarter; write it as YYYY-Qn, e.g. 2026-Q3.",
                         errors: [], period: periodText)
                     return try await employerPage(
-                        id, principal: principal, context: context, pool: pool, rejection: rejection)
+                        id, principal: principal, context: context, pool: pool, flags: flags, rejection: rejection)
                 }
                 guard let header else { throw Problem(.badRequest, "Send the header file before the lines file.") }
                 let outcome = try await ReturnStore(pool: pool).submit(
@@ -127,7 +130,7 @@ extension WebPages {
                             "The return was rejected with \(count) error\(count == 1 ? "" : "s") and nothing was stored.",
                         errors: report.errors, period: periodText)
                     return try await employerPage(
-                        id, principal: principal, context: context, pool: pool, rejection: rejection)
+                        id, principal: principal, context: context, pool: pool, flags: flags, rejection: rejection)
                 }
             default:
                 throw Problem(.badRequest, "The return form has no field named \(part.name).")

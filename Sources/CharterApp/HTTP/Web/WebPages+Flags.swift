@@ -16,10 +16,7 @@ extension WebPages {
         (.comment, .commentOnFlag, "Comment", true),
     ]
 
-    static func registerFlags(
-        on group: RouterGroup<CharterRequestContext>, pool: PGPool, reportQueue: ReportQueue? = nil
-    ) {
-        let flags = FlagStore(pool: pool, reportQueue: reportQueue)
+    static func registerFlags(on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore) {
         let employers = EmployerStore(pool: pool)
         let versions = CharterVersionStore(pool: pool)
         group.get("/flags") { request, context -> Response in

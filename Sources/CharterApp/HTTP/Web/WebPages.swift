@@ -25,8 +25,10 @@ public enum WebPages {
             return WebPage.redirect(to: "/flags")
         }
         registerSignIn(on: group, users: users)
-        registerFlags(on: group, pool: pool, reportQueue: reportQueue)
-        registerEmployers(on: group, pool: pool)
+        // One store, so the flag queue and the employer pages share the employer names and titles it keeps.
+        let flags = FlagStore(pool: pool, reportQueue: reportQueue)
+        registerFlags(on: group, pool: pool, flags: flags)
+        registerEmployers(on: group, pool: pool, flags: flags)
         registerAdmin(on: group, pool: pool, users: users)
     }
 
