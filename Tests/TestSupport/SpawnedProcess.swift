@@ -21,9 +21,12 @@ public final class SpawnedProcess: Sendable {
     private let shared = Shared()
 
     /// Starts `executable` with `arguments` and exactly `environment`; standard input reads the file
-    /// `standardInput` (empty, `/dev/null`, unless given).
+    /// `standardInput` (empty, `/dev/null`, unless given), or the open descriptor
+    /// `standardInputDescriptor`. With `newSession` the child leads a session of its own, out of reach
+    /// of the signals a terminal sends the test run.
     public init(
-        _ executable: String, _ arguments: [String], environment: [String: String], standardInput: String? = nil
+        _ executable: String, _ arguments: [String], environment: [String: String], standardInput: String? = nil,
+        standardInputDescriptor: Int32? = nil, newSession: Bool = false
     ) throws {
         let base = FileManager.default.temporaryDirectory.appending(path: "spawn-\(UUID().uuidString)").path
         stdoutPath = base + ".out"
@@ -31,7 +34,12 @@ public final class SpawnedProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, standardInput ?? "/dev/null", O_RDONLY, 0)
+        if let standardInputDescriptor {
+            // dup2 clears close-on-exec on the copy.
+            posix_spawn_file_actions_adddup2(&actions, standardInputDescriptor, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, standardInput ?? "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -41,7 +49,21 @@ public final class SpawnedProcess: Sendable {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with every signal's default action and none blocked, whatever the test
+        // runner ignores or blocks (an ignored SIGQUIT would otherwise be inherited through exec).
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        var noSignal = sigset_t()
+        sigemptyset(&noSignal)
+        posix_spawnattr_setsigmask(&attributes, &noSignal)
+        posix_spawnattr_setflags(
+            &attributes,
+            Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK) | (newSession ? Self.spawnInNewSession : 0))
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable])
         }
@@ -83,6 +105,9 @@ public final class SpawnedProcess: Sendable {
             if let status { continuation.resume(returning: status) }
         }
     }
+
+    /// glibc's `POSIX_SPAWN_SETSID` (since 2.26), which Swift's Glibc module does not export.
+    private static let spawnInNewSession: Int16 = 0x80
 
     /// The binary `name` built beside the test bundle (`.build/debug/NAME`).
     public static func builtExecutable(_ name: String) -> String {

@@ -5,7 +5,7 @@ import PGClient
 import Synchronization
 
 /// The one throwaway PostgreSQL cluster a test run shares, started with the same embedded code
-/// charterd uses, and stopped when the test process exits.
+/// charterd uses, and stopped (its directory removed) when the test process exits, however it exits.
 ///
 /// Each suite asks for a fresh database, so suites never see each other's rows.
 public enum TestCluster {
@@ -28,7 +28,7 @@ public enum TestCluster {
             if let task { return task }
             let fresh = Task {
                 try await cluster.start()
-                stopAtExit(directory: cluster.directory)
+                try stopAtExit(directory: cluster.directory)
             }
             task = fresh
             return fresh
@@ -73,34 +73,13 @@ public enum TestCluster {
     }
 }
 
-/// `atexit` runs a C function with no context, so the directory waits in a global.
-private let clusterToStop = Mutex<String?>(nil)
+/// The watchdog that stops the cluster and removes its directory once the test process is gone; its
+/// pipe stays open (never closed here) for as long as the process lives.
+private let clusterWatchdog = Mutex<ExitWatchdog?>(nil)
 
-/// Stops the throwaway cluster when the test process exits.
-///
-/// Only plain libc here: Foundation's `Process` hangs when used while the process is exiting.
-/// SIGQUIT is PostgreSQL's immediate shutdown; the directory is removed once the server is gone.
-private func stopAtExit(directory: URL) {
-    clusterToStop.withLock { $0 = directory.path }
-    atexit {
-        guard let path = clusterToStop.withLock({ $0 }) else { return }
-        if let text = try? String(contentsOfFile: path + "/data/postmaster.pid", encoding: .utf8),
-            let first = text.split(separator: "\n").first, let pid = pid_t(first)
-        {
-            kill(pid, SIGQUIT)
-            // Wait (at most 5 s) until the postmaster has exited.
-            for _ in 0..<500 where kill(pid, 0) == 0 {
-                let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-                if stat.contains(") Z") { break }
-                usleep(10_000)
-            }
-        }
-        var child: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/rm"), strdup("-rf"), strdup(path), nil]
-        defer { argv.forEach { free($0) } }
-        if posix_spawn(&child, "/bin/rm", nil, nil, argv, environ) == 0 {
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
-        }
-    }
+/// Stops the throwaway cluster when the test process exits, however it exits: a crashed or killed
+/// run used to leave its cluster running, as `atexit` does not run then.
+private func stopAtExit(directory: URL) throws {
+    let watchdog = try ExitWatchdog.removingCluster(at: directory.path)
+    clusterWatchdog.withLock { $0 = watchdog }
 }
