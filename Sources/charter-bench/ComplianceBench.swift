@@ -102,10 +102,9 @@ struct ComplianceBench: AsyncParsableCommand {
                     round, bare.groups, bare.seconds, first.returnsEvaluated, first.flagsOpened, firsts.last!,
                     second.returnsEvaluated, second.changes.count, seconds.last!))
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        let bare = median(bares)
-        let first = median(firsts)
-        let second = median(seconds)
+        let bare = CopyBench.median(bares)
+        let first = CopyBench.median(firsts)
+        let second = CopyBench.median(seconds)
         print(
             String(format: "medians: bare aggregate %.2f s, nightly run %.2f s, second run %.2f s", bare, first, second)
         )
