@@ -1,4 +1,4 @@
-import Foundation
+import CharterAccess
 
 /// Where the next page of a flag list starts: below the last flag id the previous page showed.
 ///
@@ -14,10 +14,8 @@ struct FlagCursor: Hashable {
 
     /// Reads a cursor that `text` gave out; anything else is refused.
     init(text: String) throws(CharterStoreError) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.utf8.count <= 64, !text.contains("="), let data = Data(base64Encoded: base64),
-            let plain = String(data: data, encoding: .utf8), plain.hasPrefix("before:"),
+        guard text.utf8.count <= 64, let bytes = Base64URL.decode(text),
+            let plain = String(validating: bytes, as: UTF8.self), plain.hasPrefix("before:"),
             case let digits = plain.dropFirst("before:".count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
             let id = Int64(digits), id > 0
         else {
@@ -28,9 +26,5 @@ struct FlagCursor: Hashable {
     }
 
     /// The cursor as callers pass it back.
-    var text: String {
-        Data("before:\(beforeID)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    var text: String { Base64URL.encode("before:\(beforeID)".utf8) }
 }

@@ -44,7 +44,7 @@ public struct Authentication: RouterMiddleware {
         }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let principal = try await principalForToken(String(parts[1]).trimmingCharacters(in: .whitespaces))
+            let principal = try await principalForToken(Self.trimmingBlanks(parts[1]))
         else {
             throw Problem(
                 .unauthorized, "the API token is not valid (unknown, expired, revoked or malformed)",
@@ -53,5 +53,18 @@ public struct Authentication: RouterMiddleware {
         var context = context
         context.principal = principal
         return try await next(request, context)
+    }
+
+    /// `text` without the spaces and tabs around it (a header's optional whitespace), byte by byte:
+    /// `trimmingCharacters(in:)` cost more than the token's own check.
+    static func trimmingBlanks(_ text: Substring) -> String {
+        var bytes = text.utf8[...]
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            bytes = bytes.dropFirst()
+        }
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            bytes = bytes.dropLast()
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
