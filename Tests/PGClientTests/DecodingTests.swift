@@ -32,6 +32,26 @@ struct DecodingTests {
             try await roundTrip(PGBytes([0, 1, 0xfe, 0xff, 0x5c]), as: "bytea") == PGBytes([0, 1, 0xfe, 0xff, 0x5c]))
     }
 
+    @Test func bytesAreSentInBinaryBesideTextParametersPreparedOrNot() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let every = PGBytes((0...255).map(UInt8.init) + [0, 0])
+        let none: PGBytes? = nil
+        for prepared in [false, true] {
+            var query: PGQuery = """
+                SELECT \(every) AS every, octet_length(\(every)) AS length, \("text ✓") AS label,
+                       \(PGBytes([])) AS empty, \(none) IS NULL AS missing, \(7) AS number
+                """
+            if prepared { query = query.prepared() }
+            let row = try #require(try await connection.query(query).first)
+            #expect(try row.decode(PGBytes.self, column: "every") == every, "prepared: \(prepared)")
+            #expect(try row.decode(Int.self, column: "length") == 258)
+            #expect(try row.decode(String.self, column: "label") == "text ✓")
+            #expect(try row.decode(PGBytes.self, column: "empty") == PGBytes([]))
+            #expect(try row.decode(Bool.self, column: "missing"))
+            #expect(try row.decode(Int.self, column: "number") == 7)
+        }
+    }
+
     @Test func integersAreReadToTheirLimitsAndRefusedPastThem() async throws {
         let connection = try await PGConnection.connect(conninfo)
         let row = try #require(

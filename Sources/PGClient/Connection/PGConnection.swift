@@ -140,14 +140,17 @@ public actor PGConnection {
         }
         let key = PGStatementCache.Key(sql: query.sql, types: query.binds.map { UInt32($0.type.rawValue) })
         guard query.isPrepared, let name = try prepare(key, on: connection) else {
-            let sent = withBinds(query.binds) { types, values in
-                PQsendQueryParams(connection, query.sql, Int32(query.binds.count), types, values, nil, nil, 0)
+            let sent = withBinds(query.binds) { binds in
+                PQsendQueryParams(
+                    connection, query.sql, Int32(query.binds.count), binds.types, binds.values, binds.lengths,
+                    binds.formats, 0)
             }
             guard sent == 1 else { throw connectionError(connection) }
             return try await awaitResults(connection, timeout: timeout)
         }
-        let sent = withBinds(query.binds) { _, values in
-            PQsendQueryPrepared(connection, name, Int32(query.binds.count), values, nil, nil, 0)
+        let sent = withBinds(query.binds) { binds in
+            PQsendQueryPrepared(
+                connection, name, Int32(query.binds.count), binds.values, binds.lengths, binds.formats, 0)
         }
         guard sent == 1 else { throw connectionError(connection) }
         do {
@@ -293,8 +296,10 @@ public actor PGConnection {
 
     private func beginCopy(_ statement: PGQuery) throws {
         let connection = try requireOpen()
-        let sent = withBinds(statement.binds) { types, values in
-            PQsendQueryParams(connection, statement.sql, Int32(statement.binds.count), types, values, nil, nil, 0)
+        let sent = withBinds(statement.binds) { binds in
+            PQsendQueryParams(
+                connection, statement.sql, Int32(statement.binds.count), binds.types, binds.values, binds.lengths,
+                binds.formats, 0)
         }
         guard sent == 1 else { throw connectionError(connection) }
         guard let result = PQgetResult(connection) else {
@@ -454,17 +459,47 @@ public actor PGConnection {
     }
 }
 
-/// Calls `body` with the bind types and C strings libpq wants; all pointers live only for the call.
-private func withBinds<R>(
-    _ binds: [PGBind], _ body: (UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?) -> R
-) -> R {
+/// What libpq wants for a statement's parameters: their types, values, and — only when some value is
+/// sent in binary — each value's length and format (nil, nil means all text).
+private struct BindPointers {
+    var types: UnsafePointer<Oid>?
+    var values: UnsafePointer<UnsafePointer<CChar>?>?
+    var lengths: UnsafePointer<Int32>?
+    var formats: UnsafePointer<Int32>?
+}
+
+/// Calls `body` with the parameters as libpq wants them; all pointers live only for the call.
+private func withBinds<R>(_ binds: [PGBind], _ body: (BindPointers) -> R) -> R {
     let types = binds.map { Oid($0.type.rawValue) }
-    var storage: [UnsafeMutablePointer<CChar>?] = binds.map { bind in bind.text.flatMap { strdup($0) } }
+    var storage: [UnsafeMutablePointer<CChar>?] = binds.map { bind in
+        guard let binary = bind.binary else { return bind.text.flatMap { strdup($0) } }
+        // Copied (malloc, freed with the text copies) so every value lives as long as the call.
+        let copy = malloc(max(binary.count, 1))!.assumingMemoryBound(to: CChar.self)
+        binary.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress {
+                UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: bytes.count)
+            }
+        }
+        return copy
+    }
     defer { storage.forEach { free($0) } }
+    let binary = binds.contains { $0.binary != nil }
+    let lengths = binds.map { Int32($0.binary?.count ?? 0) }
+    let formats = binds.map { $0.binary == nil ? Int32(0) : Int32(1) }
     return types.withUnsafeBufferPointer { typeBuffer in
-        storage.withUnsafeMutableBufferPointer { valueBuffer in
-            valueBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(binds.count, 1)) {
-                body(typeBuffer.baseAddress, binds.isEmpty ? nil : $0)
+        lengths.withUnsafeBufferPointer { lengthBuffer in
+            formats.withUnsafeBufferPointer { formatBuffer in
+                storage.withUnsafeMutableBufferPointer { valueBuffer in
+                    valueBuffer.baseAddress!.withMemoryRebound(
+                        to: UnsafePointer<CChar>?.self, capacity: max(binds.count, 1)
+                    ) { values in
+                        body(
+                            BindPointers(
+                                types: typeBuffer.baseAddress, values: binds.isEmpty ? nil : values,
+                                lengths: binary ? lengthBuffer.baseAddress : nil,
+                                formats: binary ? formatBuffer.baseAddress : nil))
+                    }
+                }
             }
         }
     }

@@ -3,11 +3,20 @@ public import Foundation
 /// One bound parameter: its type and its value in PostgreSQL's text format (nil is SQL NULL).
 public struct PGBind: Sendable, Hashable {
     public var type: PGType
+    /// The value in PostgreSQL's text input format; nil, with `binary` nil too, is SQL NULL.
     public var text: String?
+    /// The value in PostgreSQL's binary format, sent instead of text when set: for `bytea`, the bytes
+    /// themselves — half the size of their hex text, and nothing for the server to decode.
+    public var binary: [UInt8]?
 
     public init(type: PGType, text: String?) {
         self.type = type
         self.text = text
+    }
+
+    public init(type: PGType, binary: [UInt8]) {
+        self.type = type
+        self.binary = binary
     }
 }
 
@@ -103,7 +112,7 @@ extension Optional: PGEncodable where Wrapped: PGEncodable {
     public static var pgType: PGType { Wrapped.pgType }
     /// Never read for `nil`: `pgBind` turns `nil` into SQL NULL.
     public var pgText: String { self?.pgText ?? "" }
-    public var pgBind: PGBind { PGBind(type: Wrapped.pgType, text: self?.pgText) }
+    public var pgBind: PGBind { self?.pgBind ?? PGBind(type: Wrapped.pgType, text: nil) }
 }
 
 /// Raw bytes, sent and read as `bytea`.
@@ -114,6 +123,7 @@ public struct PGBytes: PGArrayElement, Hashable {
 
     public static var pgType: PGType { .bytea }
     public static var pgArrayType: PGType { .byteaArray }
+    public var pgBind: PGBind { PGBind(type: .bytea, binary: bytes) }
     public var pgText: String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]("\\x".utf8)
