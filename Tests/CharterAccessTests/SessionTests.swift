@@ -14,6 +14,27 @@ struct SessionTests {
         }
     }
 
+    @Test func base64URLFollowsRFC4648WithoutPaddingAndRefusesAnythingElse() {
+        // RFC 4648 §10's vectors, padding dropped; then bytes that need the URL-safe letters.
+        let vectors = [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        }
+        #expect(Base64URL.encode([0xfb, 0xff, 0xbf]) == "-_-_")
+        #expect(Base64URL.decode("-_-_") == [0xfb, 0xff, 0xbf])
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 250) }
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+        for bad in ["Zm9v=", "Zm+v", "Zm/v", "Z", "Zm9vY", "Zm 9v", "Zé9v"] {
+            #expect(Base64URL.decode(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func theDatabaseKeepsOnlyTheSHA256() {
         let token = SessionToken.generate()
         #expect(token.storageHash == Array(SHA256.hash(data: Array(token.text.utf8))))
