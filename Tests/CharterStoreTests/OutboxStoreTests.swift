@@ -61,6 +61,43 @@ struct OutboxStoreTests {
         #expect(claimed.first.map { String(decoding: $0.message, as: UTF8.self).contains("3 new flags") } == true)
     }
 
+    @Test func eachInsertThatQueuedSomethingWakesTheWorkersOnceAndARepeatWakesNobody() async throws {
+        let (listening, listeningContinuation) = AsyncStream<Int32>.makeStream()
+        let (received, receivedContinuation) = AsyncStream<PGNotification>.makeStream()
+        let listener = PGListener(conninfo: fixture.conninfo, channels: [OutboxStore.channel]) {
+            listeningContinuation.yield($0)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await notification in listener { receivedContinuation.yield(notification) }
+            }
+            var pids = listening.makeAsyncIterator()
+            var notifications = received.makeAsyncIterator()
+            _ = await pids.next()
+
+            // 130 messages go in two inserts (128 + 2): one notification each, naming its last message.
+            let many = (1...130).map { outboxMessage("batch-\($0)") }
+            #expect(try await fixture.pool.withTransaction { try await OutboxStore.enqueue(many, on: $0) } == 130)
+            let ids = try await fixture.pool.withConnection {
+                try await $0.query("SELECT id FROM outbox_messages ORDER BY id").map {
+                    try $0.decode(Int64.self, at: 0)
+                }
+            }
+            let first = try #require(await notifications.next())
+            let second = try #require(await notifications.next())
+            #expect([first.payload, second.payload] == [String(ids[127]), String(ids[129])])
+
+            // Keys all queued before: nothing queued, nobody woken — the next notification is the new message's.
+            let repeated = Array(many.prefix(3))
+            #expect(try await fixture.pool.withTransaction { try await OutboxStore.enqueue(repeated, on: $0) } == 0)
+            #expect(try await enqueue(outboxMessage("single")))
+            let single = try await fixture.count("SELECT max(id)::int FROM outbox_messages")
+            let third = try #require(await notifications.next())
+            #expect(third.payload == String(single))
+            group.cancelAll()
+        }
+    }
+
     @Test func aMessageWithoutRecipientsOrAProperDigestIsRefused() async throws {
         var none = outboxMessage("x")
         none.recipients = []

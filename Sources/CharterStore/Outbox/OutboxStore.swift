@@ -33,7 +33,8 @@ public struct OutboxStore: Sendable {
         try await enqueue([message], on: connection) == 1
     }
 
-    /// Queues `messages` as `enqueue(_:on:)` does each, in multi-row inserts with one notification.
+    /// Queues `messages` as `enqueue(_:on:)` does each, in multi-row inserts of 128, each notifying once
+    /// when it queued anything.
     ///
     /// - Returns: how many were queued (the others' keys were there already).
     @discardableResult
@@ -47,13 +48,13 @@ public struct OutboxStore: Sendable {
             }
         }
         var queued = 0
-        var lastID: Int64?
         // 8 parameters a row: 128 rows stay far below PostgreSQL's 65,535 and keep each statement a few MiB.
         for start in stride(from: 0, to: messages.count, by: 128) {
             var query: PGQuery = """
-                INSERT INTO outbox_messages
-                    (kind, dedup_key, sender, recipients, recipient, subject, message, content_digest)
-                VALUES
+                WITH inserted AS (
+                    INSERT INTO outbox_messages
+                        (kind, dedup_key, sender, recipients, recipient, subject, message, content_digest)
+                    VALUES
                 """
             for (offset, message) in messages[start..<min(start + 128, messages.count)].enumerated() {
                 query.append(offset == 0 ? " " : ", ")
@@ -64,13 +65,16 @@ public struct OutboxStore: Sendable {
                      \(PGBytes(message.contentDigest)))
                     """)
             }
-            query.append(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id")
-            let rows = try await connection.query(query)
-            queued += rows.count
-            if let row = rows.last { lastID = try row.decode(Int64.self, column: "id") }
-        }
-        if let lastID {
-            try await connection.execute("SELECT pg_notify(\(channel), \(String(lastID)))")
+            // The notification rides on the insert, so queueing one message is one round trip. The
+            // subquery runs once, when the first inserted row is returned: a statement that inserted
+            // nothing (every key there already) notifies nobody.
+            query.append(
+                """
+                 ON CONFLICT (dedup_key) DO NOTHING RETURNING id)
+                SELECT id, (SELECT pg_notify(\(channel), max(id)::text) FROM inserted) IS NOT NULL AS notified
+                FROM inserted
+                """)
+            queued += try await connection.query(query).count
         }
         return queued
     }

@@ -38,7 +38,7 @@ public struct ReportQueue: Sendable {
     static let window = 512
 
     /// Queues each report as `queue(_:on:)` would one after the other, a window at a time: one query
-    /// for the keys already queued (a rerun renders nothing), one for the last digests to the window's
+    /// for the keys already queued (a rerun renders nothing; skipped for a single report), one for the last digests to the window's
     /// recipients, the chosen reports rendered on every core, and one multi-row insert. A nightly run
     /// queues ten thousand digests this way instead of making three round trips and one render each in
     /// turn.
@@ -67,7 +67,10 @@ public struct ReportQueue: Sendable {
     private func choose(
         _ window: ArraySlice<Report>, now: Date, seen: inout Set<String>, on connection: PGConnection
     ) async throws -> [(report: Report, kind: OutboxMessage.Kind, contentDigest: [UInt8])] {
-        let queuedKeys = try await OutboxStore.existingKeys(window.map(\.dedupKey), on: connection)
+        // Worth a round trip for many reports (a rerun renders none of them); one report — a flag
+        // notice in a person's action — is rendered and left to the insert, which skips a key already there.
+        let queuedKeys =
+            window.count > 1 ? try await OutboxStore.existingKeys(window.map(\.dedupKey), on: connection) : []
         let digestTargets = window.filter(\.isDigest).compactMap { report in
             OutboxMessage.Kind(rawValue: report.kind.rawValue).map {
                 OutboxStore.Target(kind: $0, recipient: OutboxMessage.recipientKey(report.recipients.map(\.email)))
