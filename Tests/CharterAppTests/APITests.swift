@@ -25,8 +25,7 @@ struct APITests {
     }
 
     static func setUp(_ name: String) async throws -> Setup {
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase(name)))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let pool = try await MigratedDatabase(name).pool
         let employer = try #require(
             try await EmployerStore(pool: pool).add(Employer(name: "Sefton Care CIC"), actor: "test").id)
         _ = try await PledgeStore(pool: pool).add(

@@ -157,9 +157,7 @@ struct AuthorizationMatrixTests {
     }
 
     @Test func noRoleReachesWhatThePolicyRefuses() async throws {
-        let conninfo = try await TestCluster.freshDatabase("authmatrix")
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let pool = try await MigratedDatabase("authmatrix").pool
         let world = try await Self.world(pool: pool)
         let routes = CharterAPI.routes(pool: pool)
         let application = CharterServer.application(

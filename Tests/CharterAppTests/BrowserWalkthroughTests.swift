@@ -16,9 +16,9 @@ import Testing
 struct BrowserWalkthroughTests {
     @Test func aRepAndAnEmployerWalkThroughThePages() async throws {
         let password = "correct horse battery staple"
-        let conninfo = try await TestCluster.freshDatabase("web-browser")
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let database = try await MigratedDatabase("web-browser")
+        let conninfo = database.conninfo
+        let pool = database.pool
         let employer = try #require(
             try await EmployerStore(pool: pool).add(Employer(name: "Sefton Care CIC"), actor: "test").id)
         _ = try await PledgeStore(pool: pool).add(

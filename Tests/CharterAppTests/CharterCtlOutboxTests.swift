@@ -12,10 +12,10 @@ struct CharterCtlOutboxTests {
     let directory: URL
 
     init() async throws {
-        let conninfo = try await TestCluster.freshDatabase("ctloutbox")
+        let database = try await MigratedDatabase("ctloutbox")
+        let conninfo = database.conninfo
         environment = ["CHARTERD_DATABASE_URL": conninfo]
-        pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        pool = database.pool
         directory = FileManager.default.temporaryDirectory.appending(path: "ctl-outbox-\(UUID().uuidString.prefix(8))")
     }
 

@@ -12,10 +12,10 @@ struct CharterCtlReportsTests {
     let pool: PGPool
 
     init() async throws {
-        let conninfo = try await TestCluster.freshDatabase("ctlreports")
+        let database = try await MigratedDatabase("ctlreports")
+        let conninfo = database.conninfo
         environment = ["CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_FROM": "charter@example.org"]
-        pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        pool = database.pool
     }
 
     func count(_ query: PGQuery) async throws -> Int {

@@ -15,10 +15,8 @@ struct DemoTests {
     static let employersFile = repository.appending(path: "demo/employers-gpg.csv")
 
     @Test func theDemoIsSeededOnceWithCleanEmployersAndASpreadOfBreaches() async throws {
-        let conninfo = try await TestCluster.freshDatabase("demo")
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        let pool = try await MigratedDatabase("demo").pool
         defer { Task { await pool.close() } }
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
         let file = try Data(contentsOf: Self.employersFile)
         let today = CalendarDate(year: 2026, month: 11, day: 27)!
         let hasher = PasswordHasher(iterations: 1_000)

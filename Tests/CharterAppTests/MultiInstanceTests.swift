@@ -36,9 +36,9 @@ struct MultiInstanceTests {
 
     @Test(.timeLimit(.minutes(5)))
     func threeInstancesShareTheWorkAndEachThingHappensOnce() async throws {
-        let conninfo = try await TestCluster.freshDatabase("multi-instance")
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let database = try await MigratedDatabase("multi-instance")
+        let conninfo = database.conninfo
+        let pool = database.pool
         let token = try await TokenStore(pool: pool).create(
             role: .admin, employerID: nil, repID: nil, label: "multi-instance", expiresAt: nil, createdBy: "test"
         ).token.text

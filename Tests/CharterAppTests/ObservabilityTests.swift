@@ -145,9 +145,7 @@ struct ObservabilityTests {
 
     /// The sampler turns the outbox table into gauges, and sets a state that empties back to 0.
     @Test func theSamplerCountsOutboxMessagesByState() async throws {
-        let pool = PGPool(
-            configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase("observability-sampler")))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let pool = try await MigratedDatabase("observability-sampler").pool
         CharterMetrics.bootstrap()
         try await pool.withConnection { connection in
             for key in ["a", "b"] {

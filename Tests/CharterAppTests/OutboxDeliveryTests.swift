@@ -109,9 +109,9 @@ struct OutboxDeliveryTests {
     var store: OutboxStore { OutboxStore(pool: pool) }
 
     init() async throws {
-        conninfo = try await TestCluster.freshDatabase("outbox-delivery")
-        pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let database = try await MigratedDatabase("outbox-delivery")
+        conninfo = database.conninfo
+        pool = database.pool
     }
 
     func message(_ key: String) -> OutboxMessage {

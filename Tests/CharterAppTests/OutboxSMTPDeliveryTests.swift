@@ -18,9 +18,9 @@ struct OutboxSMTPDeliveryTests {
     var store: OutboxStore { OutboxStore(pool: pool) }
 
     init() async throws {
-        conninfo = try await TestCluster.freshDatabase("outbox-smtp")
-        pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let database = try await MigratedDatabase("outbox-smtp")
+        conninfo = database.conninfo
+        pool = database.pool
     }
 
     /// An SMTP transport to the test server on `port`, trusting its certificate, as charterd builds one.

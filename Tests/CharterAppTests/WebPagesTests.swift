@@ -28,8 +28,7 @@ struct WebPagesTests {
     }
 
     static func setUp(_ name: String, throttle: SignInThrottle = SignInThrottle()) async throws -> Setup {
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: try await TestCluster.freshDatabase(name)))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let pool = try await MigratedDatabase(name).pool
         let employers = EmployerStore(pool: pool)
         let covered = try #require(try await employers.add(Employer(name: "Sefton Care CIC"), actor: "test").id)
         let other = try #require(try await employers.add(Employer(name: "Wirral Ferries Ltd"), actor: "test").id)
