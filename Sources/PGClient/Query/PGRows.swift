@@ -18,16 +18,16 @@ public struct PGRows: Sendable, RandomAccessCollection {
     public let affectedRows: Int
     /// The cells, behind one reference: a `PGRow` then costs one retain and release, not one per
     /// array (a page of flags makes fifty rows and decodes five hundred cells).
-    let storage: Storage
+    @usableFromInline let storage: Storage
 
     public var columns: [PGColumn] { storage.columns }
 
-    final class Storage: Sendable {
-        let columns: [PGColumn]
+    @usableFromInline final class Storage: Sendable {
+        @usableFromInline let columns: [PGColumn]
         /// The text of every cell, row after row.
-        let bytes: [UInt8]
+        @usableFromInline let bytes: [UInt8]
         /// Where each cell's text starts in `bytes` and how long it is; a length of -1 is SQL NULL.
-        let cells: [Cell]
+        @usableFromInline let cells: [Cell]
         /// Column positions by name, for results too wide to search (see `position(of:)`).
         let columnIndex: [String: Int]
 
@@ -51,9 +51,9 @@ public struct PGRows: Sendable, RandomAccessCollection {
         }
     }
 
-    struct Cell: Sendable {
-        var start: Int
-        var length: Int32
+    @usableFromInline struct Cell: Sendable {
+        @usableFromInline var start: Int
+        @usableFromInline var length: Int32
     }
 
     /// Results up to this wide find a column by comparing names, which beats hashing the name.
@@ -74,24 +74,21 @@ public struct PGRows: Sendable, RandomAccessCollection {
 
 /// One row of a result. Columns are decoded by position or by name into typed Swift values.
 public struct PGRow: Sendable {
-    let storage: PGRows.Storage
-    let row: Int
+    @usableFromInline let storage: PGRows.Storage
+    @usableFromInline let row: Int
 
     public var columns: [PGColumn] { storage.columns }
 
     /// Decodes the column at `index`.
+    ///
+    /// Inlinable, so a caller's `decode(Int64.self, at: 0)` is specialised for its type: a page of flags
+    /// decodes five hundred cells, and the generic call through witness tables showed in profiles.
+    @inlinable
     public func decode<Value: PGDecodable>(_ type: Value.Type = Value.self, at index: Int) throws -> Value {
         let columns = storage.columns
-        guard index >= 0, index < columns.count else {
-            throw PGError(
-                .decoding, message: "the result has \(columns.count) column(s); there is no column \(index)")
-        }
+        guard index >= 0, index < columns.count else { throw noColumn(index) }
         let column = columns[index]
-        guard Value.accepts(column.type) else {
-            throw PGError(
-                .decoding, message: "column \"\(column.name)\" is \(column.type); it cannot be read as \(Value.self)",
-                column: column.name)
-        }
+        guard Value.accepts(column.type) else { throw cannotRead(column, as: Value.self) }
         let cell = storage.cells[row * columns.count + index]
         do throws(PGDecodingFailure) {
             guard cell.length >= 0 else { return try Value.decodeNull() }
@@ -100,10 +97,27 @@ public struct PGRow: Sendable {
                 return try Value.decode(pgBytes: text, type: column.type)
             }
         } catch {
-            throw PGError(
-                .decoding, message: "column \"\(column.name)\" \(error.reason) (reading it as \(Value.self))",
-                column: column.name)
+            throw failed(column, error, as: Value.self)
         }
+    }
+
+    @usableFromInline
+    func noColumn(_ index: Int) -> PGError {
+        PGError(.decoding, message: "the result has \(columns.count) column(s); there is no column \(index)")
+    }
+
+    @usableFromInline
+    func cannotRead(_ column: PGColumn, as type: Any.Type) -> PGError {
+        PGError(
+            .decoding, message: "column \"\(column.name)\" is \(column.type); it cannot be read as \(type)",
+            column: column.name)
+    }
+
+    @usableFromInline
+    func failed(_ column: PGColumn, _ failure: PGDecodingFailure, as type: Any.Type) -> PGError {
+        PGError(
+            .decoding, message: "column \"\(column.name)\" \(failure.reason) (reading it as \(type))",
+            column: column.name)
     }
 
     /// Decodes the column called `name`.
