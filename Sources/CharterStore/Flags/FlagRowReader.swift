@@ -26,6 +26,9 @@ enum FlagRowReader {
         FROM flags f
         """
 
+    /// The flag id of a `listSelect` row.
+    static func id(_ row: PGRow) throws -> Int64 { try row.decode(Int64.self, at: 0) }
+
     /// The employer and charter version of a `listSelect` row, before its labels are known.
     static func labelKeys(_ row: PGRow) throws -> (employerID: Int64, versionID: Int64?) {
         (try row.decode(Int64.self, at: 1), try row.decode(Int64?.self, at: 2))
@@ -38,7 +41,7 @@ enum FlagRowReader {
         guard let employerName = labels.names[employerID] else { return nil }
         let standardID = try row.decode(String.self, at: 3)
         return FlagSummary(
-            id: try row.decode(Int64.self, at: 0), employerID: employerID, employerName: employerName,
+            id: try id(row), employerID: employerID, employerName: employerName,
             standardID: standardID, standardTitle: labels.title(version: versionID, standard: standardID),
             period: try stored(row, 4) { ReportingPeriod($0) },
             subject: try row.decode(String.self, at: 5),

@@ -61,13 +61,12 @@ public struct FlagStore: Sendable {
             }
             return (rows, try await labels.resolve(employerIDs: employerIDs, versionIDs: versionIDs, on: connection))
         }
-        var flags = try rows.compactMap { try FlagRowReader.listed($0, labels: resolved) }
-        // One row more than asked says whether there is a next page without counting.
-        var next: String?
-        if flags.count > limit {
-            flags.removeLast(flags.count - limit)
-            next = flags.last.map { FlagCursor(beforeID: $0.id).text }
-        }
+        // One row more than asked says whether there is a next page without counting. Decided on the
+        // rows, not the summaries: a flag whose employer was deleted meanwhile is left out of the page,
+        // and must not end the paging.
+        let shown = rows.prefix(limit)
+        let next = try rows.count > limit ? FlagCursor(beforeID: FlagRowReader.id(shown.last!)).text : nil
+        let flags = try shown.compactMap { try FlagRowReader.listed($0, labels: resolved) }
         return FlagPage(flags: flags, nextCursor: next)
     }
 
