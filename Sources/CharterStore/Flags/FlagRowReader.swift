@@ -4,27 +4,16 @@ import PGClient
 
 /// Reads flags and their events from rows: the one place that knows the columns `FlagStore` selects.
 enum FlagRowReader {
-    /// The columns `summary(_:)` reads, by position: keep the two in the same order. (By position
-    /// because a page reads eleven columns of fifty rows, and finding each by name showed in profiles.)
+    /// The columns `summary(_:employerName:standardTitle:)` reads, by position: keep the two in the same
+    /// order. (By position because a page reads ten columns of fifty rows, and finding each by name
+    /// showed in profiles.) No labels: a list takes them from `FlagLabels`, one flag from a join.
     private static let summaryColumns: PGQuery = """
-        f.id, f.employer_id, e.name AS employer_name, f.standard_id, s.title AS standard_title, f.period,
-        f.subject, f.state, f.severity, f.opened_at, f.updated_at
+        f.id, f.employer_id, f.charter_version_id, f.standard_id, f.period, f.subject, f.state, f.severity,
+        f.opened_at, f.updated_at
         """
 
-    /// `flags f` with its employer and (where the charter version has it) its standard.
-    private static let flagsJoined: PGQuery = """
-        FROM flags f
-        JOIN employers e ON e.id = f.employer_id
-        LEFT JOIN standards s ON s.charter_version_id = f.charter_version_id AND s.standard_id = f.standard_id
-        """
-
-    /// Flags for a list, without their labels (see `FlagLabels`); the caller adds WHERE, ORDER BY and
-    /// LIMIT. `listed(_:labels:)` reads the columns by position.
-    static let listSelect: PGQuery = """
-        SELECT f.id, f.employer_id, f.charter_version_id, f.standard_id, f.period, f.subject, f.state, f.severity,
-               f.opened_at, f.updated_at
-        FROM flags f
-        """
+    /// Flags for a list; the caller adds WHERE, ORDER BY and LIMIT.
+    static let listSelect: PGQuery = "SELECT \(summaryColumns) FROM flags f"
 
     /// The flag id of a `listSelect` row.
     static func id(_ row: PGRow) throws -> Int64 { try row.decode(Int64.self, at: 0) }
@@ -39,10 +28,16 @@ enum FlagRowReader {
     static func listed(_ row: PGRow, labels: FlagLabels.Resolved) throws -> FlagSummary? {
         let (employerID, versionID) = try labelKeys(row)
         guard let employerName = labels.names[employerID] else { return nil }
-        let standardID = try row.decode(String.self, at: 3)
-        return FlagSummary(
-            id: try id(row), employerID: employerID, employerName: employerName,
-            standardID: standardID, standardTitle: labels.title(version: versionID, standard: standardID),
+        return try summary(
+            row, employerName: employerName,
+            standardTitle: labels.title(version: versionID, standard: try row.decode(String.self, at: 3)))
+    }
+
+    /// The summary of a row that starts with `summaryColumns`.
+    private static func summary(_ row: PGRow, employerName: String, standardTitle: String?) throws -> FlagSummary {
+        FlagSummary(
+            id: try id(row), employerID: try row.decode(Int64.self, at: 1), employerName: employerName,
+            standardID: try row.decode(String.self, at: 3), standardTitle: standardTitle,
             period: try stored(row, 4) { ReportingPeriod($0) },
             subject: try row.decode(String.self, at: 5),
             state: try stored(row, 6, FlagState.init(rawValue:)),
@@ -51,35 +46,25 @@ enum FlagRowReader {
             updatedAt: try row.decode(Date.self, at: 9))
     }
 
-    static func summary(_ row: PGRow) throws -> FlagSummary {
-        FlagSummary(
-            id: try row.decode(Int64.self, at: 0),
-            employerID: try row.decode(Int64.self, at: 1),
-            employerName: try row.decode(String.self, at: 2),
-            standardID: try row.decode(String.self, at: 3),
-            standardTitle: try row.decode(String?.self, at: 4),
-            period: try stored(row, 5) { ReportingPeriod($0) },
-            subject: try row.decode(String.self, at: 6),
-            state: try stored(row, 7, FlagState.init(rawValue:)),
-            severity: try stored(row, 8, Severity.init(rawValue:)),
-            openedAt: try row.decode(Date.self, at: 9),
-            updatedAt: try row.decode(Date.self, at: 10))
-    }
-
     /// One flag with its evidence, response and history, read on `connection` (inside a caller's
     /// transaction when it has just changed the flag).
     static func detail(id: Int64, on connection: PGConnection) async throws -> FlagDetail? {
         guard
             let row = try await connection.query(
                 """
-                SELECT \(summaryColumns), f.evidence::text AS evidence, f.charter_version_id, f.return_version_id,
-                       f.explanation, f.action_plan, f.action_target_date::text AS action_target_date
-                \(flagsJoined)
+                SELECT \(summaryColumns), e.name AS employer_name, s.title AS standard_title,
+                       f.evidence::text AS evidence, f.return_version_id, f.explanation, f.action_plan,
+                       f.action_target_date::text AS action_target_date
+                FROM flags f
+                JOIN employers e ON e.id = f.employer_id
+                LEFT JOIN standards s ON s.charter_version_id = f.charter_version_id AND s.standard_id = f.standard_id
                 WHERE f.id = \(id)
                 """
             ).first
         else { return nil }
-        let summary = try summary(row)
+        let summary = try summary(
+            row, employerName: try row.decode(String.self, column: "employer_name"),
+            standardTitle: try row.decode(String?.self, column: "standard_title"))
         let evidence: Evidence
         do {
             evidence = try Evidence(json: Data(try row.decode(String.self, column: "evidence").utf8))
