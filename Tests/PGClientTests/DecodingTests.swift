@@ -36,6 +36,9 @@ struct DecodingTests {
         let connection = try await PGConnection.connect(conninfo)
         let every = PGBytes((0...255).map(UInt8.init) + [0, 0])
         let none: PGBytes? = nil
+        // Sent as the bytes themselves, not as hex text (twice the size, for the server to decode).
+        #expect(every.pgBind.binary == every.bytes && every.pgBind.text == nil)
+        #expect(none.pgBind.binary == nil && none.pgBind.text == nil)
         for prepared in [false, true] {
             var query: PGQuery = """
                 SELECT \(every) AS every, octet_length(\(every)) AS length, \("text ✓") AS label,
