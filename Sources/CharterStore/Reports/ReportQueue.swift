@@ -38,10 +38,10 @@ public struct ReportQueue: Sendable {
     static let window = 512
 
     /// Queues each report as `queue(_:on:)` would one after the other, a window at a time: one query
-    /// for the keys already queued (a rerun renders nothing; skipped for a single report), one for the last digests to the window's
-    /// recipients, the chosen reports rendered on every core, and one multi-row insert. A nightly run
-    /// queues ten thousand digests this way instead of making three round trips and one render each in
-    /// turn.
+    /// for the keys already queued (so a rerun renders nothing; not for a window of one report, whose
+    /// insert skips a queued key anyway), one for the last digests to the window's recipients, the
+    /// chosen reports rendered on every core, and one multi-row insert. A nightly run queues ten
+    /// thousand digests this way instead of making three round trips and one render each in turn.
     public func queue(_ reports: [Report], on connection: PGConnection) async throws -> Int {
         let now = clock()
         var queued = 0

@@ -484,8 +484,9 @@ private func withBinds<R>(_ binds: [PGBind], _ body: (BindPointers) -> R) -> R {
     }
     defer { storage.forEach { free($0) } }
     let binary = binds.contains { $0.binary != nil }
-    let lengths = binds.map { Int32($0.binary?.count ?? 0) }
-    let formats = binds.map { $0.binary == nil ? Int32(0) : Int32(1) }
+    // Built only for a statement with a binary value; every other query (nearly all) allocates neither.
+    let lengths = binary ? binds.map { Int32($0.binary?.count ?? 0) } : []
+    let formats = binary ? binds.map { $0.binary == nil ? Int32(0) : Int32(1) } : []
     return types.withUnsafeBufferPointer { typeBuffer in
         lengths.withUnsafeBufferPointer { lengthBuffer in
             formats.withUnsafeBufferPointer { formatBuffer in
