@@ -66,7 +66,7 @@ struct APIBench: AsyncParsableCommand {
             group.addTask { try await server.run() }
             try await waitForListener(port: port)
             // A short unmeasured run first, so the pool has opened its connections when CPU is counted.
-            _ = try wrk(path: "/v1/flags?state=open", token: token, seconds: 2)
+            _ = try await wrk(path: "/v1/flags?state=open", token: token, seconds: 2)
             let backends = try await pool.withConnection { connection in
                 try await connection.query(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
@@ -78,9 +78,9 @@ struct APIBench: AsyncParsableCommand {
             var charterdCPU: [Double] = []
             var postgresCPU: [Double] = []
             for round in 1...rounds {
-                let trivial = try wrk(path: "/healthz", token: nil)
+                let trivial = try await wrk(path: "/healthz", token: nil)
                 let before = CPUTime.now(backends: backends)
-                let queue = try wrk(path: "/v1/flags?state=open", token: token)
+                let queue = try await wrk(path: "/v1/flags?state=open", token: token)
                 let cpu = CPUTime.now(backends: backends) - before
                 let requests = Double(queue.requests)
                 trivialRates.append(trivial.rps)
@@ -194,7 +194,7 @@ struct APIBench: AsyncParsableCommand {
     }
 
     /// Runs wrk and reads requests/s and the 99th percentile latency (ms) from its report.
-    private func wrk(path: String, token: String?, seconds: Int? = nil) throws -> (
+    private func wrk(path: String, token: String?, seconds: Int? = nil) async throws -> (
         rps: Double, p99: Double, requests: Int
     ) {
         var arguments = [
@@ -202,7 +202,7 @@ struct APIBench: AsyncParsableCommand {
         ]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         arguments.append("http://127.0.0.1:\(port)\(path)")
-        let run = try ChildRun.run("/usr/bin/wrk", arguments)
+        let run = try await ChildRun.run("/usr/bin/wrk", arguments)
         guard run.status == 0 else { throw BenchError("wrk failed (\(run.status)): \(run.output)") }
         var rps: Double?
         var p99: Double?

@@ -65,7 +65,7 @@ struct CopyBench: AsyncParsableCommand {
                 if loader == "client" {
                     copied = try await copyWithClient(connection, sql: PGQuery(unsafeSQL: copySQL), file: csv)
                 } else {
-                    copied = try Self.runPsql(
+                    copied = try await Self.runPsql(
                         conninfo: conninfo,
                         command: "\\copy bench_lines FROM '\(csv.path)' WITH (FORMAT csv, HEADER true)")
                 }
@@ -96,8 +96,8 @@ struct CopyBench: AsyncParsableCommand {
         }
     }
 
-    static func runPsql(conninfo: String, command: String) throws -> Int {
-        let run = try ChildRun.run("/usr/bin/psql", [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command])
+    static func runPsql(conninfo: String, command: String) async throws -> Int {
+        let run = try await ChildRun.run("/usr/bin/psql", [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command])
         guard run.status == 0 else { throw BenchError("psql failed: \(run.output)") }
         // psql prints "COPY n".
         return Int(run.output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0

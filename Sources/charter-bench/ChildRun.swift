@@ -11,9 +11,11 @@ struct ChildRun {
     /// Runs `executable` with `arguments` and extra environment, capturing stdout and stderr to a file.
     ///
     /// posix_spawn and wait4 rather than Foundation's Process, which on this platform can fail to
-    /// reap its child, and which cannot report the child's peak memory.
-    static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws
-        -> ChildRun
+    /// reap its child, and which cannot report the child's peak memory. The wait happens on a thread of
+    /// its own: blocked in wait4 on the cooperative pool, it would take one of the pool's threads (two on
+    /// this machine) from the server under test for the whole run.
+    static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:])
+        async throws -> ChildRun
     {
         let outputPath = FileManager.default.temporaryDirectory.appending(path: "bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
@@ -37,9 +39,15 @@ struct ChildRun {
         guard spawned == 0 else {
             throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let (status, usage) = await withCheckedContinuation { continuation in
+            let child = pid
+            Thread {
+                var status: Int32 = 0
+                var usage = rusage()
+                while wait4(child, &status, 0, &usage) < 0 && errno == EINTR {}
+                continuation.resume(returning: (status, usage))
+            }.start()
+        }
         let seconds = (clock.now - started).seconds
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

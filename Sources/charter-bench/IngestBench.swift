@@ -72,7 +72,7 @@ struct IngestBench: AsyncParsableCommand {
                 let lines: Int
                 if loader == "ingest" {
                     // The real command, in its own process: what a payroll clerk runs, and its own peak memory.
-                    let run = try ChildRun.run(
+                    let run = try await ChildRun.run(
                         charterctl,
                         [
                             "return", "submit", "--employer", "\(ingestEmployer)", "--period", "2026-Q3", "--header",
@@ -87,7 +87,7 @@ struct IngestBench: AsyncParsableCommand {
                     lines = count
                     peaks.append(run.peakMiB)
                 } else {
-                    lines = try CopyBench.runPsql(
+                    lines = try await CopyBench.runPsql(
                         conninfo: conninfo,
                         command: "\\copy worker_lines (\(columns.joined(separator: ", "))) FROM '\(baseline.path)'"
                             + " WITH (FORMAT csv, HEADER true)")
