@@ -1,6 +1,7 @@
 import CharterDomain
 import CharterStore
 import Foundation
+import NIOCore
 import Testing
 
 @testable import CharterApp
@@ -25,6 +26,8 @@ struct FlagPageJSONTests {
         let awkward = [
             "Plain Ltd", "Siân's \"Café\" & Co — Łódź", "back\\slash/slash", "line\nbreak\r\ttab",
             "control \u{01}\u{1F} and \u{7F}", "emoji 🙂 and 株式会社", "\u{2028}separator\u{2029}", "",
+            // Escaped, it outgrows the writer's first buffer several times over.
+            String(repeating: "\u{01}\"é", count: 4_000),
         ]
         let instants: [Date] = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_795_811_405),
@@ -46,7 +49,7 @@ struct FlagPageJSONTests {
             FlagPage(flags: flags, nextCursor: "c_42"), FlagPage(flags: flags, nextCursor: nil),
             FlagPage(flags: [], nextCursor: nil),
         ] {
-            let written = try parsed(page.json)
+            let written = try parsed(page.json.readableBytesView)
             let encoded = try parsed(APIJSON.encoder.encode(page))
             #expect(written == encoded)
         }
@@ -61,6 +64,6 @@ struct FlagPageJSONTests {
             flags.append(flag(Int64(day + 1), name: "E", title: nil, subject: "", opened: instant, updated: instant))
         }
         let page = FlagPage(flags: flags, nextCursor: nil)
-        #expect(try parsed(page.json) == parsed(APIJSON.encoder.encode(page)))
+        #expect(try parsed(page.json.readableBytesView) == parsed(APIJSON.encoder.encode(page)))
     }
 }

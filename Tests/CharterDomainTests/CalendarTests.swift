@@ -45,7 +45,12 @@ struct CalendarDateTests {
 struct ReportingPeriodTests {
     @Test func parsesPeriods() {
         #expect(ReportingPeriod("2026-Q3")?.quarter == 3)
-        for bad in ["2026-Q0", "2026-Q5", "2026Q3", "2026-q3", "26-Q3", "2026-Q3 ", "+026-Q3"] {
+        #expect(ReportingPeriod("1900-Q1") == ReportingPeriod(year: 1900, quarter: 1))
+        #expect(ReportingPeriod("9999-Q4")?.description == "9999-Q4")
+        for bad in [
+            "2026-Q0", "2026-Q5", "2026Q3", "2026-q3", "26-Q3", "2026-Q3 ", "+026-Q3", "-026-Q3", "2026-Q", "2026-QQ",
+            "1899-Q4", "２０２６-Q3", "", "2026-Q34",
+        ] {
             #expect(ReportingPeriod(bad) == nil, "\(bad)")
         }
     }

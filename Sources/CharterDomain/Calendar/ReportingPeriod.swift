@@ -11,13 +11,21 @@ public struct ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConve
         self.quarter = quarter
     }
 
-    /// Parses exactly `YYYY-Qn`.
+    /// Parses exactly `YYYY-Qn`, four ASCII digits of year, `-Q`, one digit of quarter.
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "Q"),
-            let year = Int(String(decoding: bytes[0..<4], as: UTF8.self)), bytes[0] != UInt8(ascii: "+"),
-            bytes[0] != UInt8(ascii: "-"), let quarter = Int(String(decoding: bytes[6..<7], as: UTF8.self))
-        else { return nil }
+        var year = 0
+        var quarter = 0
+        var position = 0
+        for byte in text.utf8 {
+            switch (position, byte) {
+            case (0...3, UInt8(ascii: "0")...UInt8(ascii: "9")): year = year * 10 + Int(byte - UInt8(ascii: "0"))
+            case (4, UInt8(ascii: "-")), (5, UInt8(ascii: "Q")): break
+            case (6, UInt8(ascii: "0")...UInt8(ascii: "9")): quarter = Int(byte - UInt8(ascii: "0"))
+            default: return nil
+            }
+            position += 1
+        }
+        guard position == 7 else { return nil }
         self.init(year: year, quarter: quarter)
     }
 

@@ -27,10 +27,10 @@ public enum APIJSON {
     }
 
     /// JSON already written (by a `JSONWriter`) as a response.
-    static func response(json bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    static func response(json buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            body: .init(byteBuffer: buffer))
     }
 
     /// The request's body bytes, refusing anything but JSON (415) and bodies over the context's limit (413).

@@ -1,11 +1,12 @@
 import CharterDomain
 import CharterStore
 import Foundation
+import NIOCore
 
 extension FlagPage {
     /// The page as the API serves it, written directly (see `JSONWriter`): the flag queue is the
     /// route reps and dashboards poll.
-    var json: [UInt8] {
+    var json: ByteBuffer {
         var writer = JSONWriter(capacity: 256 + flags.count * 320)
         writer.beginObject()
         writer.key("flags")
@@ -17,7 +18,7 @@ extension FlagPage {
             writer.string(nextCursor)
         }
         writer.endObject()
-        return writer.bytes
+        return writer.buffer
     }
 }
 
@@ -34,7 +35,7 @@ extension FlagSummary {
         writer.key("opened_at")
         writer.date(openedAt)
         writer.key("period")
-        writer.string(period.description)
+        writer.period(period)
         writer.key("severity")
         writer.string(severity.rawValue)
         writer.key("standard_id")

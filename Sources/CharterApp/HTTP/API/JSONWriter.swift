@@ -1,5 +1,6 @@
 import CharterDomain
 import Foundation
+import NIOCore
 
 /// Writes JSON straight into bytes, for the few responses served so often that `JSONEncoder`'s
 /// generic machinery (a tree of boxed values, key conversion, then serialisation) costs more than
@@ -7,77 +8,91 @@ import Foundation
 ///
 /// The output means the same as `APIJSON.encoder`'s for the same value (sorted keys, snake_case,
 /// ISO 8601 instants in UTC, absent optionals left out); a test holds the two together.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
-    /// One entry per open object or array: whether a member has been written in it yet.
-    private var started: [Bool] = []
+///
+/// It writes into one buffer it owns (hence not copyable), growing it by doubling, and checks for
+/// room once per value instead of once per byte: a page of fifty flags is some six hundred values.
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+    /// Bit `n` set: the container open at depth `n` already holds a member or element.
+    private var started: UInt64 = 0
+    private var depth = 0
+    /// Set between a key and its value, so the value is not preceded by a comma.
+    private var pendingValue = false
 
     init(capacity: Int = 4_096) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
     }
 
-    mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        started.append(false)
+    deinit { base.deallocate() }
+
+    /// What has been written, as a buffer to send.
+    var buffer: ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        buffer.writeBytes(UnsafeRawBufferPointer(start: base, count: count))
+        return buffer
     }
 
-    mutating func endObject() {
-        started.removeLast()
-        bytes.append(UInt8(ascii: "}"))
-    }
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
 
-    mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        started.append(false)
-    }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    mutating func endArray() {
-        started.removeLast()
-        bytes.append(UInt8(ascii: "]"))
-    }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+
+    mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member's name; its value follows. Callers write members in sorted order, as the encoder does.
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount + 3)
+        put(UInt8(ascii: "\""))
+        (base + count).update(from: name.utf8Start, count: name.utf8CodeUnitCount)
+        count += name.utf8CodeUnitCount
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
         // The value belongs to this member: no comma before it.
         pendingValue = true
     }
 
     mutating func string(_ value: String) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
-            // Most names and ids need no escape: copy them whole.
-            var plain = true
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                plain = false
-                break
-            }
-            if plain {
-                bytes.append(contentsOf: utf8)
-            } else {
-                for byte in utf8 { appendEscaped(byte) }
-            }
+        value.withUTF8 { string($0) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+        separate()
+        // Most names and ids need no escape: copy them whole.
+        var plain = true
+        for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
         }
-        bytes.append(UInt8(ascii: "\""))
+        // An escape is at most six bytes (`\u001f`) for one.
+        reserve((plain ? utf8.count : utf8.count * 6) + 2)
+        put(UInt8(ascii: "\""))
+        if plain {
+            if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
+            count += utf8.count
+        } else {
+            for byte in utf8 { putEscaped(byte) }
+        }
+        put(UInt8(ascii: "\""))
     }
 
     mutating func int(_ value: Int64) {
         separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(value.magnitude, width: 1)
+        reserve(20)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        putDigits(value.magnitude, width: 1)
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        reserve(4)
+        for byte in "null".utf8 { put(byte) }
     }
 
     /// An instant as `JSONEncoder.DateEncodingStrategy.iso8601` writes it: `2026-11-27T21:30:05Z`,
@@ -88,29 +103,53 @@ struct JSONWriter {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let date = CalendarDate(daysSinceEpoch: Int(days))
-        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
-        bytes.append(UInt8(ascii: "\""))
-        appendPadded(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendPadded(secondOfDay / 3_600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay % 3_600 / 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay % 60, width: 2)
-        bytes.append(UInt8(ascii: "Z"))
-        bytes.append(UInt8(ascii: "\""))
+        reserve(22)
+        put(UInt8(ascii: "\""))
+        putDigits(UInt64(date.year), width: 4)
+        put(UInt8(ascii: "-"))
+        putDigits(UInt64(date.month), width: 2)
+        put(UInt8(ascii: "-"))
+        putDigits(UInt64(date.day), width: 2)
+        put(UInt8(ascii: "T"))
+        putDigits(UInt64(secondOfDay / 3_600), width: 2)
+        put(UInt8(ascii: ":"))
+        putDigits(UInt64(secondOfDay % 3_600 / 60), width: 2)
+        put(UInt8(ascii: ":"))
+        putDigits(UInt64(secondOfDay % 60), width: 2)
+        put(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "\""))
+    }
+
+    /// A reporting period, `YYYY-Qn`, as `ReportingPeriod`'s `Codable` conformance writes it.
+    mutating func period(_ value: ReportingPeriod) {
+        separate()
+        reserve(9)
+        put(UInt8(ascii: "\""))
+        putDigits(UInt64(value.year), width: 4)
+        put(UInt8(ascii: "-"))
+        put(UInt8(ascii: "Q"))
+        putDigits(UInt64(value.quarter), width: 1)
+        put(UInt8(ascii: "\""))
     }
 
     // MARK: Private
 
-    /// Set between a key and its value, so the value is not preceded by a comma.
-    private var pendingValue = false
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        precondition(depth < UInt64.bitWidth, "JSON nested deeper than \(UInt64.bitWidth) containers")
+        reserve(1)
+        put(bracket)
+        started &= ~(1 << depth)
+        depth += 1
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        depth -= 1
+        reserve(1)
+        put(bracket)
+    }
 
     /// A comma before every member or element but the first of its container.
     private mutating func separate() {
@@ -118,61 +157,74 @@ struct JSONWriter {
             pendingValue = false
             return
         }
-        guard !started.isEmpty else { return }
-        if started[started.count - 1] {
-            bytes.append(UInt8(ascii: ","))
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 << (depth - 1)
+        if started & bit != 0 {
+            reserve(1)
+            put(UInt8(ascii: ","))
         } else {
-            started[started.count - 1] = true
+            started |= bit
         }
     }
 
-    private mutating func appendPadded(_ value: Int64, width: Int) {
-        appendDigits(value.magnitude, width: width)
+    /// Room for `bytes` more bytes; the `put`s that follow rely on it.
+    @inline(__always)
+    private mutating func reserve(_ bytes: Int) {
+        if count + bytes > capacity { grow(toHold: count + bytes) }
     }
 
-    /// The decimal digits of `value`, zero-padded to `width`, without building a String.
-    private mutating func appendDigits(_ value: UInt64, width: Int) {
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            while count < width {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+    private mutating func grow(toHold needed: Int) {
+        let larger = max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// The decimal digits of `value`, zero-padded to `width` (at most 20 bytes; reserved by the caller).
+    private mutating func putDigits(_ value: UInt64, width: Int) {
+        var length = 1
+        var rest = value / 10
+        while rest > 0 {
+            length += 1
+            rest /= 10
         }
+        length = max(length, width)
+        rest = value
+        for index in stride(from: count + length - 1, through: count, by: -1) {
+            base[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        count += length
     }
 
-    private mutating func appendEscaped(_ byte: UInt8) {
+    /// One byte of a string that needs escaping (up to six bytes; reserved by the caller).
+    private mutating func putEscaped(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(byte)
+            put(UInt8(ascii: "\\"))
+            put(byte)
         case UInt8(ascii: "\n"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(UInt8(ascii: "n"))
+            put(UInt8(ascii: "\\"))
+            put(UInt8(ascii: "n"))
         case UInt8(ascii: "\r"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(UInt8(ascii: "r"))
+            put(UInt8(ascii: "\\"))
+            put(UInt8(ascii: "r"))
         case UInt8(ascii: "\t"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(UInt8(ascii: "t"))
+            put(UInt8(ascii: "\\"))
+            put(UInt8(ascii: "t"))
         case 0..<0x20:
-            bytes.append(contentsOf: "\\u00".utf8)
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0xF)])
-        default: bytes.append(byte)
+            for byte in "\\u00".utf8 { put(byte) }
+            put(Self.hexDigits.utf8Start[Int(byte >> 4)])
+            put(Self.hexDigits.utf8Start[Int(byte & 0xF)])
+        default: put(byte)
         }
     }
 }
