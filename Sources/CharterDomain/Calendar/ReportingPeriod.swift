@@ -12,6 +12,7 @@ public struct ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConve
     }
 
     /// Parses exactly `YYYY-Qn`, four ASCII digits of year, `-Q`, one digit of quarter.
+    @inlinable
     public init?(_ text: some StringProtocol) {
         var year = 0
         var quarter = 0
