@@ -105,6 +105,61 @@ struct DecodingTests {
         #expect(try old.decode(Date.self, column: "t").timeIntervalSince1970 == -0.5)
     }
 
+    @Test func binaryRowsDecodeToTheSameValuesAsTextRowsPreparedOrNot() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        // Instants on both sides of 1970 and of 2000 (binary's epoch), with and without fractions.
+        let instants = [
+            "1969-12-31 23:59:59.5+00", "1999-12-31 23:59:59.999999+00", "2000-01-01 00:00:00+00",
+            "2026-03-29 00:59:59.123456+00", "2026-10-25 01:30:00.5+01", "1900-01-01 00:00:00.000001+00",
+            "9999-12-31 23:59:59.999999+00",
+        ]
+        var text: PGQuery = """
+            SELECT g AS n, 4294967295::oid AS top, g::smallint AS small, g::int AS int, (g * 4294967296)::bigint AS big, g::oid AS oid,
+                   g % 2 = 0 AS even, 'é ' || g AS label, ('v' || g)::varchar(9) AS short, NULL::bigint AS none,
+                   (ARRAY[\(unsafeSQL: instants.map { "'\($0)'" }.joined(separator: ", "))]::timestamptz[])[g] AS at,
+                   ((ARRAY[\(unsafeSQL: instants.map { "'\($0)'" }.joined(separator: ", "))]::timestamptz[])[g]
+                       AT TIME ZONE 'UTC') AS local, (DATE '2000-01-01' + (g - 4) * 400) AS day
+            FROM generate_series(1, \(instants.count)::int) g ORDER BY g
+            """
+        for prepared in [false, true] {
+            if prepared { text = text.prepared() }
+            let textRows = try await connection.query(text)
+            let binaryRows = try await connection.query(text.binaryResults())
+            let formats = (textRows.columns.map(\.isBinary), binaryRows.columns.map(\.isBinary))
+            #expect(!formats.0.contains(true) && !formats.1.contains(false))
+            #expect(binaryRows.count == instants.count)
+            for (t, b) in zip(textRows, binaryRows) {
+                #expect(try b.decode(Int.self, column: "n") == t.decode(Int.self, column: "n"))
+                #expect(try b.decode(Int16.self, column: "small") == t.decode(Int16.self, column: "small"))
+                #expect(try b.decode(Int32.self, column: "int") == t.decode(Int32.self, column: "int"))
+                #expect(try b.decode(Int64.self, column: "big") == t.decode(Int64.self, column: "big"))
+                #expect(try b.decode(Int64.self, column: "oid") == t.decode(Int64.self, column: "oid"))
+                #expect(try b.decode(Int64.self, column: "small") == t.decode(Int64.self, column: "small"))
+                #expect(try b.decode(Bool.self, column: "even") == t.decode(Bool.self, column: "even"))
+                #expect(try b.decode(String.self, column: "label") == t.decode(String.self, column: "label"))
+                #expect(try b.decode(String.self, column: "short") == t.decode(String.self, column: "short"))
+                #expect(try b.decode(Int64?.self, column: "none") == nil)
+                // The same Double, not only the same microsecond.
+                #expect(try b.decode(Date.self, column: "at") == t.decode(Date.self, column: "at"))
+                #expect(try b.decode(Date.self, column: "local") == t.decode(Date.self, column: "local"))
+                #expect(try b.decode(Date.self, column: "day") == t.decode(Date.self, column: "day"))
+            }
+            let first = try #require(binaryRows.first)
+            #expect(try first.decode(Date.self, column: "at").timeIntervalSince1970 == -0.5)
+            // A value read as an integer too narrow for it is refused, as in text.
+            #expect(try first.decode(Int64.self, column: "top") == 4_294_967_295)
+            let error = #expect(throws: PGError.self) { try first.decode(Int32.self, column: "top") }
+            #expect(error?.message.contains("does not fit in Int32") == true)
+        }
+        // Types it does not read in binary are refused by name, not misread.
+        let odd: PGQuery = "SELECT 1.5::numeric AS rate, 'infinity'::timestamptz AS never"
+        let row = try #require(try await connection.query(odd.binaryResults()).first)
+        let numeric = #expect(throws: PGError.self) { try row.decode(Decimal.self, column: "rate") }
+        #expect(numeric?.message.contains("\"rate\" came in binary") == true)
+        let never = #expect(throws: PGError.self) { try row.decode(Date.self, column: "never") }
+        #expect(never?.message.contains("infinity") == true)
+    }
+
     @Test func arraysRoundTrip() async throws {
         #expect(try await roundTrip([1, 2, 3], as: "bigint[]") == [1, 2, 3])
         #expect(

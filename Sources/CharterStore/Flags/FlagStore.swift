@@ -51,7 +51,8 @@ public struct FlagStore: Sendable {
         // The limit as a literal, so the prepared statement's plan is reused (see `literal:`).
         query.append(" ORDER BY f.id DESC LIMIT \(literal: limit + 1)")
         let (rows, resolved) = try await pool.withConnection { connection in
-            let rows = try await connection.query(query.prepared())
+            // Binary rows: the server need not write, nor this process read, a hundred timestamps as text.
+            let rows = try await connection.query(query.prepared().binaryResults())
             var employerIDs = Set<Int64>()
             var versionIDs = Set<Int64>()
             for row in rows {

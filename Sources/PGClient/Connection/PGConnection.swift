@@ -143,14 +143,15 @@ public actor PGConnection {
             let sent = withBinds(query.binds) { binds in
                 PQsendQueryParams(
                     connection, query.sql, Int32(query.binds.count), binds.types, binds.values, binds.lengths,
-                    binds.formats, 0)
+                    binds.formats, query.wantsBinaryResults ? 1 : 0)
             }
             guard sent == 1 else { throw connectionError(connection) }
             return try await awaitResults(connection, timeout: timeout)
         }
         let sent = withBinds(query.binds) { binds in
             PQsendQueryPrepared(
-                connection, name, Int32(query.binds.count), binds.values, binds.lengths, binds.formats, 0)
+                connection, name, Int32(query.binds.count), binds.values, binds.lengths, binds.formats,
+                query.wantsBinaryResults ? 1 : 0)
         }
         guard sent == 1 else { throw connectionError(connection) }
         do {
@@ -160,7 +161,9 @@ public actor PGConnection {
             // since it was prepared. Forget it; outside a transaction nothing ran, so run it afresh.
             statements.forget(key)
             guard PQtransactionStatus(connection) == PQTRANS_IDLE else { throw error }
-            return try await self.query(PGQuery(unsafeSQL: query.sql, binds: query.binds), timeout: timeout)
+            var unprepared = PGQuery(unsafeSQL: query.sql, binds: query.binds)
+            if query.wantsBinaryResults { unprepared = unprepared.binaryResults() }
+            return try await self.query(unprepared, timeout: timeout)
         }
     }
 
@@ -422,7 +425,8 @@ public actor PGConnection {
             columns.append(
                 PGColumn(
                     name: String(cString: PQfname(result, Int32(index))),
-                    type: PGType(rawValue: PQftype(result, Int32(index)))))
+                    type: PGType(rawValue: PQftype(result, Int32(index))),
+                    isBinary: PQfformat(result, Int32(index)) == 1))
         }
         let cellCount = fieldCount * rowCount
         var cells: [PGRows.Cell] = []

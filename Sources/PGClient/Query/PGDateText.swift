@@ -67,12 +67,18 @@ enum PGDateText {
             else { return nil }
             seconds += hh * 3600 + mi * 60 + ss
             if c.expect(UInt8(ascii: ".")) {
-                var scale = 0.1
+                // The digits as one integer over a power of ten: one correctly rounded division, so
+                // the instant is the same Double as from the binary form (see `fraction(_:digits:)`).
+                var digits: Int64 = 0
+                var count = 0
                 while !c.atEnd, c.bytes[c.index] >= 48 && c.bytes[c.index] <= 57 {
-                    fraction += Double(c.bytes[c.index] - 48) * scale
-                    scale /= 10
+                    if count < 15 {
+                        digits = digits * 10 + Int64(c.bytes[c.index] - 48)
+                        count += 1
+                    }
                     c.index += 1
                 }
+                fraction = Self.fraction(digits, digits: count)
             }
             if !c.atEnd {
                 let sign: Int64
@@ -81,7 +87,7 @@ enum PGDateText {
                 } else if c.expect(UInt8(ascii: "-")) {
                     sign = -1
                 } else if c.expect(UInt8(ascii: "Z")) {
-                    return c.atEnd ? Date(timeIntervalSince1970: Double(seconds) + fraction) : nil
+                    return c.atEnd ? instant(seconds: seconds, fraction: fraction) : nil
                 } else {
                     return nil
                 }
@@ -99,7 +105,20 @@ enum PGDateText {
             }
         }
         guard c.atEnd else { return nil }
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return instant(seconds: seconds, fraction: fraction)
+    }
+
+    /// `value` / 10^`digits` (at most 15 digits), correctly rounded.
+    static func fraction(_ value: Int64, digits: Int) -> Double {
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        return Double(value) / Double(scale)
+    }
+
+    /// An instant from whole seconds since 1970 and the fraction of a second after them, added as the
+    /// text parser adds them.
+    static func instant(seconds: Int64, fraction: Double) -> Date {
+        Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -16,6 +16,10 @@ public protocol PGDecodable {
     /// NULL). The default makes a `String` and calls `decode(pgText:type:)`; numbers and instants
     /// read the bytes directly.
     static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure) -> Self
+    /// Decodes the column's value in PostgreSQL's binary format (`PGQuery.binaryResults()`), valid only
+    /// during the call (never called for NULL). The default refuses: only integers, booleans, text and
+    /// timestamps are read from binary.
+    static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure) -> Self
     /// The value for SQL NULL: `Optional` gives `nil`; everything else refuses.
     static func decodeNull() throws(PGDecodingFailure) -> Self
 }
@@ -27,8 +31,39 @@ extension PGDecodable {
         try decode(pgText: String(decoding: bytes, as: UTF8.self), type: type)
     }
 
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Self
+    {
+        throw PGDecodingFailure(
+            "came in binary, which this client reads only for integers, booleans, text and timestamps; "
+                + "run the query without binaryResults()")
+    }
+
     public static func decodeNull() throws(PGDecodingFailure) -> Self {
         throw PGDecodingFailure("is NULL; decode it as an Optional")
+    }
+}
+
+/// A binary integer column (`int2`, `int4`, `int8` or `oid`, big-endian) as `T`, refusing one that does
+/// not fit.
+private func decodeBinaryInteger<T: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, type: PGType, as: T.Type)
+    throws(PGDecodingFailure) -> T
+{
+    let value: Int64
+    switch (type, bytes.count) {
+    case (.int2, 2): value = Int64(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
+    case (.int4, 4): value = Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
+    case (.oid, 4): value = Int64(UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)))
+    case (.int8, 8): value = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
+    default: throw PGDecodingFailure("holds \(bytes.count) binary bytes, not a \(type)")
+    }
+    guard let fitting = T(exactly: value) else { throw PGDecodingFailure("does not fit in \(T.self)") }
+    return fitting
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    fileprivate func loadUnaligned<T: FixedWidthInteger>(as type: T.Type) -> T {
+        UnsafeRawBufferPointer(self).loadUnaligned(as: T.self)
     }
 }
 
@@ -41,6 +76,11 @@ extension Optional: PGDecodable where Wrapped: PGDecodable {
         -> Self
     {
         try Wrapped.decode(pgBytes: bytes, type: type)
+    }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Self
+    {
+        try Wrapped.decode(pgBinary: bytes, type: type)
     }
     public static func decodeNull() throws(PGDecodingFailure) -> Self { nil }
 }
@@ -62,12 +102,24 @@ extension Bool {
         if bytes.count == 1, bytes[0] == UInt8(ascii: "f") { return false }
         return try decode(pgText: String(decoding: bytes, as: UTF8.self), type: type)
     }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Bool
+    {
+        guard bytes.count == 1 else { throw PGDecodingFailure("holds \(bytes.count) binary bytes, not a boolean") }
+        return bytes[0] != 0
+    }
 }
 
 extension String {
     public static func accepts(_ type: PGType) -> Bool { type.isTextLike }
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> String { text }
     public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> String
+    {
+        String(decoding: bytes, as: UTF8.self)
+    }
+    /// Text types send their UTF-8 as it is in binary too.
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
         -> String
     {
         String(decoding: bytes, as: UTF8.self)
@@ -113,6 +165,11 @@ extension Int16 {
     {
         try decodeInteger(bytes, as: Int16.self)
     }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int16
+    {
+        try decodeBinaryInteger(bytes, type: type, as: Int16.self)
+    }
 }
 
 extension Int32 {
@@ -124,6 +181,11 @@ extension Int32 {
         -> Int32
     {
         try decodeInteger(bytes, as: Int32.self)
+    }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int32
+    {
+        try decodeBinaryInteger(bytes, type: type, as: Int32.self)
     }
 }
 
@@ -139,6 +201,11 @@ extension Int64 {
     {
         try decodeInteger(bytes, as: Int64.self)
     }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int64
+    {
+        try decodeBinaryInteger(bytes, type: type, as: Int64.self)
+    }
 }
 
 extension Int {
@@ -150,6 +217,11 @@ extension Int {
         -> Int
     {
         try decodeInteger(bytes, as: Int.self)
+    }
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Int
+    {
+        try decodeBinaryInteger(bytes, type: type, as: Int.self)
     }
 }
 
@@ -210,6 +282,34 @@ extension Date {
             throw PGDecodingFailure("is not a date or timestamp this client can read")
         }
         return value
+    }
+    /// Binary timestamps count microseconds, and dates days, from 2000-01-01 UTC; the infinities
+    /// (the extreme values) are refused, as they are in text.
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> Date
+    {
+        let postgresEpoch: Int64 = 946_684_800
+        switch (type, bytes.count) {
+        case (.timestamptz, 8), (.timestamp, 8):
+            let microseconds = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
+            guard microseconds != .max, microseconds != .min else {
+                throw PGDecodingFailure("is infinity, which Date cannot hold")
+            }
+            // Whole seconds rounded down and the fraction after them, as the text parser reads them,
+            // so both forms give the same Date.
+            var (seconds, remainder) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+            if remainder < 0 {
+                seconds -= 1
+                remainder += 1_000_000
+            }
+            return PGDateText.instant(
+                seconds: postgresEpoch + seconds, fraction: PGDateText.fraction(remainder, digits: 6))
+        case (.date, 4):
+            let days = Int32(bigEndian: bytes.loadUnaligned(as: Int32.self))
+            guard days != .max, days != .min else { throw PGDecodingFailure("is infinity, which Date cannot hold") }
+            return PGDateText.instant(seconds: postgresEpoch + Int64(days) * 86_400, fraction: 0)
+        default: throw PGDecodingFailure("holds \(bytes.count) binary bytes, not a \(type)")
+        }
     }
 }
 

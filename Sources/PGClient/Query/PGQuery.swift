@@ -14,6 +14,8 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
     /// Whether the connection keeps this statement prepared (parsed and planned once per connection,
     /// then run by name). See `prepared()`.
     public private(set) var isPrepared = false
+    /// Whether the server sends the rows in binary rather than as text. See `binaryResults()`.
+    public private(set) var wantsBinaryResults = false
 
     public init(stringLiteral value: String) {
         self.sql = value
@@ -44,6 +46,18 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         return copy
     }
 
+    /// The same statement, its rows sent in PostgreSQL's binary format instead of as text.
+    ///
+    /// The server then skips writing each value as text and the client skips reading it back: for
+    /// integers and above all timestamps, a real share of a hot query's cost on both sides. Only
+    /// integers, booleans, text and timestamps (`date`, `timestamp`, `timestamptz`) can be read from
+    /// binary rows; any other column fails to decode, saying so.
+    public func binaryResults() -> PGQuery {
+        var copy = self
+        copy.wantsBinaryResults = true
+        return copy
+    }
+
     /// The SQL text only: bound values are never printed.
     public var description: String { sql }
 
@@ -53,9 +67,10 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         interpolation.sql = sql
         interpolation.binds = binds
         interpolation.appendInterpolation(other)
-        let isPrepared = isPrepared
+        let (isPrepared, wantsBinaryResults) = (isPrepared, wantsBinaryResults)
         self = PGQuery(stringInterpolation: interpolation)
         self.isPrepared = isPrepared
+        self.wantsBinaryResults = wantsBinaryResults
     }
 
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {

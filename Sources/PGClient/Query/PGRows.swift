@@ -1,9 +1,11 @@
 import Foundation
 
-/// One column of a result: its name and PostgreSQL type.
+/// One column of a result: its name, PostgreSQL type, and whether its values came in binary (see
+/// `PGQuery.binaryResults()`) or, as usual, as text.
 public struct PGColumn: Sendable, Hashable {
     public var name: String
     public var type: PGType
+    public var isBinary = false
 }
 
 /// The rows a statement returned, copied out of libpq's result so they outlive it.
@@ -93,8 +95,10 @@ public struct PGRow: Sendable {
         do throws(PGDecodingFailure) {
             guard cell.length >= 0 else { return try Value.decodeNull() }
             return try storage.bytes.withUnsafeBufferPointer { (all) throws(PGDecodingFailure) -> Value in
-                let text = UnsafeBufferPointer(rebasing: all[cell.start..<(cell.start + Int(cell.length))])
-                return try Value.decode(pgBytes: text, type: column.type)
+                let bytes = UnsafeBufferPointer(rebasing: all[cell.start..<(cell.start + Int(cell.length))])
+                return column.isBinary
+                    ? try Value.decode(pgBinary: bytes, type: column.type)
+                    : try Value.decode(pgBytes: bytes, type: column.type)
             }
         } catch {
             throw failed(column, error, as: Value.self)
