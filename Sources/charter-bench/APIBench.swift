@@ -50,8 +50,12 @@ struct APIBench: AsyncParsableCommand {
     }
 
     private func measure(conninfo: String) async throws {
+        // Logging and the pool's wait metric as charterd sets them up, so the server under load does the
+        // per-request work charterd does.
+        CharterLogging.bootstrap(format: .logfmt, level: .warning)
         var poolConfiguration = PGPoolConfiguration(conninfo: conninfo)
         poolConfiguration.maxConnections = poolSize
+        poolConfiguration.onAcquireWait = CharterMetrics.recordAcquireWait
         let pool = PGPool(configuration: poolConfiguration)
         let token = try await seed(pool: pool, conninfo: conninfo)
 
