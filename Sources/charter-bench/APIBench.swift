@@ -98,14 +98,14 @@ struct APIBench: AsyncParsableCommand {
                             "round %d: GET /healthz %.0f requests/s (p99 %.2f ms); GET /v1/flags?state=open %.0f requests/s (p99 %.2f ms); CPU per flag-queue request: charterd %.0f µs, PostgreSQL %.0f µs",
                         round, trivial.rps, trivial.p99, queue.rps, queue.p99, charterdCPU.last!, postgresCPU.last!))
             }
-            let trivial = CopyBench.median(trivialRates)
-            let queue = CopyBench.median(queueRates)
+            let trivial = trivialRates.median
+            let queue = queueRates.median
             print("medians of \(rounds) round(s):")
             print(String(format: "GET /healthz:                 %8.0f requests/s", trivial))
             print(
                 String(
                     format: "GET /v1/flags?state=open:     %8.0f requests/s, p99 %6.2f ms", queue,
-                    CopyBench.median(queueP99s)))
+                    queueP99s.median))
             print(
                 String(
                     format:
@@ -114,7 +114,7 @@ struct APIBench: AsyncParsableCommand {
             print(
                 String(
                     format: "CPU per flag-queue request: charterd %.0f µs, PostgreSQL (%d pooled backends) %.0f µs",
-                    CopyBench.median(charterdCPU), backends.count, CopyBench.median(postgresCPU)))
+                    charterdCPU.median, backends.count, postgresCPU.median))
             // Stopped as charterd stops on SIGTERM: open connections are closed, not cancelled.
             await server.triggerGracefulShutdown()
             try await group.waitForAll()

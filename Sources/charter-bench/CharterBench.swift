@@ -78,8 +78,8 @@ struct CopyBench: AsyncParsableCommand {
                 if loader == "client" { client.append(rate) } else { psql.append(rate) }
             }
         }
-        let clientMedian = Self.median(client)
-        let psqlMedian = Self.median(psql)
+        let clientMedian = client.median
+        let psqlMedian = psql.median
         print(String(format: "median: PGClient COPY %.0f rows/s, psql \\copy %.0f rows/s", clientMedian, psqlMedian))
         print(String(format: "ratio (PGClient / psql): %.2f  (target ≥ 0.80)", clientMedian / psqlMedian))
         try await connection.execute("DROP TABLE bench_lines")
@@ -125,9 +125,13 @@ struct CopyBench: AsyncParsableCommand {
         }
         handle.write(Data(buffer.utf8))
     }
+}
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
+extension [Double] {
+    /// The middle value (of an even count, the upper of the two middle ones); 0 for none. Every
+    /// benchmark reports medians of its rounds, which one slow round on a shared machine moves least.
+    var median: Double {
+        let sorted = sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 }

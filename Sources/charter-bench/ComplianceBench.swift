@@ -102,9 +102,9 @@ struct ComplianceBench: AsyncParsableCommand {
                     round, bare.groups, bare.seconds, first.returnsEvaluated, first.flagsOpened, firsts.last!,
                     second.returnsEvaluated, second.changes.count, seconds.last!))
         }
-        let bare = CopyBench.median(bares)
-        let first = CopyBench.median(firsts)
-        let second = CopyBench.median(seconds)
+        let bare = bares.median
+        let first = firsts.median
+        let second = seconds.median
         print(
             String(format: "medians: bare aggregate %.2f s, nightly run %.2f s, second run %.2f s", bare, first, second)
         )

@@ -101,8 +101,8 @@ struct IngestBench: AsyncParsableCommand {
             }
         }
         let peakMiB = peaks.max() ?? 0
-        let ingestMedian = CopyBench.median(ingest)
-        let psqlMedian = CopyBench.median(psql)
+        let ingestMedian = ingest.median
+        let psqlMedian = psql.median
         print(String(format: "median: ingest %.2f s, psql \\copy %.2f s", ingestMedian, psqlMedian))
         print(String(format: "ratio (ingest / psql): %.2f  (target ≤ 2.0)", ingestMedian / psqlMedian))
         print(String(format: "peak RSS of charterctl return submit: %.0f MiB  (target ≤ 150)", peakMiB))

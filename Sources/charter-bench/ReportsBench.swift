@@ -73,9 +73,9 @@ struct ReportsBench: AsyncParsableCommand {
                     format: "round %d  %.2f s  %8.0f messages/s  (CPU %.2f s)", round, seconds,
                     Double(reports.count) / seconds, cpu))
         }
-        let median = CopyBench.median(times)
+        let median = times.median
         // Wall time counts whatever else the machine runs; CPU time is what rendering itself used.
-        print(String(format: "median CPU time: %.2f s", CopyBench.median(cpuTimes)))
+        print(String(format: "median CPU time: %.2f s", cpuTimes.median))
         print(
             String(
                 format: "median: %d digests in %.2f s, %.0f messages/s (target ≤ 2 s)", reports.count, median,
@@ -105,7 +105,7 @@ struct ReportsBench: AsyncParsableCommand {
             if round > 0 { times.append(seconds) }
         }
         await connection.close()
-        let median = CopyBench.median(times)
+        let median = times.median
         print(
             String(
                 format: "median: %d digests queued in %.2f s, %.0f messages/s", reports.count, median,
