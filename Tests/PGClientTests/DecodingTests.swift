@@ -152,8 +152,11 @@ struct DecodingTests {
             #expect(error?.message.contains("does not fit in Int32") == true)
         }
         // Types it does not read in binary are refused by name, not misread.
-        let odd: PGQuery = "SELECT 1.5::numeric AS rate, 'infinity'::timestamptz AS never"
+        try await connection.execute("CREATE TYPE mood AS ENUM ('calm')")
+        let odd: PGQuery = "SELECT 1.5::numeric AS rate, 'infinity'::timestamptz AS never, 'calm'::mood AS mood"
         let row = try #require(try await connection.query(odd.binaryResults()).first)
+        let mood = #expect(throws: PGError.self) { try row.decode(String.self, column: "mood") }
+        #expect(mood?.message.contains("whose binary form this client does not read") == true)
         let numeric = #expect(throws: PGError.self) { try row.decode(Decimal.self, column: "rate") }
         #expect(numeric?.message.contains("\"rate\" came in binary") == true)
         let never = #expect(throws: PGError.self) { try row.decode(Date.self, column: "never") }

@@ -118,11 +118,19 @@ extension String {
     {
         String(decoding: bytes, as: UTF8.self)
     }
-    /// Text types send their UTF-8 as it is in binary too.
+    /// The built-in text types send their UTF-8 as it is in binary too; a user-defined type's binary
+    /// form is its own, so it is refused.
     public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
         -> String
     {
-        String(decoding: bytes, as: UTF8.self)
+        switch type {
+        case .text, .varchar, .bpchar, .name, .char, .unknown: break
+        default:
+            throw PGDecodingFailure(
+                "came in binary as type \(type), whose binary form this client does not read; "
+                    + "run the query without binaryResults()")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
