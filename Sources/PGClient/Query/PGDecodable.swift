@@ -165,71 +165,37 @@ private func decodeInteger<T: FixedWidthInteger & SignedInteger>(
 
 extension Int16 {
     public static func accepts(_ type: PGType) -> Bool { type == .int2 }
-    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int16 {
-        try decodeInteger(text, as: Int16.self)
-    }
-    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int16
-    {
-        try decodeInteger(bytes, as: Int16.self)
-    }
-    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int16
-    {
-        try decodeBinaryInteger(bytes, type: type, as: Int16.self)
-    }
 }
 
 extension Int32 {
     public static func accepts(_ type: PGType) -> Bool { type == .int2 || type == .int4 || type == .oid }
-    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int32 {
-        try decodeInteger(text, as: Int32.self)
-    }
-    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int32
-    {
-        try decodeInteger(bytes, as: Int32.self)
-    }
-    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int32
-    {
-        try decodeBinaryInteger(bytes, type: type, as: Int32.self)
-    }
 }
 
 extension Int64 {
     public static func accepts(_ type: PGType) -> Bool {
         type == .int2 || type == .int4 || type == .int8 || type == .oid
     }
-    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int64 {
-        try decodeInteger(text, as: Int64.self)
-    }
-    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int64
-    {
-        try decodeInteger(bytes, as: Int64.self)
-    }
-    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int64
-    {
-        try decodeBinaryInteger(bytes, type: type, as: Int64.self)
-    }
 }
 
 extension Int {
     public static func accepts(_ type: PGType) -> Bool { Int64.accepts(type) }
-    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Int {
-        try decodeInteger(text, as: Int.self)
+}
+
+/// Int16, Int32, Int64 and Int read the same way, from text, its bytes or binary; each says which column
+/// types it accepts.
+extension PGDecodable where Self: FixedWidthInteger & SignedInteger {
+    public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> Self {
+        try decodeInteger(text, as: Self.self)
     }
     public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int
+        -> Self
     {
-        try decodeInteger(bytes, as: Int.self)
+        try decodeInteger(bytes, as: Self.self)
     }
     public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
-        -> Int
+        -> Self
     {
-        try decodeBinaryInteger(bytes, type: type, as: Int.self)
+        try decodeBinaryInteger(bytes, type: type, as: Self.self)
     }
 }
 

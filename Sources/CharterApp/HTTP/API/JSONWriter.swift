@@ -62,7 +62,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A string given as its UTF-8 bytes.
-    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+    private mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         // Most names and ids need no escape: copy them whole.
         var plain = true
