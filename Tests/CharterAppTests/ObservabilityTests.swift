@@ -139,6 +139,7 @@ struct ObservabilityTests {
             #expect(sample("charter_db_pool_connections", [#"state="idle""#]) != nil)
             #expect(sample("charter_db_pool_connections", [#"state="in_use""#]) != nil)
             #expect(text.contains("\ncharter_db_pool_waiting_leases "))
+            #expect(text.contains("\ncharter_db_pool_queued_statements "))
             for line in lines { #expect(Self.isPrometheusTextLine(line), "not Prometheus text: \(line)") }
         }
     }

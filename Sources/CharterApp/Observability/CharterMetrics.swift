@@ -34,7 +34,7 @@ public enum CharterMetrics {
         _ = registry
     }
 
-    /// The text Prometheus scrapes, after refreshing the pool gauges (a lock and three integers).
+    /// The text Prometheus scrapes, after refreshing the pool gauges (two locks and four integers).
     public static func exposition(pool: PGPool?) -> [UInt8] {
         if let pool { recordPoolStatistics(pool) }
         var buffer: [UInt8] = []
@@ -52,6 +52,7 @@ public enum CharterMetrics {
     private static let poolIdle = Gauge(label: "charter_db_pool_connections", dimensions: [("state", "idle")])
     private static let poolInUse = Gauge(label: "charter_db_pool_connections", dimensions: [("state", "in_use")])
     private static let poolWaiting = Gauge(label: "charter_db_pool_waiting_leases")
+    private static let poolQueued = Gauge(label: "charter_db_pool_queued_statements")
     private static let poolAcquireWait = Metrics.Timer(label: "charter_db_pool_acquire_wait_seconds")
 
     static func recordPoolStatistics(_ pool: PGPool) {
@@ -59,6 +60,7 @@ public enum CharterMetrics {
         poolIdle.record(statistics.idle)
         poolInUse.record(statistics.inUse)
         poolWaiting.record(statistics.waiting)
+        poolQueued.record(pool.queuedStatements)
     }
 
     /// For `PGPoolConfiguration.onAcquireWait`: how long leases waited when every connection was busy.

@@ -40,8 +40,8 @@ public final class FlagLabels: Sendable {
     }
 
     /// The names of `employerIDs` and the titles of the standards of `versionIDs`, reading on
-    /// `connection` whatever is missing or stale. An employer deleted meanwhile has no name.
-    func resolve(employerIDs: Set<Int64>, versionIDs: Set<Int64>, on connection: PGConnection) async throws
+    /// `pool` whatever is missing or stale. An employer deleted meanwhile has no name.
+    func resolve(employerIDs: Set<Int64>, versionIDs: Set<Int64>, from pool: PGPool) async throws
         -> Resolved
     {
         let now = clock.now
@@ -74,7 +74,7 @@ public final class FlagLabels: Sendable {
             SELECT 's', charter_version_id, standard_id, title
             FROM standards WHERE charter_version_id = ANY(\(missingVersions.sorted())::bigint[])
             """
-        let rows = try await connection.query(query.prepared())
+        let rows = try await pool.query(query.prepared())
         var names: [Int64: String] = [:]
         var titles: [Int64: [String: String]] = Dictionary(uniqueKeysWithValues: missingVersions.map { ($0, [:]) })
         for row in rows {

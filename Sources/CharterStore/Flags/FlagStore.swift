@@ -50,18 +50,17 @@ public struct FlagStore: Sendable {
         query.append(condition)
         // The limit as a literal, so the prepared statement's plan is reused (see `literal:`).
         query.append(" ORDER BY f.id DESC LIMIT \(literal: limit + 1)")
-        let (rows, resolved) = try await pool.withConnection { connection in
-            // Binary rows: the server need not write, nor this process read, a hundred timestamps as text.
-            let rows = try await connection.query(query.prepared().binaryResults())
-            var employerIDs = Set<Int64>()
-            var versionIDs = Set<Int64>()
-            for row in rows {
-                let keys = try FlagRowReader.labelKeys(row)
-                employerIDs.insert(keys.employerID)
-                if let version = keys.versionID { versionIDs.insert(version) }
-            }
-            return (rows, try await labels.resolve(employerIDs: employerIDs, versionIDs: versionIDs, on: connection))
+        // Queued with other requests' statements (the rep queue is the hottest read); binary rows: the
+        // server need not write, nor this process read, a hundred timestamps as text.
+        let rows = try await pool.query(query.prepared().binaryResults())
+        var employerIDs = Set<Int64>()
+        var versionIDs = Set<Int64>()
+        for row in rows {
+            let keys = try FlagRowReader.labelKeys(row)
+            employerIDs.insert(keys.employerID)
+            if let version = keys.versionID { versionIDs.insert(version) }
         }
+        let resolved = try await labels.resolve(employerIDs: employerIDs, versionIDs: versionIDs, from: pool)
         // One row more than asked says whether there is a next page without counting. Decided on the
         // rows, not the summaries: a flag whose employer was deleted meanwhile is left out of the page,
         // and must not end the paging.
@@ -77,7 +76,7 @@ public struct FlagStore: Sendable {
         var query: PGQuery = "SELECT f.severity, f.state, count(*) AS n FROM flags f WHERE "
         query.append(condition)
         query.append(" GROUP BY f.severity, f.state")
-        let rows = try await pool.withConnection { try await $0.query(query.prepared()) }
+        let rows = try await pool.query(query.prepared())
         var counts = FlagCounts.zero
         for row in rows {
             let count = try row.decode(Int.self, column: "n")

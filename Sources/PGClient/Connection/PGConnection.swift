@@ -12,13 +12,13 @@ import Synchronization
 /// thread; the statement then fails and the connection stays usable.
 public actor PGConnection {
     private let thread: ConnectionThread
-    private var handle: OpaquePointer?
+    private(set) var handle: OpaquePointer?
     private let canceller = PGCanceller()
     private let logger: Logger
-    private var statements = PGStatementCache()
+    var statements = PGStatementCache()
     /// True only between a statement's results having been read with the connection idle and the
     /// next statement being sent: lets the pool see an idle connection without a hop to its thread.
-    private let idleAfterLastStatement = Atomic<Bool>(false)
+    let idleAfterLastStatement = Atomic<Bool>(false)
     /// The socket, for a peek at pending input from any thread; -1 once closed.
     private let socket = Atomic<Int32>(-1)
 
@@ -132,13 +132,8 @@ public actor PGConnection {
     @discardableResult
     public func query(_ query: PGQuery, timeout: Duration? = nil) async throws -> PGRows {
         let connection = try requireOpen()
-        if let index = query.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
-            // Sent as a C string, the value would silently end at the NUL; refuse it instead.
-            throw PGError(
-                .invalidBind,
-                message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
-        }
-        let key = PGStatementCache.Key(sql: query.sql, types: query.binds.map { UInt32($0.type.rawValue) })
+        try Self.refuseNUL(in: query)
+        let key = PGStatementCache.Key(query)
         guard query.isPrepared, let name = try prepare(key, on: connection) else {
             let sent = withBinds(query.binds) { binds in
                 PQsendQueryParams(
@@ -161,9 +156,16 @@ public actor PGConnection {
             // since it was prepared. Forget it; outside a transaction nothing ran, so run it afresh.
             statements.forget(key)
             guard PQtransactionStatus(connection) == PQTRANS_IDLE else { throw error }
-            var unprepared = PGQuery(unsafeSQL: query.sql, binds: query.binds)
-            if query.wantsBinaryResults { unprepared = unprepared.binaryResults() }
-            return try await self.query(unprepared, timeout: timeout)
+            return try await self.query(query.unprepared(), timeout: timeout)
+        }
+    }
+
+    /// Refuses a text parameter holding NUL: sent as a C string, the value would silently end there.
+    static func refuseNUL(in query: PGQuery) throws {
+        if let index = query.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+            throw PGError(
+                .invalidBind,
+                message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
         }
     }
 
@@ -172,7 +174,7 @@ public actor PGConnection {
     /// runs unprepared (the transaction has already failed). A statement the server will not prepare
     /// (a syntax error, an unknown table) fails here with the server's error, as it would have
     /// unprepared.
-    private func prepare(_ key: PGStatementCache.Key, on connection: OpaquePointer) throws -> String? {
+    func prepare(_ key: PGStatementCache.Key, on connection: OpaquePointer) throws -> String? {
         if let name = statements.name(for: key) { return name }
         guard PQtransactionStatus(connection) != PQTRANS_INERROR else { return nil }
         if let evicted = statements.evictIfFull() {
@@ -391,7 +393,7 @@ public actor PGConnection {
         if case .failure(let error) = collectResults(connection) { throw error }
     }
 
-    private func connectionError(_ connection: OpaquePointer) -> PGError {
+    func connectionError(_ connection: OpaquePointer) -> PGError {
         PGError(.connectionClosed, message: Self.errorMessage(connection))
     }
 
@@ -405,7 +407,7 @@ public actor PGConnection {
         return String(cString: value)
     }
 
-    private static func serverError(_ result: OpaquePointer, connection: OpaquePointer) -> PGError {
+    static func serverError(_ result: OpaquePointer, connection: OpaquePointer) -> PGError {
         guard let state = field(result, "C") else {
             return PGError(.connectionClosed, message: errorMessage(connection))
         }
@@ -416,7 +418,7 @@ public actor PGConnection {
             position: field(result, "P").flatMap { Int($0) })
     }
 
-    private static func rows(from result: OpaquePointer) -> PGRows {
+    static func rows(from result: OpaquePointer) -> PGRows {
         let fieldCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         var columns: [PGColumn] = []
@@ -465,7 +467,7 @@ public actor PGConnection {
 
 /// What libpq wants for a statement's parameters: their types, values, and — only when some value is
 /// sent in binary — each value's length and format (nil, nil means all text).
-private struct BindPointers {
+struct BindPointers {
     var types: UnsafePointer<Oid>?
     var values: UnsafePointer<UnsafePointer<CChar>?>?
     var lengths: UnsafePointer<Int32>?
@@ -473,7 +475,7 @@ private struct BindPointers {
 }
 
 /// Calls `body` with the parameters as libpq wants them; all pointers live only for the call.
-private func withBinds<R>(_ binds: [PGBind], _ body: (BindPointers) -> R) -> R {
+func withBinds<R>(_ binds: [PGBind], _ body: (BindPointers) -> R) -> R {
     let types = binds.map { Oid($0.type.rawValue) }
     var storage: [UnsafeMutablePointer<CChar>?] = binds.map { bind in
         guard let binary = bind.binary else { return bind.text.flatMap { strdup($0) } }

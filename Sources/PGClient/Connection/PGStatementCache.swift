@@ -9,6 +9,12 @@ struct PGStatementCache {
     struct Key: Hashable {
         var sql: String
         var types: [UInt32]
+
+        /// The key of `query`: its text and its parameters' types.
+        init(_ query: PGQuery) {
+            sql = query.sql
+            types = query.binds.map { UInt32($0.type.rawValue) }
+        }
     }
 
     /// At most this many statements are kept prepared per connection.

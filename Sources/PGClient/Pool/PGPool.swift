@@ -15,6 +15,8 @@ public final class PGPool: Service, Sendable {
     public let configuration: PGPoolConfiguration
     private let logger: Logger
     private let state = Mutex(State())
+    /// The statements `query(_:)` has queued for the connections serving them.
+    let statementQueue = PGStatementQueue()
 
     private struct Idle {
         var connection: PGConnection
@@ -290,9 +292,9 @@ public final class PGPool: Service, Sendable {
             state.waiterOrder.removeAll()
             return (idle, waiters)
         }
-        for waiter in waiters {
-            waiter.continuation.resume(throwing: PGError(.poolClosed, message: "the connection pool has shut down"))
-        }
+        let closed = PGError(.poolClosed, message: "the connection pool has shut down")
+        for waiter in waiters { waiter.continuation.resume(throwing: closed) }
+        statementQueue.close(with: closed)
         for entry in idle { await entry.connection.close() }
     }
 

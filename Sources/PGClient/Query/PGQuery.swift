@@ -46,6 +46,13 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         return copy
     }
 
+    /// The same statement, sent with its text each time (after its prepared form went stale).
+    func unprepared() -> PGQuery {
+        var copy = self
+        copy.isPrepared = false
+        return copy
+    }
+
     /// The same statement, its rows sent in PostgreSQL's binary format instead of as text.
     ///
     /// The server then skips writing each value as text and the client skips reading it back: for
