@@ -96,6 +96,31 @@ struct PooledQueryTests {
         await pool.close()
     }
 
+    /// Large statements and large results queued together (0.8 MB sent, 4.8 MB back, far beyond a
+    /// socket's buffer): neither side is left stuck writing to the other, and each caller gets back
+    /// what it sent.
+    @Test func largeStatementsQueuedTogetherComeBackWhole() async throws {
+        let pool = pool(size: 1)
+        let echoed = try await holdingTheConnection(of: pool) { letGo in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        let text = String(repeating: Character(Unicode.Scalar(UInt8(65 + i % 26))), count: 20_000 + i)
+                        let rows = try await pool.query("SELECT \(text) || repeat('!', 100000) AS echo")
+                        return try rows[0].decode(String.self, column: "echo") == text
+                            + String(repeating: "!", count: 100_000)
+                    }
+                }
+                while pool.queuedStatements < 40 { await Task.yield() }
+                letGo()
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        #expect(echoed.count == 40)
+        #expect(echoed.allSatisfy { $0 })
+        await pool.close()
+    }
+
     @Test func aParameterHoldingNULIsRefusedForItsCallerAlone() async throws {
         let pool = pool(size: 1)
         let (refused, answered) = try await holdingTheConnection(of: pool) { letGo in

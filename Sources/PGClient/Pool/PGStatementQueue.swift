@@ -17,23 +17,15 @@ final class PGStatementQueue: Sendable {
         let query: PGQuery
         let continuation: CheckedContinuation<PGRows, any Error>
 
-        /// Roughly what the statement costs to send: its text and its parameters.
-        var size: Int {
-            query.sql.utf8.count + query.binds.reduce(0) { $0 + ($1.binary?.count ?? $1.text?.utf8.count ?? 0) }
-        }
-
         /// The same caller, with the statement changed (sent unprepared after a retry).
         func with(_ query: PGQuery) -> Entry {
             Entry(id: id, query: query, continuation: continuation)
         }
     }
 
-    /// The most statements one pipeline carries.
+    /// The most statements one pipeline carries. However large they are, sending them all before
+    /// reading cannot deadlock: libpq reads the server's results while its socket is full.
     static let batchLimit = 32
-    /// The most bytes of statements one pipeline carries. All of a pipeline is written before any
-    /// result is read; this stays far below a socket's buffer, so the server can never be stuck
-    /// writing results to a client still stuck writing statements.
-    static let batchBytes = 32 * 1024
     /// Statements a runner serves before it gives its connection back if a lease waits for one, so a
     /// steady stream of queries cannot starve `withConnection`.
     static let turnLength = 64
@@ -91,14 +83,8 @@ final class PGStatementQueue: Sendable {
                 state.runners -= 1
                 return nil
             }
-            var batch: [Entry] = []
-            var bytes = 0
-            while let first = state.entries.first, batch.count < Self.batchLimit {
-                let size = first.size
-                guard batch.isEmpty || bytes + size <= Self.batchBytes else { break }
-                batch.append(state.entries.removeFirst())
-                bytes += size
-            }
+            let batch = Array(state.entries.prefix(Self.batchLimit))
+            state.entries.removeFirst(batch.count)
             return batch
         }
     }
