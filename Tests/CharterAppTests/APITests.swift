@@ -243,6 +243,83 @@ struct APITests {
         }
     }
 
+    /// The charter team records a pledge and the employer keeps its contacts current, each change
+    /// audited; a loosening override, an overlapping range and an address no email could reach are
+    /// refused, naming the field, and store nothing.
+    @Test func pledgesAndContactsAreAddedThroughTheAPI() async throws {
+        let setup = try await Self.setUp("api-pledges-contacts")
+        let employer = setup.employer
+        try await Self.application(setup).test(.router) { client in
+            func post(_ path: String, _ token: String, _ body: String) async throws -> (Int, [String: Any]) {
+                try await client.execute(
+                    uri: path, method: .post, headers: Self.headers(token), body: ByteBuffer(string: body)
+                ) { ($0.status.code, try Self.object($0)) }
+            }
+            // A pledge for 2025, before the one from 2026, with a tighter zero-hours threshold.
+            let (status, pledge) = try await post(
+                "/v1/employers/\(employer)/pledges", setup.admin,
+                #"{"tier": "accredited", "living_hours": true, "valid_from": "2025-01-01", "valid_to": "2026-01-01", "overrides": {"hours.zero-hours-share": {"threshold_percent": 3}}}"#
+            )
+            #expect(status == 201)
+            #expect(pledge["tier"] as? String == "accredited")
+            #expect(pledge["living_hours"] as? Bool == true)
+            #expect(pledge["valid_from"] as? String == "2025-01-01")
+            #expect((pledge["overrides"] as? String)?.contains("threshold_percent") == true)
+            let loosening = try await post(
+                "/v1/employers/\(employer)/pledges", setup.admin,
+                #"{"tier": "aspiring", "valid_from": "2024-01-01", "valid_to": "2024-06-01", "overrides": {"hours.zero-hours-share": {"threshold_percent": 90}}}"#
+            )
+            #expect(loosening.0 == 422)
+            #expect((loosening.1["detail"] as? String)?.contains("hours.zero-hours-share") == true)
+            let overlapping = try await post(
+                "/v1/employers/\(employer)/pledges", setup.admin, #"{"tier": "aspiring", "valid_from": "2025-06-01"}"#)
+            #expect(overlapping.0 == 409)
+            let badDate = try await post(
+                "/v1/employers/\(employer)/pledges", setup.admin, #"{"tier": "aspiring", "valid_from": "1 May 2024"}"#)
+            #expect(badDate.0 == 422)
+            #expect((badDate.1["errors"] as? [[String: Any]])?.first?["field"] as? String == "valid_from")
+            let notAnObject = try await post(
+                "/v1/employers/\(employer)/pledges", setup.admin,
+                #"{"tier": "aspiring", "valid_from": "2024-01-01", "overrides": 3}"#)
+            #expect(notAnObject.0 == 422)
+            #expect((notAnObject.1["errors"] as? [[String: Any]])?.first?["field"] as? String == "overrides")
+            let pledges = try await client.execute(
+                uri: "/v1/employers/\(employer)/pledges", method: .get,
+                headers: Self.headers(setup.repToken, json: false)
+            ) { try Self.object($0)["pledges"] as? [[String: Any]] }
+            #expect(pledges?.count == 2)
+
+            // The employer adds its payroll manager; a rep may not see contacts.
+            let (added, contact) = try await post(
+                "/v1/employers/\(employer)/contacts", setup.employerToken,
+                #"{"name": "Siân Ó Briain", "email": "sian@sefton-care.example", "role": "Payroll manager"}"#)
+            #expect(added == 201)
+            #expect(contact["email"] as? String == "sian@sefton-care.example")
+            let badAddress = try await post(
+                "/v1/employers/\(employer)/contacts", setup.employerToken,
+                #"{"name": "Pat", "email": "pat@@sefton-care"}"#)
+            #expect(badAddress.0 == 422)
+            #expect((badAddress.1["errors"] as? [[String: Any]])?.first?["field"] as? String == "email")
+            let contacts = try await client.execute(
+                uri: "/v1/employers/\(employer)/contacts", method: .get,
+                headers: Self.headers(setup.employerToken, json: false)
+            ) { try Self.object($0)["contacts"] as? [[String: Any]] }
+            #expect(contacts?.map { $0["name"] as? String } == ["Siân Ó Briain"])
+            try await client.execute(
+                uri: "/v1/employers/\(employer)/contacts", method: .get,
+                headers: Self.headers(setup.repToken, json: false)
+            ) { #expect($0.status == .forbidden || $0.status == .notFound) }
+            let audited = try await setup.pool.withConnection { connection in
+                try await connection.query(
+                    "SELECT action FROM audit_log WHERE action IN ('pledge.add', 'contact.add') ORDER BY id"
+                ).map { try $0.decode(String.self, column: "action") }
+            }
+            // The set-up's pledge, the API's pledge and contact; nothing for the refused requests.
+            #expect(audited == ["pledge.add", "pledge.add", "contact.add"])
+        }
+        await setup.pool.close()
+    }
+
     @Test func aRevokedTokenIsRefusedAtOnce() async throws {
         let setup = try await Self.setUp("api-revoke")
         try await Self.application(setup).test(.router) { client in

@@ -113,6 +113,10 @@ struct AuthorizationMatrixTests {
         guard route.method == .post else { return nil }
         switch route.path {
         case "/v1/employers": return #"{"name": "Gamma Ltd"}"#
+        case "/v1/employers/{employer}/contacts": return #"{"name": "Pat Payroll", "email": "pat@alpha.example"}"#
+        // Before the seeded pledges (from 2026-01-01), so only authorisation can refuse it.
+        case "/v1/employers/{employer}/pledges":
+            return #"{"tier": "aspiring", "valid_from": "2025-01-01", "valid_to": "2025-07-01"}"#
         case "/v1/employers/{employer}/returns/{period}": return returnJSON
         case "/v1/exemptions":
             return

@@ -97,6 +97,21 @@ public struct EmployerStore: Sendable {
         }
     }
 
+    /// The employer's contacts, oldest first.
+    public func contacts(employerID: Int64) async throws -> [EmployerContact] {
+        let rows = try await pool.withConnection { connection in
+            try await connection.query(
+                "SELECT id, employer_id, name, email, role FROM contacts WHERE employer_id = \(employerID) ORDER BY id")
+        }
+        return try rows.map { row in
+            EmployerContact(
+                id: try row.decode(Int64.self, column: "id"),
+                employerID: try row.decode(Int64.self, column: "employer_id"),
+                name: try row.decode(String.self, column: "name"), email: try row.decode(String.self, column: "email"),
+                role: try row.decode(String?.self, column: "role"))
+        }
+    }
+
     static let selectEmployers: PGQuery = """
         SELECT id, name, company_number, gpg_employer_id, sic_codes, size_band, sector, has_london_workplaces,
                address, postcode

@@ -82,6 +82,13 @@ public enum APIJSON {
     public static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
     ) async throws -> T {
+        try await decodeWithObject(type, from: request, context: context, fields: fields).value
+    }
+
+    /// `decode`, with the body's JSON object too, for a field whose shape `T` cannot say (pledge overrides).
+    public static func decodeWithObject<T: Decodable>(
+        _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
+    ) async throws -> (value: T, object: [String: Any]) {
         let data = try await body(of: request, context: context)
         guard let object = try? JSONSerialization.jsonObject(with: data) else {
             throw Problem(.badRequest, "the body is not valid JSON")
@@ -96,6 +103,6 @@ public enum APIJSON {
                 .badRequest, "unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", "))",
                 errors: unknown.map { Problem.Item(field: $0, message: "is not a field of this request") })
         }
-        return try decoder.decode(T.self, from: data)
+        return (try decoder.decode(T.self, from: data), dictionary)
     }
 }

@@ -4,6 +4,7 @@ import CharterStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Mail
 import PGClient
 
 extension CharterAPI {
@@ -19,6 +20,53 @@ extension CharterAPI {
         static let fields: Set<String> = [
             "name", "company_number", "sector", "has_london_workplaces", "address", "postcode",
         ]
+    }
+
+    /// A new contact as the API takes it.
+    struct NewContact: Decodable {
+        var name: String
+        var email: String
+        var role: String?
+        static let fields: Set<String> = ["name", "email", "role"]
+    }
+
+    /// A new pledge as the API takes it; `overrides` is read from the body's object (any shape of JSON
+    /// object, checked against the charter version by the store).
+    struct NewPledge: Decodable {
+        var tier: String
+        var livingHours: Bool?
+        var validFrom: String
+        var validTo: String?
+        var charterVersion: String?
+        static let fields: Set<String> = [
+            "tier", "living_hours", "valid_from", "valid_to", "charter_version", "overrides",
+        ]
+    }
+
+    static func date(_ text: String, _ field: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            throw Problem(
+                .unprocessableContent, "\(field) \(text) is not a date; write YYYY-MM-DD",
+                errors: [Problem.Item(field: field, message: "is not a date (YYYY-MM-DD)")])
+        }
+        return date
+    }
+
+    static func pledgeOverrides(in object: [String: Any]) throws -> PledgeOverrides {
+        guard let raw = object["overrides"], !(raw is NSNull) else { return PledgeOverrides() }
+        guard raw is [String: Any], let data = try? JSONSerialization.data(withJSONObject: raw) else {
+            throw Problem(
+                .unprocessableContent,
+                #"overrides must be a JSON object, e.g. {"hours.zero-hours-share": {"threshold_percent": 3}}"#,
+                errors: [Problem.Item(field: "overrides", message: "is not a JSON object")])
+        }
+        do {
+            return try PledgeOverrides(json: data)
+        } catch {
+            throw Problem(
+                .unprocessableContent, error.message, errors: [Problem.Item(field: "overrides", message: error.message)]
+            )
+        }
     }
 
     static func employerRoutes(pool: PGPool) -> [APIRoute] {
@@ -66,6 +114,64 @@ extension CharterAPI {
             APIRoute(.get, "/v1/employers/{employer}/pledges", .readPledges) { _, context, _ in
                 let id = try id("employer", context)
                 return try APIJSON.response(["pledges": try await PledgeStore(pool: pool).list(employerID: id)])
+            },
+            APIRoute(.post, "/v1/employers/{employer}/pledges", .writePledges) { request, context, principal in
+                let id = try id("employer", context)
+                let (new, object) = try await APIJSON.decodeWithObject(
+                    NewPledge.self, from: request, context: context, fields: NewPledge.fields)
+                guard let tier = Tier(rawValue: new.tier) else {
+                    throw Problem(
+                        .unprocessableContent, "tier \(new.tier) is not a tier; write aspiring or accredited",
+                        errors: [Problem.Item(field: "tier", message: "is not aspiring or accredited")])
+                }
+                let from = try date(new.validFrom, "valid_from")
+                let to = try new.validTo.map { try date($0, "valid_to") }
+                let pledge = try await PledgeStore(pool: pool).add(
+                    employerID: id, tier: tier, livingHours: new.livingHours ?? false,
+                    overrides: try pledgeOverrides(in: object), validFrom: from, validTo: to,
+                    charterVersion: new.charterVersion, actor: principal.actor)
+                return try APIJSON.response(pledge, status: .created)
+            },
+            APIRoute(.get, "/v1/employers/{employer}/contacts", .readContacts) { _, context, _ in
+                let id = try id("employer", context)
+                guard try await employers.find(id: id) != nil else {
+                    throw Problem(.notFound, "there is no employer \(id)")
+                }
+                return try APIJSON.response(["contacts": try await employers.contacts(employerID: id)])
+            },
+            APIRoute(.post, "/v1/employers/{employer}/contacts", .writeContacts) { request, context, principal in
+                let id = try id("employer", context)
+                let new = try await APIJSON.decode(
+                    NewContact.self, from: request, context: context, fields: NewContact.fields)
+                let name = new.name.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !name.isEmpty else {
+                    throw Problem(
+                        .unprocessableContent, "a contact needs a name",
+                        errors: [Problem.Item(field: "name", message: "is empty")])
+                }
+                // Digests and reminders go to this name and address: refused now if no message could carry them.
+                do throws(MailError) {
+                    _ = try MailAddress(address: new.email)
+                } catch {
+                    throw Problem(
+                        .unprocessableContent, "email \(new.email) cannot be mailed to. \(error.message)",
+                        errors: [Problem.Item(field: "email", message: error.message)])
+                }
+                do throws(MailError) {
+                    _ = try MailAddress(displayName: name, address: new.email)
+                } catch {
+                    throw Problem(
+                        .unprocessableContent, "name cannot head an email. \(error.message)",
+                        errors: [Problem.Item(field: "name", message: error.message)])
+                }
+                let role = new.role.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+                    $0.isEmpty ? nil : $0
+                }
+                let contactID = try await employers.addContact(
+                    employerID: id, name: name, email: new.email, role: role, actor: principal.actor)
+                return try APIJSON.response(
+                    EmployerContact(id: contactID, employerID: id, name: name, email: new.email, role: role),
+                    status: .created)
             },
         ]
     }
