@@ -149,6 +149,7 @@ let package = Package(
                 "CharterApp",
                 "CharterDomain",
                 "CharterStore",
+                "Mail",
                 "PGClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),

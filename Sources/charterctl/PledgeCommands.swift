@@ -2,6 +2,7 @@ import ArgumentParser
 import CharterDomain
 import CharterStore
 import Foundation
+import Mail
 
 struct PledgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -112,10 +113,12 @@ struct ContactCommand: AsyncParsableCommand {
         @Option(help: "Their role, e.g. HR manager.") var role: String?
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
+        /// The same check as the API's: digests and reminders must be able to reach the address.
         func validate() throws {
-            let parts = email.split(separator: "@")
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-                throw ValidationError("--email \(email) is not an email address")
+            do throws(MailError) {
+                _ = try MailAddress(address: email)
+            } catch {
+                throw ValidationError("--email \(email) cannot be mailed to. \(error.message)")
             }
         }
 

@@ -40,6 +40,15 @@ struct CharterCtlTests {
         #expect(outcome.stderr.contains("--colour"))
     }
 
+    /// An address digests could never reach is refused before anything is stored, as the API refuses it.
+    @Test func aContactAddressNoEmailCouldReachIsAUsageError() async throws {
+        let outcome = try await charterctl(
+            ["contact", "add", "--employer", "1", "--name", "Pat Payroll", "--email", "pat@@alpha.example"],
+            environment: [:])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--email pat@@alpha.example cannot be mailed to"), "\(outcome.stderr)")
+    }
+
     @Test func aBadSettingExitsOneWithASentence() async throws {
         let outcome = try await charterctl(
             ["migrate"], environment: ["CHARTERD_DATABASE_URL": "host=/x", "CHARTERD_MAIL_TRANSPORT": "pigeon"])
