@@ -43,15 +43,6 @@ extension CharterAPI {
         ]
     }
 
-    static func date(_ text: String, _ field: String) throws -> CalendarDate {
-        guard let date = CalendarDate(iso: text) else {
-            throw Problem(
-                .unprocessableContent, "\(field) \(text) is not a date; write YYYY-MM-DD",
-                errors: [Problem.Item(field: field, message: "is not a date (YYYY-MM-DD)")])
-        }
-        return date
-    }
-
     static func pledgeOverrides(in object: [String: Any]) throws -> PledgeOverrides {
         guard let raw = object["overrides"], !(raw is NSNull) else { return PledgeOverrides() }
         guard raw is [String: Any], let data = try? JSONSerialization.data(withJSONObject: raw) else {
@@ -124,8 +115,8 @@ extension CharterAPI {
                         .unprocessableContent, "tier \(new.tier) is not a tier; write aspiring or accredited",
                         errors: [Problem.Item(field: "tier", message: "is not aspiring or accredited")])
                 }
-                let from = try date(new.validFrom, "valid_from")
-                let to = try new.validTo.map { try date($0, "valid_to") }
+                let from = try date(new.validFrom, field: "valid_from")
+                let to = try new.validTo.map { try date($0, field: "valid_to") }
                 let pledge = try await PledgeStore(pool: pool).add(
                     employerID: id, tier: tier, livingHours: new.livingHours ?? false,
                     overrides: try pledgeOverrides(in: object), validFrom: from, validTo: to,

@@ -44,11 +44,7 @@ extension CharterAPI {
                     }
                     return period
                 }
-                guard let expires = CalendarDate(iso: new.expiresOn) else {
-                    throw Problem(
-                        .unprocessableContent, "expires_on \(new.expiresOn) is not a date; write YYYY-MM-DD",
-                        errors: [Problem.Item(field: "expires_on", message: "is not a date (YYYY-MM-DD)")])
-                }
+                let expires = try date(new.expiresOn, field: "expires_on")
                 let added = try await exemptions.add(
                     employerID: new.employerId, standardID: new.standardId,
                     periodFrom: try period(new.periodFrom, "period_from"),

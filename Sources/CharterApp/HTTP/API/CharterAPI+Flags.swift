@@ -75,15 +75,7 @@ extension CharterAPI {
                     if flagAction == .respond {
                         let body = try await APIJSON.decode(
                             FlagResponseBody.self, from: request, context: context, fields: FlagResponseBody.fields)
-                        var target: CalendarDate?
-                        if let text = body.targetDate {
-                            guard let date = CalendarDate(iso: text) else {
-                                throw Problem(
-                                    .unprocessableContent, "target_date \(text) is not a date; write YYYY-MM-DD",
-                                    errors: [Problem.Item(field: "target_date", message: "is not a date (YYYY-MM-DD)")])
-                            }
-                            target = date
-                        }
+                        let target = try body.targetDate.map { try date($0, field: "target_date") }
                         response = FlagResponse(
                             explanation: body.explanation, actionPlan: body.actionPlan, targetDate: target)
                         note = body.note ?? body.explanation

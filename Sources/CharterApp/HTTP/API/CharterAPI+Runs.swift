@@ -35,15 +35,8 @@ extension CharterAPI {
             APIRoute(.post, "/v1/runs/nightly-compliance", .triggerRun) { request, context, principal in
                 let asked = try await APIJSON.decode(
                     RunRequest.self, from: request, context: context, fields: RunRequest.fields)
-                var asOf = CalendarDate(Date(), in: .europeLondon)
-                if let text = asked.asOf {
-                    guard let date = CalendarDate(iso: text) else {
-                        throw Problem(
-                            .unprocessableContent, "as_of \(text) is not a date; write YYYY-MM-DD",
-                            errors: [Problem.Item(field: "as_of", message: "is not a date (YYYY-MM-DD)")])
-                    }
-                    asOf = date
-                }
+                let asOf =
+                    try asked.asOf.map { try date($0, field: "as_of") } ?? CalendarDate(Date(), in: .europeLondon)
                 let report = try await NightlyCompliance(pool: pool, reportQueue: reportQueue).run(
                     asOf: asOf, dryRun: asked.dryRun ?? false, actor: principal.actor)
                 return try APIJSON.response(report)

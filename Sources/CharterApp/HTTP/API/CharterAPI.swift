@@ -76,6 +76,16 @@ public enum CharterAPI {
         return period
     }
 
+    /// A `YYYY-MM-DD` date from the body's `field`, or 422 naming the field.
+    static func date(_ text: String, field: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            throw Problem(
+                .unprocessableContent, "\(field) \(text) is not a date; write YYYY-MM-DD",
+                errors: [Problem.Item(field: field, message: "is not a date (YYYY-MM-DD)")])
+        }
+        return date
+    }
+
     /// A query parameter, checked by `parse`; a bad value is a 400 naming the parameter.
     static func query<T>(
         _ request: Request, _ name: String, _ expected: String, _ parse: (String) -> T?
