@@ -61,6 +61,32 @@ struct PooledQueryTests {
         await pool.close()
     }
 
+    /// Statements queued while the connection is busy go out together: one pipeline with one Sync is
+    /// one implicit transaction, so they all see the same transaction time; sent one by one, each would
+    /// see its own.
+    @Test func statementsQueuedTogetherGoOutAsOnePipeline() async throws {
+        let pool = pool(size: 1)
+        let times = try await holdingTheConnection(of: pool) { letGo in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
+                    }
+                }
+                while pool.queuedStatements < 10 { await Task.yield() }
+                letGo()
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+        }
+        #expect(times.count == 10)
+        #expect(Set(times).count == 1, "\(Set(times))")
+        // Alone, one after another, each is its own transaction.
+        let first = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
+        let second = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
+        #expect(first != second)
+        await pool.close()
+    }
+
     /// Ten statements queued behind a held connection go out as one pipeline; the two that fail fail
     /// their own callers only, and those the first failure aborted are run again.
     @Test func aFailingStatementFailsOnlyItsOwnCaller() async throws {
