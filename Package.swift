@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "CharterStore",
             dependencies: [
-                "CharterDomain", "CharterAccess", "PGClient",
+                "CharterDomain", "CharterAccess", "Mail", "PGClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

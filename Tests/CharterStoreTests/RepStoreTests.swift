@@ -60,6 +60,13 @@ struct RepStoreTests {
             try await fixture.reps.add(name: "Jo", email: "Jo Bloggs", unionName: nil, covers: [], actor: "a")
         }
         #expect(malformed?.message.contains("\"Jo Bloggs\" is not an email address") == true)
+        // Shaped like an address, but no message could carry it: the rep's notices would fail to render.
+        let unmailable = await #expect(throws: CharterStoreError.self) {
+            try await fixture.reps.add(
+                name: "Jo", email: "jo..bloggs@unite.org", unionName: nil, covers: [], actor: "a")
+        }
+        #expect(unmailable?.message.contains("\"jo..bloggs@unite.org\" is not an email address") == true)
+        #expect(try await fixture.count("SELECT count(*) FROM reps") == 0)
     }
 
     @Test func coverageIsReplacedAndEachChangeAudited() async throws {

@@ -80,14 +80,19 @@ public struct EmployerStore: Sendable {
     public func addContact(
         employerID: Int64, name: String, email: String, role: String?, actor: String
     ) async throws -> Int64 {
-        try await pool.withTransaction { connection in
+        guard let address = EmailAddress(email) else {
+            throw CharterStoreError(
+                .invalid, "\"\(email)\" is not an email address mail could carry (it should look like name@example.org)"
+            )
+        }
+        return try await pool.withTransaction { connection in
             guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
                 throw CharterStoreError(.notFound, "there is no employer \(employerID)")
             }
             let id = try await connection.query(
                 """
                 INSERT INTO contacts (employer_id, name, email, role)
-                VALUES (\(employerID), \(name), \(email), \(role)) RETURNING id
+                VALUES (\(employerID), \(name), \(address.text), \(role)) RETURNING id
                 """
             )[0].decode(Int64.self, column: "id")
             try await AuditTrail.append(
