@@ -34,6 +34,22 @@ struct PooledQueryTests {
         return result
     }
 
+    /// Starts `count` callers of `call` (each given its index) while the pool's only connection is held,
+    /// lets the connection go once every one of them has queued its statement — so they are sent
+    /// together — and returns what each caller got, by index.
+    private func queuedTogether<Value: Sendable>(
+        on pool: PGPool, count: Int, _ call: @escaping @Sendable (Int) async throws -> Value
+    ) async throws -> [Int: Value] {
+        try await holdingTheConnection(of: pool) { letGo in
+            try await withThrowingTaskGroup(of: (Int, Value).self) { group in
+                for i in 0..<count { group.addTask { (i, try await call(i)) } }
+                while pool.queuedStatements < count { await Task.yield() }
+                letGo()
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+        }
+    }
+
     @Test func everyCallerGetsItsOwnRowsAndThePoolKeepsItsSize() async throws {
         let pool = pool(size: 2)
         let answers = try await withThrowingTaskGroup(of: (Int, Int, String, Int32).self) { group in
@@ -66,20 +82,11 @@ struct PooledQueryTests {
     /// see its own.
     @Test func statementsQueuedTogetherGoOutAsOnePipeline() async throws {
         let pool = pool(size: 1)
-        let times = try await holdingTheConnection(of: pool) { letGo in
-            try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<10 {
-                    group.addTask {
-                        try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
-                    }
-                }
-                while pool.queuedStatements < 10 { await Task.yield() }
-                letGo()
-                return try await group.reduce(into: [String]()) { $0.append($1) }
-            }
+        let times = try await queuedTogether(on: pool, count: 10) { _ in
+            try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
         }
         #expect(times.count == 10)
-        #expect(Set(times).count == 1, "\(Set(times))")
+        #expect(Set(times.values).count == 1, "\(Set(times.values))")
         // Alone, one after another, each is its own transaction.
         let first = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
         let second = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
@@ -91,22 +98,13 @@ struct PooledQueryTests {
     /// their own callers only, and those the first failure aborted are run again.
     @Test func aFailingStatementFailsOnlyItsOwnCaller() async throws {
         let pool = pool(size: 1)
-        let outcomes = try await holdingTheConnection(of: pool) { letGo in
-            try await withThrowingTaskGroup(of: (Int, Result<Int, PGError>).self) { group in
-                for i in 0..<10 {
-                    group.addTask {
-                        let query: PGQuery =
-                            i == 7 ? "SELECT no_such_column AS n" : PGQuery("SELECT 60 / \(i - 3)::int AS n").prepared()
-                        do {
-                            return (i, .success(try await pool.query(query)[0].decode(Int.self, column: "n")))
-                        } catch let error as PGError {
-                            return (i, .failure(error))
-                        }
-                    }
-                }
-                while pool.queuedStatements < 10 { await Task.yield() }
-                letGo()
-                return try await group.reduce(into: [Int: Result<Int, PGError>]()) { $0[$1.0] = $1.1 }
+        let outcomes = try await queuedTogether(on: pool, count: 10) { i -> Result<Int, PGError> in
+            let query: PGQuery =
+                i == 7 ? "SELECT no_such_column AS n" : PGQuery("SELECT 60 / \(i - 3)::int AS n").prepared()
+            do {
+                return .success(try await pool.query(query)[0].decode(Int.self, column: "n"))
+            } catch let error as PGError {
+                return .failure(error)
             }
         }
         #expect(outcomes.count == 10)
@@ -127,38 +125,29 @@ struct PooledQueryTests {
     /// what it sent.
     @Test func largeStatementsQueuedTogetherComeBackWhole() async throws {
         let pool = pool(size: 1)
-        let echoed = try await holdingTheConnection(of: pool) { letGo in
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                for i in 0..<40 {
-                    group.addTask {
-                        let text = String(repeating: Character(Unicode.Scalar(UInt8(65 + i % 26))), count: 20_000 + i)
-                        let rows = try await pool.query("SELECT \(text) || repeat('!', 100000) AS echo")
-                        return try rows[0].decode(String.self, column: "echo") == text
-                            + String(repeating: "!", count: 100_000)
-                    }
-                }
-                while pool.queuedStatements < 40 { await Task.yield() }
-                letGo()
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
-            }
+        let echoed = try await queuedTogether(on: pool, count: 40) { i in
+            let text = String(repeating: Character(Unicode.Scalar(UInt8(65 + i % 26))), count: 20_000 + i)
+            let rows = try await pool.query("SELECT \(text) || repeat('!', 100000) AS echo")
+            return try rows[0].decode(String.self, column: "echo") == text + String(repeating: "!", count: 100_000)
         }
         #expect(echoed.count == 40)
-        #expect(echoed.allSatisfy { $0 })
+        #expect(echoed.values.allSatisfy { $0 })
         await pool.close()
     }
 
     @Test func aParameterHoldingNULIsRefusedForItsCallerAlone() async throws {
         let pool = pool(size: 1)
-        let (refused, answered) = try await holdingTheConnection(of: pool) { letGo in
-            let bad = Task { try await pool.query("SELECT \("a\u{0}b") AS s") }
-            let good = Task { try await pool.query("SELECT \("ab") AS s") }
-            while pool.queuedStatements < 2 { await Task.yield() }
-            letGo()
-            let error = await #expect(throws: PGError.self) { try await bad.value }
-            return (error?.code, try await good.value[0].decode(String.self, column: "s"))
+        let outcomes = try await queuedTogether(on: pool, count: 2) { i -> Result<String, PGError> in
+            do {
+                let rows = try await pool.query("SELECT \(i == 0 ? "a\u{0}b" : "ab") AS s")
+                return .success(try rows[0].decode(String.self, column: "s"))
+            } catch let error as PGError {
+                return .failure(error)
+            }
         }
-        #expect(refused == .invalidBind)
-        #expect(answered == "ab")
+        #expect(throws: PGError.self) { try outcomes[0]?.get() }
+        if case .failure(let error) = outcomes[0] { #expect(error.code == .invalidBind) }
+        #expect(try outcomes[1]?.get() == "ab")
         await pool.close()
     }
 
