@@ -59,9 +59,15 @@ public enum CharterJobs {
                 let report = try await NightlyCompliance(pool: pool, reportQueue: queue).run(
                     asOf: asOf, actor: "nightly-compliance")
                 if queue == nil { context.logger.info("no report renderer: the nightly run queued no digests") }
-                context.logger.info(
-                    "nightly compliance run finished",
-                    metadata: report.counts.reduce(into: Logger.Metadata()) { $0[$1.key] = "\($1.value)" })
+                var metadata = report.counts.reduce(into: Logger.Metadata()) { $0[$1.key] = "\($1.value)" }
+                let timings = report.timings
+                for (phase, seconds) in [
+                    ("figures", timings.figures), ("judging", timings.judging), ("writing", timings.writing),
+                    ("rest", timings.rest),
+                ] {
+                    metadata["seconds_\(phase)"] = "\((seconds * 1000).rounded() / 1000)"
+                }
+                context.logger.info("nightly compliance run finished", metadata: metadata)
                 return report.counts
             },
             ScheduledJob(name: "return-reminders", schedule: try schedule("return-reminders", overrides: schedules)) {

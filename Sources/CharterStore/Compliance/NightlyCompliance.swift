@@ -24,6 +24,20 @@ public struct FlagChange: Sendable, Hashable, Codable {
     }
 }
 
+/// Where a nightly run's time went (wall-clock seconds), for the benchmark and the run's log line.
+public struct ComplianceRunTimings: Sendable, Hashable {
+    /// The grouped SQL passes over the worker lines (`ReturnFiguresQuery`: figures and references).
+    public var figures = 0.0
+    /// The rest of judging returns: loading them and their history, and the rules.
+    public var judging = 0.0
+    /// Reading and writing the judged returns' flags, their events and the evaluations.
+    public var writing = 0.0
+    /// Missing returns, exemptions, digests and the audit row.
+    public var rest = 0.0
+
+    public init() {}
+}
+
 /// What a nightly run did.
 public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var asOf: CalendarDate
@@ -43,6 +57,8 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var changes: [FlagChange] = []
     /// Returns that could not be judged (e.g. no rate in force at the snapshot), with why.
     public var errors: [String] = []
+    /// Where the time went (not part of the JSON report: it differs from one run of the same data to the next).
+    public var timings = ComplianceRunTimings()
 
     public init(asOf: CalendarDate, dryRun: Bool) {
         self.asOf = asOf
@@ -117,21 +133,28 @@ public struct NightlyCompliance: Sendable {
             return loaded
         }
 
+        let clock = ContinuousClock()
         let work: (PGConnection) async throws -> Void = { connection in
             // 1. Returns whose latest version the rules have not judged, oldest period first so a
             //    previous period's zero-hours share is known before the next period needs it.
             // The work list is read once, in order; each batch then loads its own details, so the cost
             // of finding pending returns does not grow with the number of batches.
+            var started = clock.now
             let order = try await Self.pendingReturnIDs(on: connection)
             var start = 0
             while start < order.count {
                 let chunk = Array(order[start..<min(start + batchSize, order.count)])
                 start += chunk.count
                 let pending = try await PendingReturn.load(ids: chunk, on: connection)
+                report.timings.judging += (clock.now - started).seconds
                 try await evaluate(
                     pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
                     actor: actor, report: &report, on: connection)
+                started = clock.now
             }
+            report.timings.judging += (clock.now - started).seconds
+            started = clock.now
+            defer { report.timings.rest += (clock.now - started).seconds }
             // 2. Returns that should have arrived and have not.
             try await raiseMissingReturns(
                 asOf: asOf, holidays: holidays, charter: { try await charter($0, connection) }, actor: actor,
@@ -195,10 +218,17 @@ public struct NightlyCompliance: Sendable {
         charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
         on connection: PGConnection
     ) async throws {
+        let clock = ContinuousClock()
         for group in PendingReturn.groupedByCriteria(pending) {
+            let judging = clock.now
+            var figuresTime = Duration.zero
             let version = try await charter(group[0].charterVersionID)
             let verdicts = try await ReturnJudge.judge(
-                group, by: version, rates: rates, holidays: holidays, on: connection)
+                group, by: version, rates: rates, holidays: holidays, on: connection, figuresTime: &figuresTime)
+            report.timings.figures += figuresTime.seconds
+            report.timings.judging += (clock.now - judging - figuresTime).seconds
+            let writing = clock.now
+            defer { report.timings.writing += (clock.now - writing).seconds }
             var judged: [FlagWriter.Judged] = []
             var evaluated: [(returnID: Int64, versionID: Int64, share: Decimal?)] = []
             for verdict in verdicts {
@@ -332,5 +362,12 @@ public struct NightlyCompliance: Sendable {
         }
         report.flagsWaived += waived.count
         report.flagsUnwaived += unwaived.count
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
     }
 }

@@ -21,6 +21,16 @@ enum ReturnJudge {
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         on connection: PGConnection
     ) async throws -> [Verdict] {
+        var figuresTime = Duration.zero
+        return try await judge(
+            group, by: version, rates: rates, holidays: holidays, on: connection, figuresTime: &figuresTime)
+    }
+
+    /// As above, adding the time the grouped pass over the worker lines took to `figuresTime`.
+    static func judge(
+        _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
+        on connection: PGConnection, figuresTime: inout Duration
+    ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
         let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
         let criteria: ReturnFigures.Criteria
@@ -32,8 +42,11 @@ enum ReturnJudge {
                 Verdict(item: $0, outcome: .failure(Failure(message: error.message)), zeroHoursShare: nil)
             }
         }
+        let clock = ContinuousClock()
+        let started = clock.now
         let figures = try await ReturnFiguresQuery.figures(
             for: group.map(\.versionID), criteria: criteria, on: connection)
+        figuresTime += clock.now - started
         let context = try await history(for: group, lookback: 4, on: connection)
         let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
         let previousShare = context.previousShare
