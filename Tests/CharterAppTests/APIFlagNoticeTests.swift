@@ -42,4 +42,41 @@ struct APIFlagNoticeTests {
             #expect(queued.first?.1 == ["jo@union.example"])
         }
     }
+
+    @Test func aRepStoredWithAnAddressNoMessageCanCarryHoldsUpNeitherTheNightlyRunNorAFlagAction() async throws {
+        let setup = try await APITests.setUp("api-bad-address")
+        // Stored before addresses were checked as strictly as now (the table's own check is looser).
+        try await setup.pool.withConnection {
+            try await $0.execute("UPDATE reps SET email = 'jo..bloggs@union.example' WHERE email = 'jo@union.example'")
+        }
+        let queue = ReportQueue(renderer: try ReportRenderer(configuration: CharterConfiguration()))
+        let report = try await NightlyCompliance(pool: setup.pool, reportQueue: queue).run(
+            asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(report.flagsOpened > 0)
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.hasPrefix("the rep-digest rep-digest:") == true)
+        #expect(report.errors.first?.contains("cannot be built") == true)
+        let flag = try await setup.pool.withConnection {
+            try await $0.query("SELECT min(id) AS id FROM flags")[0].decode(Int64.self, column: "id")
+        }
+        let application = CharterServer.application(
+            configuration: CharterConfiguration(), pool: setup.pool, logger: Logger(label: "test"), reportQueue: queue)
+        try await application.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/flags/\(flag)/respond", method: .post, headers: APITests.headers(setup.employerToken),
+                body: ByteBuffer(string: #"{"explanation": "Our payroll provider failed to file"}"#)
+            ) { #expect($0.status == .ok) }
+            let explanation = try await setup.pool.withConnection {
+                try await $0.query("SELECT explanation FROM flags WHERE id = \(flag)")[0].decode(
+                    String?.self, column: "explanation")
+            }
+            let notices = try await setup.pool.withConnection {
+                try await $0.query("SELECT count(*)::int AS n FROM outbox_messages WHERE kind = 'flag-notice'")[0]
+                    .decode(Int.self, column: "n")
+            }
+            // The response is stored; its notice to the rep could not be rendered and was left out.
+            #expect(explanation == "Our payroll provider failed to file")
+            #expect(notices == 0)
+        }
+    }
 }

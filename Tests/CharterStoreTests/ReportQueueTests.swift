@@ -6,20 +6,23 @@ import Synchronization
 import Testing
 
 /// A renderer for tests: headers, then the report as sorted JSON, so a test reads back exactly what
-/// was gathered from the message the outbox holds. `fails` makes every render throw.
+/// was gathered from the message the outbox holds. It refuses a report to any address in `refusing`,
+/// as the real renderer refuses an address no message can carry; `sender` is what it says it is from.
 struct JSONReportRenderer: ReportRendering {
-    struct Refused: Error {}
-    var fails = false
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "the address is refused" }
+    }
+    var refusing: Set<String> = []
+    var sender = "charter@example.org"
 
     func render(_ report: Report, date: Date) throws -> RenderedReport {
-        if fails { throw Refused() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let to = report.recipients.map(\.email)
-        let head =
-            "From: charter@example.org\r\nTo: \(to.joined(separator: ", "))\r\nSubject: \(report.kind.rawValue)\r\n\r\n"
+        if to.contains(where: refusing.contains) { throw Refused() }
+        let head = "From: \(sender)\r\nTo: \(to.joined(separator: ", "))\r\nSubject: \(report.kind.rawValue)\r\n\r\n"
         return RenderedReport(
-            kind: report.kind, subject: report.kind.rawValue, from: "charter@example.org", recipients: to,
+            kind: report.kind, subject: report.kind.rawValue, from: sender, recipients: to,
             message: Array(head.utf8) + Array(try encoder.encode(report)))
     }
 
@@ -205,14 +208,52 @@ struct ReportQueueTests {
     @Test func aRolledBackRunQueuesNothing() async throws {
         let employer = try await contactedEmployer()
         try await submit(employer, low: 1)
-        await #expect(throws: JSONReportRenderer.Refused.self) {
-            try await run("2026-11-01", ReportQueue(renderer: JSONReportRenderer(fails: true)))
+        // The outbox refuses a message from no address: the run fails after its flags were written.
+        await #expect(throws: PGError.self) {
+            try await run("2026-11-01", ReportQueue(renderer: JSONReportRenderer(sender: "nobody")))
         }
         #expect(try await outboxCount() == 0)
         #expect(try await fixture.count("SELECT count(*)::int FROM flags") == 0)
         let dry = try await run("2026-11-01", queue, dryRun: true)
         #expect(dry.emailsQueued == 1)
         #expect(try await outboxCount() == 0)
+    }
+
+    @Test func aReportThatCannotBeRenderedIsLeftOutAndSaidWhileTheRunAndTheOthersGoAhead() async throws {
+        let employer = try await contactedEmployer()
+        let other = try await contactedEmployer("Elsewhere Ltd", contact: "hr@elsewhere.example")
+        _ = try await fixture.reps.add(
+            name: "Covering", email: "covering@union.example", unionName: nil, covers: [employer, other],
+            actor: "test")
+        try await submit(employer, low: 2)
+        try await submit(other, low: 1)
+        let refusing = ReportQueue(renderer: JSONReportRenderer(refusing: ["hr@mersey.example"]))
+
+        let report = try await run("2026-11-01", refusing)
+        #expect(report.flagsOpened > 0)
+        #expect(try await fixture.count("SELECT count(*)::int FROM flags") == report.flagsOpened)
+        #expect(
+            try await fixture.count("SELECT count(*)::int FROM flags WHERE standard_id = 'pay.real-living-wage'") == 2)
+        #expect(report.emailsQueued == 2)
+        let key = "employer-digest:\(employer):2026-11-01"
+        #expect(report.errors == ["the employer-digest \(key) was not queued: the address is refused"])
+        #expect(try await queued("employer-digest:").map(\.recipients) == [["hr@elsewhere.example"]])
+        #expect(try await queued("rep-digest:").map(\.recipients) == [["covering@union.example"]])
+
+        // A flag action whose notice cannot be rendered is still taken, and its other notices queued.
+        let flagID = Int64(
+            try await fixture.count(
+                "SELECT id::int FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"))
+        let store = FlagStore(pool: fixture.pool, reportQueue: refusing)
+        try await store.act(
+            .respond, on: flagID, role: .employer, actor: "hr@mersey.example", note: nil,
+            response: FlagResponse(explanation: "Two new starters; back pay on the next run"))
+        let resolved = try await store.act(
+            .resolve, on: flagID, role: .rep, actor: "covering@union.example", note: "Back pay made")
+        #expect(resolved.summary.state == .resolved)
+        #expect(try await store.flag(id: flagID)?.summary.state == .resolved)
+        // The response's notice to the rep went; the resolution's to the refused employer did not.
+        #expect(try await queued("flag-notice:").map(\.recipients) == [["covering@union.example"]])
     }
 
     @Test func remindersGoOutOnExactlyTheLadderDaysAndOnce() async throws {

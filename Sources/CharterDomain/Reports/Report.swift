@@ -51,6 +51,7 @@ public struct RenderedReport: Sendable, Hashable {
 /// Turns a report into a message (templates, MIME). Implemented in CharterApp over Mustache and `Mail`;
 /// the code that gathers and queues reports knows only this.
 public protocol ReportRendering: Sendable {
-    /// The message for `report`, dated `date`.
+    /// The message for `report`, dated `date`. Throws when this report cannot be made into a message
+    /// (a recipient address no message can carry, say): the queue leaves that report out and says why.
     func render(_ report: Report, date: Date) throws -> RenderedReport
 }

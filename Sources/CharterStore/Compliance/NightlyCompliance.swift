@@ -55,7 +55,8 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var emailsQueued = 0
     /// Every change, in order (a dry run's whole answer).
     public var changes: [FlagChange] = []
-    /// Returns that could not be judged (e.g. no rate in force at the snapshot), with why.
+    /// Returns that could not be judged (e.g. no rate in force at the snapshot), and digests that could not
+    /// be rendered (e.g. a recipient address no message can carry), each with why.
     public var errors: [String] = []
     /// Where the time went (not part of the JSON report: it differs from one run of the same data to the next).
     public var timings = ComplianceRunTimings()
@@ -163,7 +164,9 @@ public struct NightlyCompliance: Sendable {
             try await applyExemptions(asOf: asOf, actor: actor, report: &report, on: connection)
             // 4. Digests about what the run changed (a dry run counts them and rolls them back too).
             if let reportQueue {
-                report.emailsQueued = try await reportQueue.queueDigests(asOf: asOf, on: connection)
+                let digests = try await reportQueue.queueDigests(asOf: asOf, on: connection)
+                report.emailsQueued = digests.queued
+                report.errors += digests.unrendered
             }
             if !dryRun {
                 try await AuditTrail.append(

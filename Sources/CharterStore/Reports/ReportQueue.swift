@@ -1,5 +1,6 @@
 public import CharterDomain
 public import Foundation
+public import Logging
 public import PGClient
 
 /// Gathers reports, renders them with an injected `ReportRendering` and queues them in the outbox
@@ -8,20 +9,38 @@ public import PGClient
 /// Every message has a unique key (`Report.dedupKey`), so a rerun or a retried transaction queues
 /// nothing twice. A digest is also held back when its content (`Report.contentDigest`) is what the
 /// last digest to the same recipients said, until `digestRepeatInterval` has passed since that one.
+///
+/// A report the renderer cannot make into a message (say a recipient stored before addresses were
+/// checked as strictly as now, which no message can carry) is left out and said — logged, and for the
+/// nightly run's digests counted among the run's errors — so it never holds up the other reports, nor
+/// the flag changes or flag action that called for them.
 public struct ReportQueue: Sendable {
     public var renderer: any ReportRendering
     /// How long an unchanged digest waits before it is sent again. Default: 7 days; nil never repeats.
     public var digestRepeatInterval: TimeInterval?
     /// The time messages are dated and the repeat interval is measured at. Default: the system clock.
     public var clock: @Sendable () -> Date
+    /// Where reports that could not be rendered are said.
+    public var logger: Logger
 
     public init(
         renderer: any ReportRendering, digestRepeatInterval: TimeInterval? = 7 * 86_400,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "charterwatch.reports")
     ) {
         self.renderer = renderer
         self.digestRepeatInterval = digestRepeatInterval
         self.clock = clock
+        self.logger = logger
+    }
+
+    /// What queueing a list of reports did.
+    public struct Outcome: Sendable, Hashable {
+        /// Reports queued.
+        public var queued = 0
+        /// Why each report that could not be rendered was left out, a sentence each.
+        public var unrendered: [String] = []
+
+        public init() {}
     }
 
     /// Renders and queues `report` on `connection` (inside the caller's transaction).
@@ -43,22 +62,41 @@ public struct ReportQueue: Sendable {
     /// chosen reports rendered on every core, and one multi-row insert. A nightly run queues ten
     /// thousand digests this way instead of making three round trips and one render each in turn.
     public func queue(_ reports: [Report], on connection: PGConnection) async throws -> Int {
+        try await queueReporting(reports, on: connection).queued
+    }
+
+    /// `queue(_:on:)`, also saying which reports could not be rendered and why.
+    public func queueReporting(_ reports: [Report], on connection: PGConnection) async throws -> Outcome {
         let now = clock()
-        var queued = 0
+        var outcome = Outcome()
         var seen: Set<String> = []
         for start in stride(from: 0, to: reports.count, by: Self.window) {
             let window = reports[start..<min(start + Self.window, reports.count)]
             let chosen = try await choose(window, now: now, seen: &seen, on: connection)
             let rendered = try await render(chosen.map(\.report), date: now)
-            queued += try await OutboxStore.enqueue(
-                zip(chosen, rendered).map { choice, rendered in
-                    OutboxMessage(
-                        kind: choice.kind, dedupKey: choice.report.dedupKey, sender: rendered.from,
-                        recipients: rendered.recipients, subject: rendered.subject, message: rendered.message,
-                        contentDigest: choice.contentDigest)
-                }, on: connection)
+            var messages: [OutboxMessage] = []
+            for (choice, result) in zip(chosen, rendered) {
+                switch result {
+                case .success(let rendered):
+                    messages.append(
+                        OutboxMessage(
+                            kind: choice.kind, dedupKey: choice.report.dedupKey, sender: rendered.from,
+                            recipients: rendered.recipients, subject: rendered.subject, message: rendered.message,
+                            contentDigest: choice.contentDigest))
+                case .failure(let error):
+                    let reason = "the \(choice.kind.rawValue) \(choice.report.dedupKey) was not queued: \(error)"
+                    logger.error(
+                        "a report could not be rendered and was left out",
+                        metadata: [
+                            "kind": "\(choice.kind.rawValue)", "dedup_key": "\(choice.report.dedupKey)",
+                            "reason": "\(error)",
+                        ])
+                    outcome.unrendered.append(reason)
+                }
+            }
+            outcome.queued += try await OutboxStore.enqueue(messages, on: connection)
         }
-        return queued
+        return outcome
     }
 
     /// The reports of `window` worth queueing at `now`: with recipients, a key not queued before (in the
@@ -103,16 +141,20 @@ public struct ReportQueue: Sendable {
     /// `reports` rendered in order, shared among as many tasks as there are cores. A window is at most 512
     /// reports and a digest takes about a third of a millisecond, so a task renders under a tenth of a
     /// second's worth and never holds a pool thread for long, while even a handful is worth sharing.
-    private func render(_ reports: [Report], date: Date) async throws -> [RenderedReport] {
+    /// Each report rendered, or why it could not be.
+    private func render(_ reports: [Report], date: Date) async throws -> [Result<RenderedReport, any Error>] {
         let renderer = self.renderer
-        return try await reports.concurrentMap(minimumPart: 8) { try renderer.render($0, date: date) }
+        return try await reports.concurrentMap(minimumPart: 8) { report in
+            Result { try renderer.render(report, date: date) }
+        }
     }
 
     /// Employer and rep digests as of `asOf` — called by the nightly run inside its transaction.
-    public func queueDigests(asOf: CalendarDate, on connection: PGConnection) async throws -> Int {
+    public func queueDigests(asOf: CalendarDate, on connection: PGConnection) async throws -> Outcome {
         let employers = try await ReportGatherer.employerDigests(asOf: asOf, on: connection)
         let reps = try await ReportGatherer.repDigests(asOf: asOf, on: connection)
-        return try await queue(employers.map(Report.employerDigest) + reps.map(Report.repDigest), on: connection)
+        return try await queueReporting(
+            employers.map(Report.employerDigest) + reps.map(Report.repDigest), on: connection)
     }
 
     /// The reminders whose ladder day is `asOf` (the `return-reminders` job), in one transaction.
