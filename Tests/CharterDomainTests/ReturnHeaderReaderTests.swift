@@ -116,4 +116,25 @@ struct ReturnHeaderReaderTests {
         #expect(report.errors.count == 1)
         #expect(report.errors.first?.message.contains("not a JSON object") == true)
     }
+
+    @Test func aHeaderIsStoredAndReadBackUnderSpecNamesByPlainCoders() throws {
+        let (read, _) = readHeader(specHeader)
+        let header = try #require(read)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stored = try encoder.encode(header)
+        #expect(try JSONDecoder().decode(ReturnHeader.self, from: stored) == header)
+        // The names a payroll system sends are the names stored: SPEC §3's, every one of them.
+        let object = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
+        let attestations = try #require(object["attestations"] as? [String: Any])
+        #expect(Set(attestations.keys).isSubset(of: Attestations.names))
+        #expect(attestations["sick_pay_waiting_days"] as? Int == 0)
+        #expect((attestations["union_requests"] as? [[String: Any]])?.first?["replied_on"] as? String == "2026-08-06")
+        let contractor = try #require((object["contractors"] as? [[String: Any]])?.first)
+        #expect(
+            Set(contractor.keys) == [
+                "supplier", "service", "workers", "hours_per_day", "consecutive_weeks", "rlw_paid", "milestone",
+            ])
+        #expect(Attestations.names.count == 10)
+    }
 }

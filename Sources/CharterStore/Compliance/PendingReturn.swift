@@ -58,7 +58,7 @@ struct PendingReturn: Sendable {
         firstReceivedAt = try row.decode(Date.self, column: "first_received_at")
         versionID = try row.decode(Int64.self, column: "version_id")
         versionNumber = try row.decode(Int.self, column: "version_no")
-        header = try JSONDecoder.snakeCase.decode(
+        header = try JSONDecoder.charter.decode(
             ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
         warnings = try JSONDecoder.charter.decode(
             [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))

@@ -61,7 +61,7 @@ extension StoredVersion {
             ?? ChangeSummary(previousVersion: nil)
         warnings = try JSONDecoder.charter.decode(
             [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))
-        header = try JSONDecoder.snakeCase.decode(
+        header = try JSONDecoder.charter.decode(
             ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
         linesPurged = try row.decode(Bool.self, column: "purged")
     }

@@ -174,7 +174,7 @@ public struct ReturnStore: Sendable {
         }
 
         let previous = try await latestVersion(returnID: returnID, on: connection)
-        let headerJSON = try JSONEncoder.snakeCase.encode(header)
+        let headerJSON = try JSONEncoder.charter.encode(header)
         let placeholder = try await connection.query(
             """
             INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header,
@@ -360,25 +360,12 @@ extension JSONEncoder {
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
-
-    /// JSON of domain values whose Swift names are camelCase: stored with the snake_case names of SPEC §3.
-    static var snakeCase: JSONEncoder {
-        let encoder = charter
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }
 }
 
 extension JSONDecoder {
     static var charter: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-
-    static var snakeCase: JSONDecoder {
-        let decoder = charter
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }
 }
