@@ -81,10 +81,14 @@ struct NightlyComplianceTests {
         #expect(evidence.contains("W1"))
         #expect(evidence.contains("13.45"))
 
-        // Again with nothing new: nothing changes.
+        // Where the time went: a pass over the lines, judging and writing (the run's log line says it).
+        #expect(first.timings.figures > 0 && first.timings.judging > 0 && first.timings.writing > 0)
+
+        // Again with nothing new: nothing changes, and no pass over the lines is made.
         let again = try await nightly.run(asOf: asOf)
         #expect(again.returnsEvaluated == 0)
         #expect(again.changes.isEmpty)
+        #expect(again.timings.figures == 0 && again.timings.writing == 0)
 
         // An amendment pays W1 properly: the flag clears.
         lines[0] = Self.line("W1", rate: "13.50")
