@@ -58,6 +58,7 @@ public enum CharterDaemon {
             var poolConfiguration = PGPoolConfiguration(conninfo: database.conninfo)
             poolConfiguration.maxConnections = configuration.databasePoolSize
             poolConfiguration.onAcquireWait = CharterMetrics.recordAcquireWait
+            poolConfiguration.onStatementWait = CharterMetrics.recordStatementWait
             let pool = PGPool(configuration: poolConfiguration, logger: logger)
             tellSystemd { try notifier.status("applying database migrations") }
             let report = try await pool.withConnection { connection in

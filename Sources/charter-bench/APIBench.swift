@@ -56,6 +56,7 @@ struct APIBench: AsyncParsableCommand {
         var poolConfiguration = PGPoolConfiguration(conninfo: conninfo)
         poolConfiguration.maxConnections = poolSize
         poolConfiguration.onAcquireWait = CharterMetrics.recordAcquireWait
+        poolConfiguration.onStatementWait = CharterMetrics.recordStatementWait
         let pool = PGPool(configuration: poolConfiguration)
         let token = try await seed(pool: pool, conninfo: conninfo)
 

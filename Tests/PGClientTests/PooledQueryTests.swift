@@ -1,4 +1,5 @@
 import PGClient
+import Synchronization
 import TestSupport
 import Testing
 
@@ -91,6 +92,39 @@ struct PooledQueryTests {
         let first = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
         let second = try await pool.query("SELECT now()::text AS t")[0].decode(String.self, column: "t")
         #expect(first != second)
+        await pool.close()
+    }
+
+    /// Each statement sent says how long it waited in the queue: at least from when all of them were
+    /// queued to when the held connection was let go, at most the whole call.
+    @Test func eachStatementSaysHowLongItWaitedToBeSent() async throws {
+        let waits = Mutex<[Duration]>([])
+        var configuration = PGPoolConfiguration(conninfo: conninfo)
+        configuration.maxConnections = 1
+        configuration.onStatementWait = { waited in waits.withLock { $0.append(waited) } }
+        let pool = PGPool(configuration: configuration)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let (allQueued, letGoAt) = try await holdingTheConnection(of: pool) { letGo in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<10 { group.addTask { try await pool.query("SELECT \(i)::int AS n") } }
+                while pool.queuedStatements < 10 { await Task.yield() }
+                let allQueued = clock.now
+                // Something real on another connection while these wait: a table made and read.
+                let other = try await PGConnection.connect(conninfo)
+                try await other.simpleQuery("CREATE TEMP TABLE t AS SELECT generate_series(1, 20000) AS n")
+                _ = try await other.query("SELECT sum(n) FROM t")
+                await other.close()
+                let letGoAt = clock.now
+                letGo()
+                try await group.waitForAll()
+                return (allQueued, letGoAt)
+            }
+        }
+        let elapsed = clock.now - started
+        let reported = waits.withLock { $0 }
+        #expect(reported.count == 10)
+        #expect(reported.allSatisfy { $0 >= letGoAt - allQueued && $0 <= elapsed }, "\(reported)")
         await pool.close()
     }
 

@@ -54,6 +54,7 @@ public enum CharterMetrics {
     private static let poolWaiting = Gauge(label: "charter_db_pool_waiting_leases")
     private static let poolQueued = Gauge(label: "charter_db_pool_queued_statements")
     private static let poolAcquireWait = Metrics.Timer(label: "charter_db_pool_acquire_wait_seconds")
+    private static let statementWait = Metrics.Timer(label: "charter_db_pool_statement_wait_seconds")
 
     static func recordPoolStatistics(_ pool: PGPool) {
         let statistics = pool.statistics
@@ -65,8 +66,16 @@ public enum CharterMetrics {
 
     /// For `PGPoolConfiguration.onAcquireWait`: how long leases waited when every connection was busy.
     public static let recordAcquireWait: @Sendable (Duration) -> Void = { waited in
-        poolAcquireWait.recordNanoseconds(
-            waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+        poolAcquireWait.recordNanoseconds(nanoseconds(waited))
+    }
+
+    /// For `PGPoolConfiguration.onStatementWait`: how long each pooled statement waited to be sent.
+    public static let recordStatementWait: @Sendable (Duration) -> Void = { waited in
+        statementWait.recordNanoseconds(nanoseconds(waited))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     // MARK: Outbox delivery

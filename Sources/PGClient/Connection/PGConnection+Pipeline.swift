@@ -15,6 +15,10 @@ extension PGConnection {
             if isBroken { return true }
             if served >= PGStatementQueue.turnLength, pool.statistics.waiting > 0 { return true }
             guard let batch = queue.nextBatch() else { return false }
+            if let report = pool.configuration.onStatementWait {
+                let now = ContinuousClock.now
+                for entry in batch { if let queuedAt = entry.queuedAt { report(now - queuedAt) } }
+            }
             runPipeline(batch)
             served += batch.count
         }

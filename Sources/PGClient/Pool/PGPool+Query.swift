@@ -24,7 +24,9 @@ extension PGPool {
         let id = queue.newID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PGRows, any Error>) in
-                let entry = PGStatementQueue.Entry(id: id, query: query, continuation: continuation)
+                let entry = PGStatementQueue.Entry(
+                    id: id, query: query, continuation: continuation,
+                    queuedAt: configuration.onStatementWait == nil ? nil : .now)
                 switch queue.enqueue(entry, maxRunners: configuration.maxConnections) {
                 case .closed:
                     continuation.resume(throwing: PGError(.poolClosed, message: "the connection pool has shut down"))

@@ -16,6 +16,9 @@ public struct PGPoolConfiguration: Sendable {
     /// For metrics: a lease that finds a connection at once costs nothing extra, so the hot path
     /// takes no clock reading and no second lock; a wait, already a slow path, reports its length.
     public var onAcquireWait: (@Sendable (Duration) -> Void)?
+    /// Called, for each statement `PGPool.query(_:)` sends, with how long it waited in the queue for a
+    /// connection to take it. Default nil, and then no clock is read.
+    public var onStatementWait: (@Sendable (Duration) -> Void)?
 
     public init(conninfo: String) {
         self.conninfo = conninfo

@@ -16,10 +16,12 @@ final class PGStatementQueue: Sendable {
         let id: UInt64
         let query: PGQuery
         let continuation: CheckedContinuation<PGRows, any Error>
+        /// When it was queued, if someone measures how long statements wait (`onStatementWait`).
+        var queuedAt: ContinuousClock.Instant? = nil
 
         /// The same caller, with the statement changed (sent unprepared after a retry).
         func with(_ query: PGQuery) -> Entry {
-            Entry(id: id, query: query, continuation: continuation)
+            Entry(id: id, query: query, continuation: continuation, queuedAt: queuedAt)
         }
     }
 
