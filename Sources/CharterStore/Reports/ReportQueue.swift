@@ -138,10 +138,10 @@ public struct ReportQueue: Sendable {
         return chosen
     }
 
-    /// `reports` rendered in order, shared among as many tasks as there are cores. A window is at most 512
-    /// reports and a digest takes about a third of a millisecond, so a task renders under a tenth of a
-    /// second's worth and never holds a pool thread for long, while even a handful is worth sharing.
-    /// Each report rendered, or why it could not be.
+    /// Each of `reports` rendered, or why it could not be, in order, shared among as many tasks as there
+    /// are cores. A window is at most 512 reports and a digest takes about a third of a millisecond, so a
+    /// task renders under a tenth of a second's worth and never holds a pool thread for long, while even a
+    /// handful is worth sharing.
     private func render(_ reports: [Report], date: Date) async throws -> [Result<RenderedReport, any Error>] {
         let renderer = self.renderer
         return try await reports.concurrentMap(minimumPart: 8) { report in
