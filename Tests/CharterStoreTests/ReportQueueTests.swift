@@ -108,6 +108,20 @@ struct ReportQueueTests {
 
     func rlwFlag(_ flags: [ReportFlag]) -> ReportFlag? { flags.first { $0.standardID == "pay.real-living-wage" } }
 
+    /// The id of `employer`'s Real Living Wage flag.
+    func rlwFlagID(_ employer: Int64) async throws -> Int64 {
+        Int64(
+            try await fixture.count(
+                "SELECT id::int FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"))
+    }
+
+    /// The employer's response to `flagID` (its contact at hr@mersey.example).
+    func respond(to flagID: Int64, in store: FlagStore) async throws {
+        try await store.act(
+            .respond, on: flagID, role: .employer, actor: "hr@mersey.example", note: nil,
+            response: FlagResponse(explanation: "Two new starters; back pay on the next run"))
+    }
+
     @Test func aNewFlagIsNewAClearedOneClearedAndRepsSeeSuppressedEvidence() async throws {
         let employer = try await contactedEmployer()
         let rep = try await fixture.reps.add(
@@ -241,13 +255,9 @@ struct ReportQueueTests {
         #expect(try await queued("rep-digest:").map(\.recipients) == [["covering@union.example"]])
 
         // A flag action whose notice cannot be rendered is still taken, and its other notices queued.
-        let flagID = Int64(
-            try await fixture.count(
-                "SELECT id::int FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"))
+        let flagID = try await rlwFlagID(employer)
         let store = FlagStore(pool: fixture.pool, reportQueue: refusing)
-        try await store.act(
-            .respond, on: flagID, role: .employer, actor: "hr@mersey.example", note: nil,
-            response: FlagResponse(explanation: "Two new starters; back pay on the next run"))
+        try await respond(to: flagID, in: store)
         let resolved = try await store.act(
             .resolve, on: flagID, role: .rep, actor: "covering@union.example", note: "Back pay made")
         #expect(resolved.summary.state == .resolved)
@@ -298,14 +308,10 @@ struct ReportQueueTests {
             name: "Elsewhere", email: "elsewhere@union.example", unionName: nil, covers: [other], actor: "test")
         try await submit(employer, low: 2)
         _ = try await run("2026-11-01", nil)
-        let flagID = Int64(
-            try await fixture.count(
-                "SELECT id::int FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"))
+        let flagID = try await rlwFlagID(employer)
         let store = FlagStore(pool: fixture.pool, reportQueue: queue)
 
-        try await store.act(
-            .respond, on: flagID, role: .employer, actor: "hr@mersey.example", note: nil,
-            response: FlagResponse(explanation: "Two new starters; back pay on the next run"))
+        try await respond(to: flagID, in: store)
         try await store.act(.acknowledge, on: flagID, role: .rep, actor: "covering@union.example", note: nil)
         try await store.act(
             .dispute, on: flagID, role: .employer, actor: "hr@mersey.example", note: "They are apprentices")

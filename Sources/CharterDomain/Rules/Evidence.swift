@@ -292,11 +292,6 @@ public struct ContractFigure: Sendable, Hashable, Codable {
         try container.encode(milestone, forKey: .milestone)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case supplier, service, workers
-        case hoursPerDay = "hours_per_day"
-        case consecutiveWeeks = "consecutive_weeks"
-        case rlwPaid = "rlw_paid"
-        case milestone
-    }
+    /// The contract's names in a return (SPEC §3).
+    typealias CodingKeys = Contractor.CodingKeys
 }
