@@ -45,9 +45,9 @@ public struct ReportQueue: Sendable {
 
     /// Renders and queues `report` on `connection` (inside the caller's transaction).
     ///
-    /// - Returns: whether it was queued: false when its key is in the outbox already, or it is a
-    ///   digest whose content has not changed since the last one to these recipients within the
-    ///   repeat interval.
+    /// - Returns: whether it was queued: false when its key is in the outbox already, it is a digest
+    ///   whose content has not changed since the last one to these recipients within the repeat
+    ///   interval, or it could not be rendered (logged).
     @discardableResult
     public func queue(_ report: Report, on connection: PGConnection) async throws -> Bool {
         try await queue([report], on: connection) == 1
