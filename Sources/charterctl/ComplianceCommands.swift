@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
                         "  \(change.kind.rawValue)\temployer \(change.employerID)\t\(change.period)\t\(change.standardID)"
                             + (change.subject.isEmpty ? "" : " (\(change.subject))") + "\t\(change.severity)")
                 }
-                for error in report.errors { printError("  not judged: \(error)") }
+                for error in report.errors { printError("  \(error)") }
             }
             if !report.errors.isEmpty { throw ExitCode(1) }
         }

@@ -167,6 +167,25 @@ struct NightlyComplianceTests {
         #expect(nothingNew.changes.isEmpty)
     }
 
+    @Test func aReturnWithNoRateInForceAtItsSnapshotIsSaidNotJudgedEveryNight() async throws {
+        // Pledged from 2024; the seeded minimum wage starts on 2024-04-01, after 2024-Q1's snapshot.
+        let employer = try await fixture.newEmployer()
+        _ = try await PledgeStore(pool: fixture.pool).add(
+            employerID: employer, tier: .accredited, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2024-01-01")!, validTo: nil, actor: "test")
+        let lines = (1...20).map { Self.line("W\($0)").replacingOccurrences(of: "2026-08-01", with: "2024-01-15") }
+        try await submit(employer, lines, header: Self.goodHeader.replacingOccurrences(of: "2026-Q3", with: "2024-Q1"))
+
+        for _ in 1...2 {
+            let report = try await nightly.run(asOf: asOf)
+            #expect(report.returnsEvaluated == 0)
+            let notJudged = report.errors.filter { $0.hasPrefix("employer \(employer) 2024-Q1 was not judged: ") }
+            #expect(notJudged.count == 1, "\(report.errors)")
+            #expect(notJudged.first?.contains("2024-03-31") == true, "\(notJudged)")
+            #expect(try await fixture.count("SELECT count(*)::int FROM flags WHERE period = '2024-Q1'") == 0)
+        }
+    }
+
     @Test func aMissingReturnIsFlaggedAndClearsWhenTheReturnArrives() async throws {
         let employer = try await pledgedEmployer()
         // Q3 is due on Friday 30 October 2026: missing on the 31st, not on the 30th.

@@ -238,7 +238,7 @@ public struct NightlyCompliance: Sendable {
                 let item = verdict.item
                 switch verdict.outcome {
                 case .failure(let message):
-                    report.errors.append("employer \(item.employerID) \(item.period): \(message)")
+                    report.errors.append("employer \(item.employerID) \(item.period) was not judged: \(message)")
                 case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(
