@@ -11,16 +11,16 @@ struct ComplianceBench: AsyncParsableCommand {
         commandName: "compliance",
         abstract: "Nightly evaluation of a generated charter vs a bare GROUP BY over the same worker lines.",
         discussion: """
-            The generator (in SQL, so it is quick to read and to run) creates EMPLOYERS employers (company
-            numbers BE000001…), each pledged from the first day of the first quarter generated (every third one
-            accredited, every fifth with Living Hours), a return for each of PERIODS quarters up to 2026-Q3 (so
-            none is missing) received 20 days after the
-            snapshot (every 25th employer late), and LINES worker lines per return: mostly direct permanent
-            staff paid £15.00–£17.99 with a spread of breaches among clean employers: every tenth employer pays
-            some staff below the Real Living Wage, every 97th below the minimum wage; every fourth uses a few
-            zero-hours contracts (every twentieth without consent, every ninth with hours that outgrew the
-            contract); every twelfth has overdue hours reviews, every fifteenth agency staff without parity;
-            every fourteenth has a sick-pay waiting day and no equality audit. Defaults: 10,000 × 4 × 100 =
+            The generator (in SQL, so it is quick to read and to run) creates EMPLOYERS employers (company \
+            numbers BE000001…), each pledged from the first day of the first quarter generated (every third one \
+            accredited, every fifth with Living Hours), a return for each of PERIODS quarters up to 2026-Q3, so \
+            none is missing, received 20 days after the snapshot (every 25th employer late), and LINES worker \
+            lines per return: mostly direct permanent \
+            staff paid £15.00–£17.99 with a spread of breaches among clean employers: every tenth employer pays \
+            some staff below the Real Living Wage, every 97th below the minimum wage; every fourth uses a few \
+            zero-hours contracts (every twentieth without consent, every ninth with hours that outgrew the \
+            contract); every twelfth has overdue hours reviews, every fifteenth agency staff without parity; \
+            every fourteenth has a sick-pay waiting day and no equality audit. Defaults: 10,000 × 4 × 100 = \
             4,000,000 lines.
             """)
 
@@ -32,8 +32,12 @@ struct ComplianceBench: AsyncParsableCommand {
     var workDirectory = "/tmp/charter-bench-compliance"
 
     func validate() throws {
-        guard employers >= 1, (1...400).contains(periods), lines >= 1, rounds >= 1 else {
-            throw ValidationError("--employers, --lines and --rounds must be at least 1, --periods between 1 and 400")
+        guard employers >= 1, lines >= 1, rounds >= 1 else {
+            throw ValidationError("--employers, --lines and --rounds must each be at least 1")
+        }
+        // The seeded charter version is in force from 2024-01-01: 2024-Q1 to 2026-Q3 is 11 quarters.
+        guard (1...11).contains(periods) else {
+            throw ValidationError("--periods must be between 1 and 11 (2024-Q1 to 2026-Q3), not \(periods)")
         }
     }
 
