@@ -290,9 +290,15 @@ struct ReportQueueTests {
             days == [
                 -14: [.fourteenDaysBefore], -3: [.threeDaysBefore], 1: [.oneDayOverdue], 14: [.fourteenDaysOverdue],
             ])
-        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool) == 1)
-        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool) == 0)
-        #expect(try await queue.queueReminders(asOf: due.adding(days: -2), pool: fixture.pool) == 0)
+        // A reminder that cannot be rendered is left out and said (the job's run record counts it).
+        let refusing = ReportQueue(renderer: JSONReportRenderer(refusing: ["ops@other.example"]))
+        let refused = try await refusing.queueReminders(asOf: due.adding(days: -14), pool: fixture.pool)
+        #expect(refused.queued == 0)
+        #expect(refused.unrendered.count == 1)
+        #expect(refused.unrendered.first?.hasPrefix("the reminder reminder:") == true, "\(refused.unrendered)")
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool).queued == 1)
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -3), pool: fixture.pool).queued == 0)
+        #expect(try await queue.queueReminders(asOf: due.adding(days: -2), pool: fixture.pool).queued == 0)
         let sent = try await queued("reminder:")
         #expect(sent.map(\.key).count == 1)
         #expect(sent.first?.key.hasSuffix(":2026-Q3:due-in-3-days") == true)
@@ -346,14 +352,14 @@ struct ReportQueueTests {
         _ = try await run("2026-11-01", nil)
         let monday = CalendarDate(Date(), in: .europeLondon).adding(days: 1)
         // No admin yet: nobody to send it to.
-        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 0)
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool).queued == 0)
         _ = try await fixture.pool.withConnection {
             try await $0.execute(
                 "INSERT INTO users (email, display_name, role) VALUES ('team@charter.example', 'Charter team', 'admin')"
             )
         }
-        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 1)
-        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool) == 0)
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool).queued == 1)
+        #expect(try await queue.queueWeeklySummary(weekEnding: monday, pool: fixture.pool).queued == 0)
 
         let head = try await fixture.pool.withConnection {
             try await $0.query("SELECT encode(row_hash, 'hex') AS h FROM audit_head")[0].decode(

@@ -78,9 +78,13 @@ public enum CharterJobs {
                 }
                 // A late or repeated occurrence sends the rung of its own day; the dedup keys stop repeats.
                 let asOf = CalendarDate(context.scheduledFor, in: .europeLondon)
-                let queued = try await queue.queueReminders(asOf: asOf, pool: pool)
-                context.logger.info("return reminders queued", metadata: ["emails_queued": "\(queued)"])
-                return ["emails_queued": queued]
+                let outcome = try await queue.queueReminders(asOf: asOf, pool: pool)
+                context.logger.info(
+                    "return reminders queued",
+                    metadata: [
+                        "emails_queued": "\(outcome.queued)", "emails_not_rendered": "\(outcome.unrendered.count)",
+                    ])
+                return ["emails_queued": outcome.queued, "emails_not_rendered": outcome.unrendered.count]
             },
             ScheduledJob(name: "weekly-summary", schedule: try schedule("weekly-summary", overrides: schedules)) {
                 context in
@@ -89,9 +93,11 @@ public enum CharterJobs {
                     return ["emails_queued": 0]
                 }
                 let weekEnding = CalendarDate(context.scheduledFor, in: .europeLondon)
-                let queued = try await queue.queueWeeklySummary(weekEnding: weekEnding, pool: pool)
-                if queued == 0 { context.logger.info("weekly summary not queued (no admin user, or sent already)") }
-                return ["emails_queued": queued]
+                let outcome = try await queue.queueWeeklySummary(weekEnding: weekEnding, pool: pool)
+                if outcome.queued == 0 && outcome.unrendered.isEmpty {
+                    context.logger.info("weekly summary not queued (no admin user, or sent already)")
+                }
+                return ["emails_queued": outcome.queued, "emails_not_rendered": outcome.unrendered.count]
             },
         ]
     }

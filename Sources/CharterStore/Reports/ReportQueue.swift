@@ -158,21 +158,21 @@ public struct ReportQueue: Sendable {
     }
 
     /// The reminders whose ladder day is `asOf` (the `return-reminders` job), in one transaction.
-    public func queueReminders(asOf: CalendarDate, pool: PGPool) async throws -> Int {
+    public func queueReminders(asOf: CalendarDate, pool: PGPool) async throws -> Outcome {
         try await pool.withTransaction { connection in
-            try await queue(
+            try await queueReporting(
                 try await ReportGatherer.reminders(asOf: asOf, on: connection).map(Report.reminder), on: connection)
         }
     }
 
-    /// The weekly summary for the week before `weekEnding` (the `weekly-summary` job); 0 when no
-    /// admin is there to receive it.
-    public func queueWeeklySummary(weekEnding: CalendarDate, pool: PGPool) async throws -> Int {
+    /// The weekly summary for the week before `weekEnding` (the `weekly-summary` job); nothing queued
+    /// when no admin is there to receive it.
+    public func queueWeeklySummary(weekEnding: CalendarDate, pool: PGPool) async throws -> Outcome {
         try await pool.withTransaction { connection in
             guard let summary = try await ReportGatherer.weeklySummary(weekEnding: weekEnding, on: connection) else {
-                return 0
+                return Outcome()
             }
-            return try await queue(.weeklySummary(summary), on: connection) ? 1 : 0
+            return try await queueReporting([.weeklySummary(summary)], on: connection)
         }
     }
 
