@@ -68,13 +68,28 @@ private func withOpenDatabase<Result: Sendable>(
         return result
     } catch let error as PGError {
         _ = try? await database.releaseEmbedded(logger: logger)
-        throw CommandFailed(description: error.code == .migration ? error.message : "\(error)")
+        throw CommandFailed(description: sentence(for: error))
     } catch let error as CharterStoreError {
         _ = try? await database.releaseEmbedded(logger: logger)
         throw CommandFailed(description: error.message)
     } catch {
         _ = try? await database.releaseEmbedded(logger: logger)
         throw error
+    }
+}
+
+/// What went wrong with the database, for the operator at the terminal: the server's own words (its
+/// message and hint, which `PGError.description` keeps out of logs because they may quote values) and
+/// the SQLSTATE to look up.
+func sentence(for error: PGError) -> String {
+    switch error.code {
+    case .migration: return error.message
+    case .server:
+        var text = "the database refused: \(error.message)"
+        if let state = error.sqlState { text += " (SQLSTATE \(state))" }
+        if let hint = error.hint { text += "; \(hint)" }
+        return text
+    default: return "\(error)"
     }
 }
 
