@@ -11,9 +11,10 @@ public import PGClient
 /// last digest to the same recipients said, until `digestRepeatInterval` has passed since that one.
 ///
 /// A report the renderer cannot make into a message (say a recipient stored before addresses were
-/// checked as strictly as now, which no message can carry) is left out and said — logged, and for the
-/// nightly run's digests counted among the run's errors — so it never holds up the other reports, nor
-/// the flag changes or flag action that called for them.
+/// checked as strictly as now, which no message can carry) is left out and said — logged, and returned in
+/// `Outcome.unrendered`, which the nightly run counts among its errors and the reminder and summary jobs
+/// as `emails_not_rendered` — so it never holds up the other reports, nor the flag changes or flag
+/// action that called for them.
 public struct ReportQueue: Sendable {
     public var renderer: any ReportRendering
     /// How long an unchanged digest waits before it is sent again. Default: 7 days; nil never repeats.
