@@ -9,8 +9,7 @@ struct MigratedDatabase {
     let pool: PGPool
 
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.freshDatabase(label)
+        conninfo = try await TestCluster.migratedDatabase(label)
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
     }
 }
