@@ -178,7 +178,7 @@ let package = Package(
         // real SMTP server (aiosmtpd, from smtp_server.py) the mail tests deliver to.
         .target(
             name: "TestSupport",
-            dependencies: ["CharterStore", "EmbeddedPostgres", "PGClient"],
+            dependencies: ["EmbeddedPostgres", "PGClient"],
             path: "Tests/TestSupport",
             exclude: ["smtp_server.py", "parse_strict.py"],
             swiftSettings: swiftSettings

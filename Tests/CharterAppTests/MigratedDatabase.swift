@@ -9,7 +9,8 @@ struct MigratedDatabase {
     let pool: PGPool
 
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.migratedDatabase(label)
+        conninfo = try await TestCluster.freshDatabase(label)
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
     }
 }

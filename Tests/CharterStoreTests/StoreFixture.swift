@@ -10,7 +10,10 @@ struct StoreFixture {
     let pool: PGPool
 
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.migratedDatabase(label)
+        conninfo = try await TestCluster.freshDatabase(label)
+        let connection = try await PGConnection.connect(conninfo)
+        _ = try await CharterSchema.migrator().migrate(on: connection)
+        await connection.close()
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
     }
 

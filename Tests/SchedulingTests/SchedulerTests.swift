@@ -66,8 +66,9 @@ final class Hang: Sendable {
 struct SchedulerTests {
     let conninfo: String
     init() async throws {
-        conninfo = try await TestCluster.migratedDatabase("sched")
+        conninfo = try await TestCluster.freshDatabase("sched")
         let connection = try await PGConnection.connect(conninfo)
+        _ = try await CharterSchema.migrator().migrate(on: connection)
         try await connection.simpleQuery(
             "CREATE TABLE job_effects (scheduler text, scheduled_for timestamptz)")
         await connection.close()

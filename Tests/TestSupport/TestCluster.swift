@@ -1,8 +1,7 @@
-import CharterStore
 import EmbeddedPostgres
 import Foundation
 import Logging
-public import PGClient
+import PGClient
 import Synchronization
 
 /// The one throwaway PostgreSQL cluster a test run shares, started with the same embedded code
@@ -43,56 +42,12 @@ public enum TestCluster {
     /// Creates an empty database and returns its conninfo.
     public static func freshDatabase(_ label: String = "t") async throws -> String {
         try await start()
-        let name = databaseName(label)
+        let name =
+            "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try await PGConnection.connect(cluster.conninfo)
         try await admin.execute("CREATE DATABASE \(identifier: name)")
         await admin.close()
         return conninfo(database: name)
-    }
-
-    /// Templates prepared in this run, by name: each is prepared once, whoever asks first.
-    private static let templates = Mutex<[String: Task<Void, any Error>]>([:])
-
-    /// Creates a database copied from the template `template`, which `prepare` sets up once per run (for
-    /// the schema: every suite that wants it copies it instead of applying every migration again — on two
-    /// cores, some 130 suites migrating at once at the start of a run kept every database waiting for a
-    /// minute). `prepare`'s connection is closed before the first copy; nothing else connects to the
-    /// template, as a copy needs.
-    public static func copiedDatabase(
-        _ label: String, template: String, prepare: @escaping @Sendable (PGConnection) async throws -> Void
-    ) async throws -> String {
-        try await start()
-        let ready = templates.withLock { templates in
-            if let task = templates[template] { return task }
-            let task = Task {
-                let admin = try await PGConnection.connect(cluster.conninfo)
-                try await admin.execute("CREATE DATABASE \(identifier: template)")
-                await admin.close()
-                let connection = try await PGConnection.connect(conninfo(database: template))
-                try await prepare(connection)
-                await connection.close()
-            }
-            templates[template] = task
-            return task
-        }
-        try await ready.value
-        let name = databaseName(label)
-        let admin = try await PGConnection.connect(cluster.conninfo)
-        try await admin.execute("CREATE DATABASE \(identifier: name) TEMPLATE \(identifier: template)")
-        await admin.close()
-        return conninfo(database: name)
-    }
-
-    private static func databaseName(_ label: String) -> String {
-        "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
-    }
-
-    /// Creates a database with the whole schema applied (copied from one migrated once per run) and
-    /// returns its conninfo.
-    public static func migratedDatabase(_ label: String = "t") async throws -> String {
-        try await copiedDatabase(label, template: "charter_schema") {
-            _ = try await CharterSchema.migrator().migrate(on: $0)
-        }
     }
 
     /// The conninfo of `database` on the test cluster.
