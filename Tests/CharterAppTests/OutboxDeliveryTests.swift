@@ -102,7 +102,7 @@ func runningServices<T: Sendable>(_ services: [any Service], _ body: () async th
     }
 }
 
-@Suite("Outbox delivery")
+@Suite("Outbox delivery", .timeLimit(.minutes(10)))
 struct OutboxDeliveryTests {
     let conninfo: String
     let pool: PGPool
@@ -339,10 +339,11 @@ struct OutboxDeliveryTests {
         let ids = try await enqueue(["one", "two", "three"])
         let events = DeliveryEvents()
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let (proceed, proceedContinuation) = AsyncStream.makeStream(of: Void.self)
+        // The message in hand is finished only once the worker itself has been told to stop: the group's
+        // triggerGracefulShutdown() only signals the task running the group, which tells the worker later.
         let transport = RecordingTransport { _ in
             startedContinuation.yield()
-            for await _ in proceed { break }
+            try? await gracefulShutdown()
             return .sent
         }
         let worker = OutboxDelivery(
@@ -352,7 +353,6 @@ struct OutboxDeliveryTests {
         let task = Task { try await group.run() }
         for await _ in started { break }
         await group.triggerGracefulShutdown()
-        proceedContinuation.yield()
         try await task.value  // run() returned: the group ended
         #expect(transport.delivered.map(\.id) == [ids[0]])
         #expect(try await store.find(id: ids[0])?.state == .sent)
