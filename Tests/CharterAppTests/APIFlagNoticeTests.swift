@@ -12,7 +12,7 @@ import Testing
 
 /// A flag action through the API queues its notice in the action's transaction when the server has
 /// a report queue.
-@Suite("Flag notices from the API")
+@Suite("Flag notices from the API", .timeLimit(.minutes(10)))
 struct APIFlagNoticeTests {
     /// The real renderer, as charterd's.
     static func queue() throws -> ReportQueue {

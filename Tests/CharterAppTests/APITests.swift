@@ -14,7 +14,7 @@ import Testing
 
 /// The API as a payroll system and a rep meet it: clear problems for bad input, nothing stored for
 /// a rejected return, and a flag reviewed from open to resolved with its history.
-@Suite("The JSON API")
+@Suite("The JSON API", .timeLimit(.minutes(10)))
 struct APITests {
     struct Setup {
         var pool: PGPool

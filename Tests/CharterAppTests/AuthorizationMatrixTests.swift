@@ -15,7 +15,7 @@ import Testing
 /// Every role × every route × own / other employer (a rep: covered / uncovered): a request the
 /// access policy refuses must be answered 403 or 404 and change nothing; one it allows must get
 /// past authorisation; a list must hold only what the caller may see. Any leak fails.
-@Suite("Authorisation on every route")
+@Suite("Authorisation on every route", .timeLimit(.minutes(10)))
 struct AuthorizationMatrixTests {
     /// A return for 2026-Q3 with one worker line, as JSON.
     static let returnJSON = """

@@ -12,7 +12,7 @@ import Testing
 ///
 /// Chromium, chromium-driver and selenium come from the README's test command; when one is missing
 /// the walkthrough exits 3 and this test fails saying so — it never skips.
-@Suite("The web pages in a browser")
+@Suite("The web pages in a browser", .timeLimit(.minutes(10)))
 struct BrowserWalkthroughTests {
     @Test func aRepAndAnEmployerWalkThroughThePages() async throws {
         let password = "correct horse battery staple"
@@ -67,7 +67,7 @@ struct BrowserWalkthroughTests {
             try await Task.sleep(for: .seconds(180))
             walk.signal(SIGKILL)
         }
-        let status = await walk.exitStatus()
+        let status = try await walk.exitStatus()
         watchdog.cancel()
         let report =
             "the browser walkthrough failed (exit \(status)):\n\(walk.standardOutput)\(walk.standardError)\n"
@@ -75,7 +75,7 @@ struct BrowserWalkthroughTests {
         #expect(status == 0, Comment(rawValue: report))
         daemon.signal(SIGTERM)
         stopped = true
-        #expect(await daemon.exitStatus() == 0)
+        #expect(try await daemon.exitStatus() == 0)
     }
 
     /// Where a browser test keeps its screenshots: `artefacts/browser/<name>` in the repository (ignored

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The rep, token, user and audit commands of `charterctl`, run as the charter team would.
-@Suite("charterctl reps, tokens, users and audit")
+@Suite("charterctl reps, tokens, users and audit", .timeLimit(.minutes(10)))
 struct CharterCtlAccessTests {
     let conninfo: String
     let environment: [String: String]
@@ -27,7 +27,7 @@ struct CharterCtlAccessTests {
         let input = try standardInput.map { try write("stdin-\(UUID().uuidString.prefix(8))", $0) }
         let process = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment, standardInput: input)
-        let status = await process.exitStatus()
+        let status = try await process.exitStatus()
         return CharterCtlTests.Outcome(status: status, stdout: process.standardOutput, stderr: process.standardError)
     }
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `charterctl outbox`, as the charter team uses it to see what was sent, requeue and export.
-@Suite("charterctl outbox")
+@Suite("charterctl outbox", .timeLimit(.minutes(10)))
 struct CharterCtlOutboxTests {
     let environment: [String: String]
     let pool: PGPool

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// `charterctl reports preview`, as the charter team uses it to see a report before it goes out.
-@Suite("charterctl reports preview")
+@Suite("charterctl reports preview", .timeLimit(.minutes(10)))
 struct CharterCtlReportsTests {
     let environment: [String: String]
     let pool: PGPool

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The employer and return commands of `charterctl`, run as a payroll clerk or the charter team would.
-@Suite("charterctl employers, pledges and returns")
+@Suite("charterctl employers, pledges and returns", .timeLimit(.minutes(10)))
 struct CharterCtlReturnTests {
     let environment: [String: String]
     let directory: URL

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Runs the real `charterctl` binary, as scripts and operators do.
-@Suite("charterctl")
+@Suite("charterctl", .timeLimit(.minutes(10)))
 struct CharterCtlTests {
     struct Outcome {
         var status: Int32
@@ -18,7 +18,7 @@ struct CharterCtlTests {
         environment.merge(extra) { $1 }
         let process = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment)
-        let status = await process.exitStatus()
+        let status = try await process.exitStatus()
         return Outcome(status: status, stdout: process.standardOutput, stderr: process.standardError)
     }
 

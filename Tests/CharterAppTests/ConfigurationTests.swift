@@ -4,7 +4,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Settings from the environment and the config file")
+@Suite("Settings from the environment and the config file", .timeLimit(.minutes(10)))
 struct ConfigurationTests {
     @Test func defaultsMatchTheSpec() throws {
         let configuration = try CharterConfiguration.load(environment: [:])

@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// Runs the real `charterd` binary on an embedded cluster, as the README's first command does.
-@Suite("charterd on its embedded database")
+@Suite("charterd on its embedded database", .timeLimit(.minutes(10)))
 struct DaemonLifecycleTests {
     @Test func startsAnswersStopsCleanlyAndReusesTheCluster() async throws {
         let state = URL(fileURLWithPath: "/tmp/cwd-\(UUID().uuidString.prefix(8))")
@@ -21,7 +21,7 @@ struct DaemonLifecycleTests {
 
         let clock = ContinuousClock()
         let stopping = clock.now
-        let exitStatus = await first.terminate()
+        let exitStatus = try await first.terminate()
         #expect(exitStatus == 0)
         // The postmaster removes its pid file a moment before it has finished exiting.
         while isAlive(postmaster), clock.now - stopping < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
@@ -33,7 +33,7 @@ struct DaemonLifecycleTests {
         let second = try DaemonProcess(stateDirectory: state)
         let again = try await second.listeningURL()
         #expect(try await status(of: again.appending(path: "readyz")) == 200)
-        #expect(await second.terminate() == 0)
+        #expect(try await second.terminate() == 0)
         #expect(!second.log.contains("creating embedded PostgreSQL cluster"))
     }
 
@@ -45,10 +45,10 @@ struct DaemonLifecycleTests {
 
         // Same state directory, same port: it adopts the running cluster, then fails to bind.
         let second = try DaemonProcess(stateDirectory: state, port: url.port!)
-        #expect(await second.exitStatus() == 1)
+        #expect(try await second.exitStatus() == 1)
         #expect(second.log.contains("leaving the embedded PostgreSQL running"))
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
-        #expect(await first.terminate() == 0)
+        #expect(try await first.terminate() == 0)
         #expect(first.postmasterPID() == nil)
     }
 
@@ -57,7 +57,7 @@ struct DaemonLifecycleTests {
         defer { try? FileManager.default.removeItem(at: state) }
         let first = try DaemonProcess(stateDirectory: state)
         _ = try await first.listeningURL()
-        #expect(await first.terminate() == 0)
+        #expect(try await first.terminate() == 0)
 
         // A crash leaves postmaster.pid behind, naming a process that is not a postmaster.
         let pidFile = state.appending(path: "postgres/data/postmaster.pid")
@@ -65,7 +65,7 @@ struct DaemonLifecycleTests {
         let second = try DaemonProcess(stateDirectory: state)
         let url = try await second.listeningURL()
         #expect(try await status(of: url.appending(path: "healthz")) == 200)
-        #expect(await second.terminate() == 0)
+        #expect(try await second.terminate() == 0)
         #expect(second.log.contains("stale postmaster.pid"))
     }
 }
@@ -133,14 +133,15 @@ final class DaemonProcess: Sendable {
         return text?.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
-    /// Sends SIGTERM and waits for the exit status.
-    func terminate() async -> Int32 {
+    /// Sends SIGTERM and waits for the exit status; a daemon still running a minute later is killed and
+    /// the wait throws, with its log.
+    func terminate() async throws -> Int32 {
         process.signal(SIGTERM)
-        return await process.exitStatus()
+        return try await process.exitStatus(within: .seconds(60))
     }
 
-    /// Waits for the daemon to exit on its own.
-    func exitStatus() async -> Int32 { await process.exitStatus() }
+    /// Waits for the daemon to exit on its own (bounded as `SpawnedProcess.exitStatus` is).
+    func exitStatus() async throws -> Int32 { try await process.exitStatus() }
 }
 
 struct DaemonFailed: Error, CustomStringConvertible {

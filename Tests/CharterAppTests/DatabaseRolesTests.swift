@@ -5,7 +5,7 @@ import Testing
 
 /// deploy/postgresql-setup.sql on a fresh database of the test cluster, then the real `charterctl`
 /// as the owner and as the runtime role, as an operator would use them.
-@Suite("Least-privilege database roles")
+@Suite("Least-privilege database roles", .timeLimit(.minutes(10)))
 struct DatabaseRolesTests {
     struct Outcome {
         var status: Int32
@@ -20,7 +20,7 @@ struct DatabaseRolesTests {
         }
         environment.merge(extra) { $1 }
         let process = try SpawnedProcess(program, arguments, environment: environment)
-        let status = await process.exitStatus()
+        let status = try await process.exitStatus()
         return Outcome(status: status, output: process.standardOutput + process.standardError)
     }
 
@@ -80,7 +80,7 @@ struct DatabaseRolesTests {
         let daemon = try DaemonProcess(stateDirectory: state, environment: ["CHARTERD_DATABASE_URL": asRuntime])
         let url = try await daemon.listeningURL()
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
-        #expect(await daemon.terminate() == 0, "\(daemon.log)")
+        #expect(try await daemon.terminate() == 0, "\(daemon.log)")
 
         let connection = try await PGConnection.connect(asRuntime)
         try await connection.simpleQuery("UPDATE employers SET name = name")

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// The demo the README's first command seeds: realistic, seeded once, and visible to a demo rep.
-@Suite("The demo charter")
+@Suite("The demo charter", .timeLimit(.minutes(10)))
 struct DemoTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -62,7 +62,7 @@ struct DemoTests {
         let seed = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"),
             ["demo", "--employers", Self.employersFile.path, "--format", "json"], environment: environment)
-        let seedStatus = await seed.exitStatus()
+        let seedStatus = try await seed.exitStatus()
         #expect(seedStatus == 0, Comment(rawValue: seed.standardOutput + seed.standardError))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -83,11 +83,11 @@ struct DemoTests {
             try await Task.sleep(for: .seconds(120))
             browser.signal(SIGKILL)
         }
-        let status = await browser.exitStatus()
+        let status = try await browser.exitStatus()
         watchdog.cancel()
         #expect(
             status == 0,
             Comment(rawValue: "\(browser.standardOutput)\(browser.standardError)\ncharterd's log:\n\(daemon.log)"))
-        #expect(await daemon.terminate() == 0)
+        #expect(try await daemon.terminate() == 0)
     }
 }

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The operations files under `systemd/` and `deploy/` are checked like code.
-@Suite("systemd unit and deployment examples")
+@Suite("systemd unit and deployment examples", .timeLimit(.minutes(10)))
 struct DeploymentFilesTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -27,7 +27,7 @@ struct DeploymentFilesTests {
 
         let verify = try SpawnedProcess(
             "/usr/bin/systemd-analyze", ["verify", path], environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
-        let status = await verify.exitStatus()
+        let status = try await verify.exitStatus()
         let output = verify.standardOutput + verify.standardError
         #expect(status == 0, "\(output)")
         #expect(output.isEmpty, "systemd-analyze verify:\n\(output)")
@@ -66,7 +66,7 @@ struct DeploymentFilesTests {
         let daemon = try DaemonProcess(stateDirectory: state, launcher: ["/usr/bin/python3", "-c", launcher])
         let url = try await daemon.listeningURL()
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
-        #expect(await daemon.terminate() == 0, "\(daemon.log)")
+        #expect(try await daemon.terminate() == 0, "\(daemon.log)")
     }
 
     /// The stop timeout leaves room for the graceful shutdown, whose slowest step is stopping an

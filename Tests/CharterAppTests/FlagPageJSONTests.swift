@@ -7,7 +7,7 @@ import Testing
 @testable import CharterApp
 
 /// The flag queue's hand-written JSON must say exactly what `APIJSON.encoder` would.
-@Suite("Flag page JSON")
+@Suite("Flag page JSON", .timeLimit(.minutes(10)))
 struct FlagPageJSONTests {
     private func parsed(_ bytes: some Sequence<UInt8>) throws -> NSDictionary {
         try #require(JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)

@@ -4,7 +4,7 @@ import Scheduling
 import Testing
 
 /// `CHARTERD_JOB_SCHEDULES`: an operator moves a job; a typo stops charterd with a sentence.
-@Suite("Job schedules from the settings")
+@Suite("Job schedules from the settings", .timeLimit(.minutes(10)))
 struct JobSchedulesTests {
     let pool = PGPool(configuration: PGPoolConfiguration(conninfo: "dbname=unused"))
 

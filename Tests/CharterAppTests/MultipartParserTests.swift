@@ -1,7 +1,7 @@
 import CharterApp
 import Testing
 
-@Suite("Streaming multipart/form-data parser")
+@Suite("Streaming multipart/form-data parser", .timeLimit(.minutes(10)))
 struct MultipartParserTests {
     // MARK: - Framing and chunking
 

@@ -17,7 +17,7 @@ import Testing
 
 /// What an operator reads in the journal and scrapes from `/metrics`: log lines in one parseable format that
 /// never hold a credential, and request, pool and database numbers by route pattern, not by raw path.
-@Suite("Logs and metrics")
+@Suite("Logs and metrics", .timeLimit(.minutes(10)))
 struct ObservabilityTests {
     /// Keeps every line a `CharterLogHandler` writes.
     final class CapturedLines: Sendable {

@@ -8,7 +8,7 @@ import PGClient
 import Testing
 
 /// The OpenAPI document and the router must name the same operations.
-@Suite("OpenAPI document and router agree")
+@Suite("OpenAPI document and router agree", .timeLimit(.minutes(10)))
 struct OpenAPISyncTests {
     /// `METHOD /path` for every operation under `paths:` in the document. The document keeps one
     /// layout (paths at two spaces, methods at four), which this reads without a YAML library.

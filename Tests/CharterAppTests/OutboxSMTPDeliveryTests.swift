@@ -11,7 +11,7 @@ import Testing
 
 /// The outbox delivered through the real SMTP client to a real SMTP server (aiosmtpd with STARTTLS and
 /// AUTH, from `Tests/TestSupport/smtp_server.py`): what arrives, and how often.
-@Suite("Outbox delivery over SMTP")
+@Suite("Outbox delivery over SMTP", .timeLimit(.minutes(10)))
 struct OutboxSMTPDeliveryTests {
     let conninfo: String
     let pool: PGPool
@@ -121,12 +121,12 @@ struct OutboxSMTPDeliveryTests {
             }
             let failed = try await store.list(state: .queued, limit: 100)
             #expect(failed.allSatisfy { $0.attempts == 1 && $0.lastError?.isEmpty == false })
-            let server = try await SMTPTestServer.start(["--port", "\(port)"])
-            defer { server.stop() }
-            await clock.waitForSleepers(1)
-            clock.advance(to: try #require(retryAt.max()))
-            for _ in keys { _ = try await events.nextSent() }
-            return try arrivals(server)
+            return try await SMTPTestServer.with(["--port", "\(port)"]) { server in
+                await clock.waitForSleepers(1)
+                clock.advance(to: try #require(retryAt.max()))
+                for _ in keys { _ = try await events.nextSent() }
+                return try arrivals(server)
+            }
         }
         #expect(arrived.sorted() == keys.sorted())
     }

@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("Errors leaving a route")
+@Suite("Errors leaving a route", .timeLimit(.minutes(10)))
 struct ProblemMiddlewareTests {
     /// A request cancelled while charterd stops is not a server failure: 503 and an info line, not
     /// an error in the log (a benchmark's end used to print one error per open connection).

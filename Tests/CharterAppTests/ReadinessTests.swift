@@ -9,7 +9,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Health and readiness")
+@Suite("Health and readiness", .timeLimit(.minutes(10)))
 struct ReadinessTests {
     @Test func readyOnlyOnceTheSchemaIsCurrent() async throws {
         let conninfo = try await TestCluster.freshDatabase("ready")

@@ -8,7 +8,7 @@ import Testing
 /// Every kind of report rendered to the bytes the outbox sends, then read back by an independent
 /// parser — Python's `email` package in strict mode (`Tests/TestSupport/parse_strict.py`) — as a
 /// recipient's client would: decoded subject and addresses, both bodies, the CSV file, no defects.
-@Suite("Rendering reports as emails")
+@Suite("Rendering reports as emails", .timeLimit(.minutes(10)))
 struct ReportRendererTests {
     static let publicURL = "https://charter.example.gov.uk"
     static let asOf = CalendarDate(year: 2026, month: 11, day: 27)!
@@ -108,11 +108,11 @@ struct ReportRendererTests {
     // MARK: - Every kind, read back
 
     @Test("Every kind reads back with its subject, recipients, bodies and no defects")
-    func everyKind() throws {
+    func everyKind() async throws {
         let renderer = try Self.renderer()
         let rendered = try Self.all.map { try renderer.render($0, date: Self.date) }
         rendered.forEach { Self.expectWireFormat($0.message) }
-        let parsed = try ParsedMail.parse(rendered.map(\.message))
+        let parsed = try await ParsedMail.parse(rendered.map(\.message))
         let expectedSubjects = [
             "CharterWatch: 3 new and 1 cleared flags for Łódź Café Ltd — 2026-11-27",
             "CharterWatch: 2 new and 1 changed flags across 2 employers — 2026-11-27",
@@ -143,9 +143,9 @@ struct ReportRendererTests {
     }
 
     @Test("The employer digest lists its flags with evidence and links, due returns, and attaches the CSV")
-    func employerDigestLists() throws {
+    func employerDigestLists() async throws {
         let rendered = try Self.renderer().render(Self.employerDigest, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         let text = try #require(read.text)
         let html = try #require(read.html)
         for id in 101...104 {
@@ -192,7 +192,7 @@ struct ReportRendererTests {
     }
 
     @Test("Cells that a spreadsheet would run as formulas arrive neutralised in the attached CSV")
-    func neutralisedCells() throws {
+    func neutralisedCells() async throws {
         let evil = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
         let flags = evil.enumerated().map { index, cell in
             Self.flag(Int64(index + 1), employer: cell, evidence: [cell], subject: cell)
@@ -202,7 +202,7 @@ struct ReportRendererTests {
                 employerID: 7, employerName: "=Evil Ltd", recipients: Self.contacts, flags: flags, dueReturns: [],
                 asOf: Self.asOf))
         let rendered = try Self.renderer().render(digest, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         #expect(read.defects == [])
         let records = try Self.csvRecords(try #require(read.attachments?.first?.text))
         for (record, cell) in zip(records.dropFirst(), evil) {
@@ -215,9 +215,9 @@ struct ReportRendererTests {
     }
 
     @Test("The rep digest groups flags by employer, links each, and attaches all of them")
-    func repDigestGroups() throws {
+    func repDigestGroups() async throws {
         let rendered = try Self.renderer().render(Self.repDigest, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         let text = try #require(read.text)
         let html = try #require(read.html)
         #expect(text.hasPrefix("CharterWatch digest for Siân Ó Briain, 2026-11-27\n"))
@@ -233,9 +233,9 @@ struct ReportRendererTests {
     }
 
     @Test("A reminder says when the return was due and where to upload it")
-    func reminderSays() throws {
+    func reminderSays() async throws {
         let rendered = try Self.renderer().render(Self.reminder, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         let text = try #require(read.text)
         #expect(text.contains("The return for 2026-Q3 from Łódź Café Ltd was due on 2026-11-26 and has not"))
         #expect(text.contains("it is 1 day overdue."))
@@ -254,9 +254,9 @@ struct ReportRendererTests {
     }
 
     @Test("The weekly summary gives the counts and ends with the audit chain head")
-    func weeklySummaryCounts() throws {
+    func weeklySummaryCounts() async throws {
         let rendered = try Self.renderer().render(Self.weeklySummary, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         let text = try #require(read.text)
         let head = String(repeating: "ab12", count: 16)
         #expect(text.contains("Employers pledged:            1,204\n"))
@@ -272,9 +272,9 @@ struct ReportRendererTests {
     }
 
     @Test("A flag notice says who did what, with their note")
-    func flagNoticeSays() throws {
+    func flagNoticeSays() async throws {
         let rendered = try Self.renderer().render(Self.flagNotice, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         let text = try #require(read.text)
         #expect(text.hasPrefix("Łódź Café Ltd disputed flag #301 on 2026-11-27.\n"))
         #expect(text.contains("Their note:\n=cmd|' /C calc'!A0\nWe pay <b>£14.10</b> & more since 1 October.\n"))
@@ -286,7 +286,7 @@ struct ReportRendererTests {
     }
 
     @Test("A digest of 2,000 flags renders whole, within the line limits, with a 2,000-row CSV")
-    func bigDigest() throws {
+    func bigDigest() async throws {
         let flags = (1...2_000).map { Self.flag(Int64($0), evidence: Array(Self.awkwardEvidence.prefix($0 % 4))) }
         let digest = Report.employerDigest(
             EmployerDigest(
@@ -295,7 +295,7 @@ struct ReportRendererTests {
         let rendered = try Self.renderer().render(digest, date: Self.date)
         Self.expectWireFormat(rendered.message)
         #expect(rendered.subject == "CharterWatch: 2,000 new flags for Łódź Café Ltd — 2026-11-27")
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         #expect(read.error == nil && read.defects == [] && read.partDefects == [])
         let text = try #require(read.text)
         let html = try #require(read.html)
@@ -312,7 +312,7 @@ struct ReportRendererTests {
     // MARK: - Templates
 
     @Test("Templates in CHARTERD_MAIL_TEMPLATES_DIR replace the shipped ones of the same name")
-    func templateOverride() throws {
+    func templateOverride() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "mail-templates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -331,7 +331,7 @@ struct ReportRendererTests {
         let renderer = try ReportRenderer(configuration: configuration)
         #expect(renderer.templates.overridden == ["employer-digest.subject", "flag.text"])
         let rendered = try renderer.render(Self.employerDigest, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         #expect(read.subject == "Flags at Łódź Café Ltd (4) <&>")
         let text = try #require(read.text)
         #expect(text.contains("FLAG 101 -> \(Self.publicURL)/flags/101 [Łódź Café Ltd]\n"))
@@ -375,7 +375,7 @@ struct ReportRendererTests {
     }
 
     @Test("Names with line breaks or tabs go on one line in the subject and To")
-    func namesOnOneLine() throws {
+    func namesOnOneLine() async throws {
         let report = Report.reminder(
             ReturnReminder(
                 employerID: 7, employerName: "Łódź\nCafé\tLtd",
@@ -385,7 +385,7 @@ struct ReportRendererTests {
                     dueDate: CalendarDate(year: 2026, month: 11, day: 30)!, daysUntilDue: 3),
                 step: .threeDaysBefore, asOf: Self.asOf))
         let rendered = try Self.renderer().render(report, date: Self.date)
-        let read = try #require(try ParsedMail.parse([rendered.message]).first)
+        let read = try #require(try await ParsedMail.parse([rendered.message]).first)
         #expect(read.defects == [])
         #expect(read.subject == "CharterWatch: Łódź Café Ltd's 2026-Q3 return is due in 3 days")
         #expect(read.rfc2047?["to"]?.first?.name == "Siân Ó Briain")
@@ -462,5 +462,5 @@ struct ParsedMail: Decodable {
     var attachments: [Attachment]?
 
     /// Each message as Python's strict parser reads it.
-    static func parse(_ messages: [[UInt8]]) throws -> [ParsedMail] { try StrictMailParser.parse(messages) }
+    static func parse(_ messages: [[UInt8]]) async throws -> [ParsedMail] { try await StrictMailParser.parse(messages) }
 }

@@ -10,7 +10,7 @@ import Testing
 
 /// Behind nginx every request comes from 127.0.0.1: sign-in throttling must see the client nginx saw,
 /// and only when the peer is a proxy the operator trusts.
-@Suite("Client address behind a trusted proxy")
+@Suite("Client address behind a trusted proxy", .timeLimit(.minutes(10)))
 struct TrustedProxiesTests {
     static let local = try! TrustedProxies(parsing: "127.0.0.1, ::1")
 

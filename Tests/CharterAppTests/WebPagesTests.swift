@@ -14,7 +14,7 @@ import Testing
 
 /// The web pages as people meet them in a browser: sign-in and its cookie, CSRF on every form, what a
 /// rep may see, an employer's upload with its errors, and a flag reviewed through the forms.
-@Suite("The web pages")
+@Suite("The web pages", .timeLimit(.minutes(10)))
 struct WebPagesTests {
     static let password = "correct horse battery staple"
 

@@ -5,7 +5,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("Verifying the audit chain")
+@Suite("Verifying the audit chain", .timeLimit(.minutes(10)))
 struct AuditVerifyTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("auditverify") }

@@ -8,7 +8,7 @@ import Testing
 
 /// The backup procedure of deploy/README.md: `pg_dump -Fc` of a database in use, `pg_restore` into a
 /// fresh database, and everything is found again — every row, and an audit chain that still verifies.
-@Suite("Backup and restore with pg_dump and pg_restore")
+@Suite("Backup and restore with pg_dump and pg_restore", .timeLimit(.minutes(10)))
 struct BackupRestoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("backup") }
@@ -61,7 +61,7 @@ struct BackupRestoreTests {
         let process = try SpawnedProcess(
             TestCluster.program(name), arguments,
             environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") })
-        let status = await process.exitStatus()
+        let status = try await process.exitStatus()
         #expect(status == 0, "\(name) \(arguments.joined(separator: " ")):\n\(process.standardError)")
     }
 

@@ -4,7 +4,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("Charter versions in the store")
+@Suite("Charter versions in the store", .timeLimit(.minutes(10)))
 struct CharterVersionStoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("charter") }

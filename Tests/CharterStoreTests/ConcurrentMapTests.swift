@@ -3,7 +3,7 @@ import Testing
 @testable import CharterStore
 
 /// `concurrentMap` is `map` on several cores: the same results, in the same order, and the first error.
-@Suite("Mapping on every core")
+@Suite("Mapping on every core", .timeLimit(.minutes(10)))
 struct ConcurrentMapTests {
     struct Odd: Error, Equatable {
         var value: Int

@@ -5,7 +5,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Employers in the store")
+@Suite("Employers in the store", .timeLimit(.minutes(10)))
 struct EmployerStoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("employers") }

@@ -5,7 +5,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("The flag store: rep queue, one flag, people's actions")
+@Suite("The flag store: rep queue, one flag, people's actions", .timeLimit(.minutes(10)))
 struct FlagStoreTests {
     let fixture: StoreFixture
     let store: FlagStore

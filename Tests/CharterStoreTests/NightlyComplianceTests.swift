@@ -4,7 +4,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("The nightly compliance run")
+@Suite("The nightly compliance run", .timeLimit(.minutes(10)))
 struct NightlyComplianceTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("nightly") }

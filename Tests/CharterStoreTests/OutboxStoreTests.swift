@@ -15,7 +15,7 @@ func outboxMessage(
         message: Array(text.utf8), contentDigest: OutboxMessage.digest(of: Array(content.utf8)))
 }
 
-@Suite("The outbox store")
+@Suite("The outbox store", .timeLimit(.minutes(10)))
 struct OutboxStoreTests {
     let fixture: StoreFixture
     var store: OutboxStore { OutboxStore(pool: fixture.pool) }

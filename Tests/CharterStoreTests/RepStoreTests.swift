@@ -3,7 +3,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("Reps in the store")
+@Suite("Reps in the store", .timeLimit(.minutes(10)))
 struct RepStoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("reps") }

@@ -44,7 +44,7 @@ final class CountingRenderer: ReportRendering {
     }
 }
 
-@Suite("Report gathering and queueing")
+@Suite("Report gathering and queueing", .timeLimit(.minutes(10)))
 struct ReportQueueTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("reports") }

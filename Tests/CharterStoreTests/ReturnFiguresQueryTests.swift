@@ -7,7 +7,7 @@ import Testing
 
 /// The SQL that computes a batch's figures must agree with the reference implementation in the
 /// domain (`ReturnFigures(lines:criteria:)`) on every figure, for lines around every cut-off.
-@Suite("Return figures in SQL")
+@Suite("Return figures in SQL", .timeLimit(.minutes(10)))
 struct ReturnFiguresQueryTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("figures") }

@@ -5,7 +5,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Quarterly returns in the store")
+@Suite("Quarterly returns in the store", .timeLimit(.minutes(10)))
 struct ReturnStoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("returns") }
@@ -155,7 +155,7 @@ struct ReturnStoreTests {
 }
 
 /// In a database of its own: ending "the" COPY backend must not end another test's.
-@Suite("A return interrupted mid-COPY")
+@Suite("A return interrupted mid-COPY", .timeLimit(.minutes(10)))
 struct InterruptedReturnTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("returnskill") }

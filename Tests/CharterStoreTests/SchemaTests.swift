@@ -4,7 +4,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("The CharterWatch schema")
+@Suite("The CharterWatch schema", .timeLimit(.minutes(10)))
 struct SchemaTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("schema") }

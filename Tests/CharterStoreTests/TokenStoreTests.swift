@@ -4,7 +4,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("API tokens in the store")
+@Suite("API tokens in the store", .timeLimit(.minutes(10)))
 struct TokenStoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("tokens") }

@@ -4,7 +4,7 @@ import Foundation
 import PGClient
 import Testing
 
-@Suite("Users, sign-in and sessions in the store")
+@Suite("Users, sign-in and sessions in the store", .timeLimit(.minutes(10)))
 struct UserStoreTests {
     let fixture: StoreFixture
     /// Few iterations: the tests check behaviour, not the cost of PBKDF2.

@@ -46,7 +46,7 @@ struct StrictParserTests {
     }
 
     /// Each message as Python's strict parser reads it.
-    static func parse(_ messages: [[UInt8]]) throws -> [Parsed] { try StrictMailParser.parse(messages) }
+    static func parse(_ messages: [[UInt8]]) async throws -> [Parsed] { try await StrictMailParser.parse(messages) }
 
     static let renderer = MailRenderer()
 
@@ -133,7 +133,7 @@ struct StrictParserTests {
     }
 
     @Test("Non-ASCII employer and person names, long subjects and file names read back exactly")
-    func names() throws {
+    func names() async throws {
         let names = [
             "Siân Ó Briain", "Łódź Café Ltd", "株式会社テスト", "🙂 Team", "O'Brien, \"Jo\" \\ Sons", "Zoë",
             "The Charter Team of the Greater Manchester Good Employment Charter Unit",
@@ -172,7 +172,7 @@ struct StrictParserTests {
             !$0.hasPrefix("Date:")
         }
         #expect(subjectLines.count >= 3)
-        let parsed = try Self.parse(rendered)
+        let parsed = try await Self.parse(rendered)
         #expect(parsed.first?.date == "2026-11-27T21:30:00+00:00")
         for (message, parsed) in zip(messages, parsed) {
             Self.expectReadBack(message, parsed)
@@ -180,7 +180,7 @@ struct StrictParserTests {
     }
 
     @Test("Subjects that are ASCII but not plain words still read back exactly")
-    func awkwardSubjects() throws {
+    func awkwardSubjects() async throws {
         let subjects = [
             "", " leading space", "trailing space ", "double  space", "tab\there", "=?utf-8?B?QQ==?= looks encoded",
             String(repeating: "x", count: 120), "a", "Re: [charter] 50% of flags \"cleared\" (Q3) <ok>",
@@ -188,13 +188,13 @@ struct StrictParserTests {
         let messages = try subjects.map { try Self.message(subject: $0) }
         let rendered = try messages.map { try Self.renderer.render($0) }
         rendered.forEach { WireFormat.expectValid($0) }
-        for (message, parsed) in zip(messages, try Self.parse(rendered)) {
+        for (message, parsed) in zip(messages, try await Self.parse(rendered)) {
             Self.expectReadBack(message, parsed)
         }
     }
 
     @Test("A digest of 2,000 flags with a 2,000-row CSV attachment")
-    func bigDigest() throws {
+    func bigDigest() async throws {
         let lines = (1...2_000).map { index in
             "Flag \(index): pay.real-living-wage — Siân Ó Briain, 株式会社テスト, £\(index).50 below the rate 🙂"
         }
@@ -213,11 +213,11 @@ struct StrictParserTests {
             ])
         let bytes = try Self.renderer.render(message)
         WireFormat.expectValid(bytes)
-        Self.expectReadBack(message, try Self.parse([bytes])[0])
+        Self.expectReadBack(message, try await Self.parse([bytes])[0])
     }
 
     @Test("Bodies with over-long lines, trailing spaces, lone dots, From lines and mixed line breaks")
-    func awkwardBodies() throws {
+    func awkwardBodies() async throws {
         let text =
             [
                 String(repeating: "long line ", count: 150),  // 1,500 characters
@@ -233,7 +233,7 @@ struct StrictParserTests {
         ]
         let rendered = try messages.map { try Self.renderer.render($0) }
         rendered.forEach { WireFormat.expectValid($0) }
-        for (message, parsed) in zip(messages, try Self.parse(rendered)) {
+        for (message, parsed) in zip(messages, try await Self.parse(rendered)) {
             Self.expectReadBack(message, parsed)
         }
     }

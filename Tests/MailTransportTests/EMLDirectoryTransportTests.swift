@@ -2,7 +2,7 @@ import Foundation
 import MailTransport
 import Testing
 
-@Suite struct EMLDirectoryTransportTests {
+@Suite(.timeLimit(.minutes(10))) struct EMLDirectoryTransportTests {
     private func makeDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("eml-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -10,7 +10,7 @@ import Testing
 #endif
 
 /// Delivery to a real SMTP server (aiosmtpd, started by each test), over STARTTLS with AUTH.
-@Suite struct SMTPClientTests {
+@Suite(.timeLimit(.minutes(10))) struct SMTPClientTests {
     static let from = "charter@charterwatch.test"
     static let rep = "rep@union.test"
 

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MailTransport
 
-@Suite struct SMTPDataEncodingTests {
+@Suite(.timeLimit(.minutes(10))) struct SMTPDataEncodingTests {
     private func encoded(_ text: String) -> String {
         String(decoding: SMTPDataEncoding.encode(Array(text.utf8)), as: UTF8.self)
     }

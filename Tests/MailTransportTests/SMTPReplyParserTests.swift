@@ -3,7 +3,7 @@ import Testing
 
 @testable import MailTransport
 
-@Suite struct SMTPReplyParserTests {
+@Suite(.timeLimit(.minutes(10))) struct SMTPReplyParserTests {
     @Test func aMultiLineReplyIsOneReply() throws {
         var parser = SMTPReplyParser()
         parser.append(ByteBuffer(string: "250-relay.example.org\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n"))

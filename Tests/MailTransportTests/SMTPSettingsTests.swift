@@ -1,7 +1,7 @@
 import MailTransport
 import Testing
 
-@Suite struct SMTPSettingsTests {
+@Suite(.timeLimit(.minutes(10))) struct SMTPSettingsTests {
     @Test func smtpMeansSTARTTLSOnPort587ByDefault() throws {
         let settings = try SMTPSettings(url: "smtp://relay.example.org")
         #expect(settings.security == .startTLS)

@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Cancellation and timeouts")
+@Suite("Cancellation and timeouts", .timeLimit(.minutes(10)))
 struct CancellationTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("cancel") }

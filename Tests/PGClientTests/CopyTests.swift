@@ -3,7 +3,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("COPY FROM STDIN")
+@Suite("COPY FROM STDIN", .timeLimit(.minutes(10)))
 struct CopyTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("copy") }

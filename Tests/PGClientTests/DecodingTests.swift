@@ -3,7 +3,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Typed decoding against a real server")
+@Suite("Typed decoding against a real server", .timeLimit(.minutes(10)))
 struct DecodingTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("decoding") }

@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Server errors")
+@Suite("Server errors", .timeLimit(.minutes(10)))
 struct ErrorTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("errors") }

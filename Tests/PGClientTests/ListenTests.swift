@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("LISTEN / NOTIFY")
+@Suite("LISTEN / NOTIFY", .timeLimit(.minutes(10)))
 struct ListenTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("listen") }

@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Migrations")
+@Suite("Migrations", .timeLimit(.minutes(10)))
 struct MigratorTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("migrate") }

@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Connection pool")
+@Suite("Connection pool", .timeLimit(.minutes(10)))
 struct PoolTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("pool") }

@@ -5,7 +5,7 @@ import Testing
 
 /// `PGPool.query`: statements queued by many callers, sent together in pipelines by the connections
 /// serving the queue.
-@Suite("Pooled queries")
+@Suite("Pooled queries", .timeLimit(.minutes(10)))
 struct PooledQueryTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("pooled_query") }

@@ -2,7 +2,7 @@ import PGClient
 import TestSupport
 import Testing
 
-@Suite("Prepared statements")
+@Suite("Prepared statements", .timeLimit(.minutes(10)))
 struct PreparedStatementTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("prepared") }

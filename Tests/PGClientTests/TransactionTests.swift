@@ -3,9 +3,10 @@ import Synchronization
 import TestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(10)))
 struct Oops: Error {}
 
-@Suite("Transactions")
+@Suite("Transactions", .timeLimit(.minutes(10)))
 struct TransactionTests {
     let conninfo: String
     init() async throws { conninfo = try await TestCluster.freshDatabase("tx") }

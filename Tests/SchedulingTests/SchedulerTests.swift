@@ -62,7 +62,7 @@ final class Hang: Sendable {
     }
 }
 
-@Suite("Exactly-once scheduling across instances")
+@Suite("Exactly-once scheduling across instances", .timeLimit(.minutes(10)))
 struct SchedulerTests {
     let conninfo: String
     init() async throws {

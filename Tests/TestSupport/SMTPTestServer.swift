@@ -29,10 +29,10 @@ public final class SMTPTestServer {
     }
 
     public let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     private let directory: URL
 
-    private init(port: Int, process: Process, directory: URL) {
+    private init(port: Int, process: SpawnedProcess, directory: URL) {
         self.port = port
         self.process = process
         self.directory = directory
@@ -44,38 +44,50 @@ public final class SMTPTestServer {
         _ body: (SMTPTestServer) async throws -> Result
     ) async throws -> Result {
         let server = try await Self.start(arguments)
-        defer { server.stop() }
-        return try await body(server)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 
     /// Starts the server with the script's extra `arguments` (e.g. `["--port", "2525"]` to come back on
     /// the port a stopped server had); `stop()` it when done.
+    ///
+    /// The port line is awaited for at most 30 seconds, and only while the script runs: a server that
+    /// cannot start fails the test with its log rather than hanging the run.
     public static func start(_ arguments: [String]) async throws -> SMTPTestServer {
         let certificate = TestCertificate.shared
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "smtp_server.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        let process = try SpawnedProcess(
+            "/usr/bin/env",
             [
                 "python3", script.path, "--log", directory.appendingPathComponent("deliveries.jsonl").path,
                 "--cert", certificate.certificatePath, "--key", certificate.keyPath,
-            ] + arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        let serverLog = directory.appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: serverLog.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: serverLog)
-        try process.run()
-        let line = try await Self.readLine(stdout.fileHandleForReading)
-        guard let port = Int(line) else {
-            kill(process.processIdentifier, SIGKILL)
-            let log = (try? String(contentsOf: serverLog, encoding: .utf8)) ?? ""
-            throw TestServerError(message: "smtp_server.py did not print its port: \(line)\n\(log)")
+            ] + arguments,
+            environment: ProcessInfo.processInfo.environment)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, process.isRunning {
+            let output = process.standardOutput
+            if let end = output.firstIndex(of: "\n") {
+                if let port = Int(output[..<end]) {
+                    return SMTPTestServer(port: port, process: process, directory: directory)
+                }
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        return SMTPTestServer(port: port, process: process, directory: directory)
+        process.signal(SIGKILL)
+        try? FileManager.default.removeItem(at: directory)
+        throw TestServerError(
+            message:
+                "smtp_server.py did not print its port within 30 s:\n\(process.standardOutput)\(process.standardError)")
     }
 
     /// The messages the server accepted so far, in order.
@@ -86,30 +98,13 @@ public final class SMTPTestServer {
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Delivery.self, from: Data($0.utf8)) }
     }
 
-    /// Kills the server and removes what it recorded.
-    public func stop() {
-        // SIGKILL, not terminate()'s SIGTERM: a child of the test runner may inherit a mask that blocks SIGTERM,
-        // and waiting for a process that never exits would hang the whole run.
-        kill(self.process.processIdentifier, SIGKILL)
-        self.process.waitUntilExit()
-        try? FileManager.default.removeItem(at: self.directory)
-    }
-
-    /// Reads one line on a thread of its own: `FileHandle` reads block, and the cooperative pool has only as many
-    /// threads as cores.
-    private static func readLine(_ handle: FileHandle) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                var bytes: [UInt8] = []
-                while true {
-                    let data = handle.readData(ofLength: 1)
-                    guard let byte = data.first else { break }
-                    if byte == UInt8(ascii: "\n") { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
-        }
+    /// Kills the server, waits until it has exited (so its port is free again), and removes what it recorded.
+    ///
+    /// SIGKILL rather than SIGTERM: a child of the test runner may inherit a mask that blocks SIGTERM.
+    public func stop() async {
+        process.signal(SIGKILL)
+        _ = try? await process.exitStatus(within: .seconds(30))
+        try? FileManager.default.removeItem(at: directory)
     }
 }
 

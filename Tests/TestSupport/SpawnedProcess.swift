@@ -7,12 +7,14 @@ import Synchronization
 /// zombie and `isRunning` stays true), so tests that start `charterd` or `charterctl` use this.
 public final class SpawnedProcess: Sendable {
     public let pid: pid_t
+    /// The program and its arguments, for messages.
+    public let commandLine: String
     public let stdoutPath: String
     public let stderrPath: String
 
     private struct State {
         var status: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
+        var waiters: [@Sendable (Int32) -> Void] = []
     }
     /// A class around the mutex, so the waiter thread can share it.
     private final class Shared: Sendable {
@@ -68,6 +70,7 @@ public final class SpawnedProcess: Sendable {
             throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable])
         }
         pid = child
+        commandLine = ([executable] + arguments).joined(separator: " ")
         let spawned = child
         let waiter = Thread { [shared] in
             var raw: Int32 = 0
@@ -78,7 +81,7 @@ public final class SpawnedProcess: Sendable {
                 defer { state.waiters.removeAll() }
                 return state.waiters
             }
-            waiters.forEach { $0.resume(returning: status) }
+            waiters.forEach { $0(status) }
         }
         waiter.start()
     }
@@ -95,14 +98,72 @@ public final class SpawnedProcess: Sendable {
     public func signal(_ signal: Int32 = SIGTERM) { kill(pid, signal) }
 
     /// Waits for the process to exit and returns its status (128 + n for signal n).
-    public func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = shared.state.withLock { state -> Int32? in
-                if let status = state.status { return status }
-                state.waiters.append(continuation)
-                return nil
+    ///
+    /// The wait is bounded: a process still running after `limit` is killed (SIGKILL) and the wait throws
+    /// ``StillRunning``, with what it wrote, so a child that hangs fails its own test instead of hanging the
+    /// whole run. Cancelling the waiting task (a test's time limit) kills the process the same way.
+    public func exitStatus(within limit: Duration = .seconds(120)) async throws -> Int32 {
+        let killed = Mutex(false)
+        let pid = self.pid
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            if isRunning {
+                killed.withLock { $0 = true }
+                kill(pid, SIGKILL)
             }
-            if let status { continuation.resume(returning: status) }
+        }
+        defer { timer.cancel() }
+        let status = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+                onExit { continuation.resume(returning: $0) }
+            }
+        } onCancel: {
+            kill(pid, SIGKILL)
+        }
+        if killed.withLock({ $0 }) {
+            throw StillRunning(commandLine: commandLine, limit: limit, output: standardOutput + standardError)
+        }
+        try Task.checkCancellation()
+        return status
+    }
+
+    /// Blocks the calling thread until the process exits, for at most `limit` (then kills it and throws
+    /// ``StillRunning``): only for set-up that cannot await, such as a static's initialiser.
+    public func waitBlocking(within limit: Duration = .seconds(60)) throws -> Int32 {
+        let exited = DispatchSemaphore(value: 0)
+        let status = Mutex<Int32?>(nil)
+        onExit { code in
+            status.withLock { $0 = code }
+            exited.signal()
+        }
+        let (seconds, attoseconds) = limit.components
+        let deadline =
+            DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        if exited.wait(timeout: deadline) == .timedOut {
+            kill(pid, SIGKILL)
+            throw StillRunning(commandLine: commandLine, limit: limit, output: standardOutput + standardError)
+        }
+        return status.withLock { $0 } ?? 0
+    }
+
+    /// Calls `body` with the exit status once the process has exited: now, if it has.
+    private func onExit(_ body: @escaping @Sendable (Int32) -> Void) {
+        let status = shared.state.withLock { state -> Int32? in
+            if let status = state.status { return status }
+            state.waiters.append(body)
+            return nil
+        }
+        if let status { body(status) }
+    }
+
+    /// A child process that had not exited when its wait ran out; it has been killed.
+    public struct StillRunning: Error, CustomStringConvertible {
+        public var commandLine: String
+        public var limit: Duration
+        /// What it wrote to standard output and standard error.
+        public var output: String
+        public var description: String {
+            "`\(commandLine)` was still running after \(limit) and has been killed; it wrote:\n\(output)"
         }
     }
 

@@ -8,7 +8,7 @@ public enum StrictMailParser {
 
     /// Writes the messages as .eml files in a temporary directory and reads them back in one python3 run,
     /// decoding the script's view of each into `Parsed`.
-    public static func parse<Parsed: Decodable>(_ messages: [[UInt8]], as: Parsed.Type = Parsed.self) throws
+    public static func parse<Parsed: Decodable>(_ messages: [[UInt8]], as: Parsed.Type = Parsed.self) async throws
         -> [Parsed]
     {
         let directory = FileManager.default.temporaryDirectory
@@ -21,17 +21,12 @@ public enum StrictMailParser {
             try Data(bytes).write(to: file)
             paths.append(file.path)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + paths
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestServerError(message: "parse_strict.py exited with \(process.terminationStatus)")
+        let process = try SpawnedProcess(
+            "/usr/bin/env", ["python3", script.path] + paths, environment: ProcessInfo.processInfo.environment)
+        let status = try await process.exitStatus(within: .seconds(60))
+        guard status == 0 else {
+            throw TestServerError(message: "parse_strict.py exited with \(status):\n\(process.standardError)")
         }
-        return try JSONDecoder().decode([Parsed].self, from: data)
+        return try JSONDecoder().decode([Parsed].self, from: Data(process.standardOutput.utf8))
     }
 }

@@ -21,19 +21,18 @@ public struct TestCertificate: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "2",
-            "-keyout", key, "-out", certificate,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestServerError(message: "openssl req exited with \(process.terminationStatus)")
+        // Made once, in a static's initialiser, which cannot await: the wait blocks this thread, bounded.
+        let process = try SpawnedProcess(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "2",
+                "-keyout", key, "-out", certificate,
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        let status = try process.waitBlocking(within: .seconds(60))
+        guard status == 0 else {
+            throw TestServerError(message: "openssl req exited with \(status):\n\(process.standardError)")
         }
         return TestCertificate(certificatePath: certificate, keyPath: key)
     }
