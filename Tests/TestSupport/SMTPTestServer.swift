@@ -8,8 +8,8 @@ import Foundation
 
 /// A real aiosmtpd server run from `smtp_server.py` for one test, on a free loopback port.
 ///
-/// The script prints its port once it listens; the test reads that line rather than sleeping. Everything the
-/// server received ends up in ``deliveries()``.
+/// The script prints its port once it listens; the test watches its output for that line rather than sleeping
+/// for a guessed time. Everything the server received ends up in ``deliveries()``.
 public final class SMTPTestServer {
     /// The test user and password the script accepts; the password has characters that need percent-encoding.
     public static let username = "charter"
