@@ -3,7 +3,6 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(10)))
 struct Oops: Error {}
 
 @Suite("Transactions", .timeLimit(.minutes(10)))
