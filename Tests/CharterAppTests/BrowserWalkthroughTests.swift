@@ -51,7 +51,7 @@ struct BrowserWalkthroughTests {
         let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
         var stopped = false
         defer { if !stopped { daemon.signal(SIGTERM) } }
-        let url = try await Self.listeningURL(daemon)
+        let url = try await DaemonProcess.listeningURL(of: daemon).absoluteString
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "Browser/walkthrough.py").path
@@ -63,14 +63,10 @@ struct BrowserWalkthroughTests {
         let walk = try SpawnedProcess(
             "/usr/bin/env", ["python3", script, url, work.path], environment: browserEnvironment)
         // A browser that hangs is stopped after three minutes, and the test fails saying where it was.
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(180))
-            walk.signal(SIGKILL)
-        }
-        let status = try await walk.exitStatus()
-        watchdog.cancel()
+        let status = try? await walk.exitStatus(within: .seconds(180))
         let report =
-            "the browser walkthrough failed (exit \(status)):\n\(walk.standardOutput)\(walk.standardError)\n"
+            "the browser walkthrough failed (\(status.map { "exit \($0)" } ?? "killed after 180 s")):\n"
+            + "\(walk.standardOutput)\(walk.standardError)\n"
             + "charterd's log:\n\(daemon.standardOutput)\(daemon.standardError)"
         #expect(status == 0, Comment(rawValue: report))
         daemon.signal(SIGTERM)
@@ -87,17 +83,4 @@ struct BrowserWalkthroughTests {
         return directory
     }
 
-    /// The URL from charterd's "listening" log line (bounded: 60 s).
-    static func listeningURL(_ daemon: SpawnedProcess) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let log = daemon.standardOutput + daemon.standardError
-            if let range = log.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
-                return String(log[range].dropFirst(4))
-            }
-            guard daemon.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw DaemonFailed(log: daemon.standardOutput + daemon.standardError)
-    }
 }

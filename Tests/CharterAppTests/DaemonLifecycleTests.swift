@@ -114,17 +114,16 @@ final class DaemonProcess: Sendable {
     func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
-    func listeningURL() async throws -> URL {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let log = self.log
-            if let range = log.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
-                return URL(string: String(log[range].dropFirst(4)))!
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
+    func listeningURL() async throws -> URL { try await Self.listeningURL(of: process) }
+
+    /// The URL from the "listening" log line of a charterd started some other way (bounded: 60 s).
+    static func listeningURL(of charterd: SpawnedProcess) async throws -> URL {
+        let log = { charterd.standardOutput + charterd.standardError }
+        let url = try await charterd.watchOutput(within: .seconds(60)) {
+            log().firstMatch(of: #/url=(http://[0-9.]+:[0-9]+)/#).map { String($0.1) }
         }
-        throw DaemonFailed(log: log)
+        guard let url, let parsed = URL(string: url) else { throw DaemonFailed(log: log()) }
+        return parsed
     }
 
     func postmasterPID() -> Int32? {

@@ -79,12 +79,8 @@ struct DemoTests {
         let script = Self.repository.appending(path: "Tests/Browser/demo.py").path
         let browser = try SpawnedProcess(
             "/usr/bin/env", ["python3", script, url.absoluteString], environment: browserEnvironment)
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(120))
-            browser.signal(SIGKILL)
-        }
-        let status = try await browser.exitStatus()
-        watchdog.cancel()
+        // A browser that hangs is stopped after two minutes; the test fails with what it and charterd said.
+        let status = try? await browser.exitStatus(within: .seconds(120))
         #expect(
             status == 0,
             Comment(rawValue: "\(browser.standardOutput)\(browser.standardError)\ncharterd's log:\n\(daemon.log)"))

@@ -31,6 +31,24 @@ struct SpawnedProcessTests {
         #expect(!child.isRunning)
     }
 
+    @Test func watchingTheOutputFindsALineWrittenLaterAndGivesUpWhenTheProcessExits() async throws {
+        let server = try SpawnedProcess(
+            "/bin/sh", ["-c", "sleep 0.3; echo 'port 2525'; exec sleep 600"], environment: [:])
+        defer { server.signal(SIGKILL) }
+        let port = try await server.watchOutput(within: .seconds(60)) {
+            server.standardOutput.firstMatch(of: #/port (\d+)\n/#).map { String($0.1) }
+        }
+        #expect(port == "2525")
+
+        let silent = try SpawnedProcess("/bin/sh", ["-c", "echo oops >&2; exit 1"], environment: [:])
+        let started = ContinuousClock.now
+        let nothing = try await silent.watchOutput(within: .seconds(60)) {
+            silent.standardOutput.isEmpty ? nil : silent.standardOutput
+        }
+        #expect(nothing == nil)
+        #expect(ContinuousClock.now - started < .seconds(30), "gave up when the process exited, not at the limit")
+    }
+
     @Test func aBlockingWaitIsBoundedToo() throws {
         let child = try SpawnedProcess("/bin/sleep", ["600"], environment: [:])
         #expect(throws: SpawnedProcess.StillRunning.self) { try child.waitBlocking(within: .milliseconds(300)) }

@@ -72,16 +72,13 @@ public final class SMTPTestServer {
                 "--cert", certificate.certificatePath, "--key", certificate.keyPath,
             ] + arguments,
             environment: ProcessInfo.processInfo.environment)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, process.isRunning {
+        // The first whole line on standard output (stderr has the server's own log).
+        let firstLine = try await process.watchOutput(within: .seconds(30)) { () -> Substring? in
             let output = process.standardOutput
-            if let end = output.firstIndex(of: "\n") {
-                if let port = Int(output[..<end]) {
-                    return SMTPTestServer(port: port, process: process, directory: directory)
-                }
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            return output.firstIndex(of: "\n").map { output[..<$0] }
+        }
+        if let port = firstLine.flatMap({ Int($0) }) {
+            return SMTPTestServer(port: port, process: process, directory: directory)
         }
         process.signal(SIGKILL)
         try? FileManager.default.removeItem(at: directory)

@@ -127,6 +127,20 @@ public final class SpawnedProcess: Sendable {
         return status
     }
 
+    /// Waits until `find` finds what it looks for in what the process has written (it reads
+    /// ``standardOutput`` or ``standardError`` itself) and returns it: a server's "listening" line, say,
+    /// instead of a sleep of a guessed length. Nil when the process exits first or `limit` passes.
+    public func watchOutput<Found>(within limit: Duration, for find: () -> Found?) async throws -> Found? {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            // Read before the output, so what a process wrote just before it exited is still looked at.
+            let running = isRunning
+            if let found = find() { return found }
+            guard running, ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Blocks the calling thread until the process exits, for at most `limit` (then kills it and throws
     /// ``StillRunning``): only for set-up that cannot await, such as a static's initialiser.
     public func waitBlocking(within limit: Duration = .seconds(60)) throws -> Int32 {
