@@ -15,6 +15,9 @@ public struct JobRun: Sendable, Hashable, Codable {
     /// What the run counted (returns evaluated, flags opened, …).
     public var counts: [String: Int]
     public var error: String?
+    /// Who started the run by hand (an audit actor such as `charterctl:alice` or `user:3`); nil for a
+    /// scheduled occurrence.
+    public var triggeredBy: String?
 }
 
 /// Reads the record of job runs, newest first, for people (the API, the admin pages).
@@ -31,7 +34,7 @@ public struct JobRunLog: Sendable {
             try await connection.query(
                 """
                 SELECT id, job, scheduled_for, claimed_by, started_at, finished_at, attempts, outcome,
-                       counts::text AS counts, error
+                       counts::text AS counts, error, triggered_by
                 FROM job_runs WHERE (\(job)::text IS NULL OR job = \(job))
                 ORDER BY scheduled_for DESC, id DESC LIMIT \(max(1, min(limit, 500)))
                 """
@@ -45,7 +48,7 @@ public struct JobRunLog: Sendable {
             try await connection.query(
                 """
                 SELECT id, job, scheduled_for, claimed_by, started_at, finished_at, attempts, outcome,
-                       counts::text AS counts, error
+                       counts::text AS counts, error, triggered_by
                 FROM job_runs WHERE id = \(id)
                 """
             ).first.map(Self.run)
@@ -63,6 +66,30 @@ public struct JobRunLog: Sendable {
             finishedAt: try row.decode(Date?.self, column: "finished_at"),
             attempts: try row.decode(Int.self, column: "attempts"),
             outcome: try row.decode(String?.self, column: "outcome"), counts: counts,
-            error: try row.decode(String?.self, column: "error"))
+            error: try row.decode(String?.self, column: "error"),
+            triggeredBy: try row.decode(String?.self, column: "triggered_by"))
+    }
+
+    /// Records a run started by hand, once it has ended, beside the scheduled occurrences (SPEC §6: every
+    /// run is recorded). Its `scheduled_for` is when it started; the scheduler never counts it as one of
+    /// its occurrences. Returns the run's id.
+    @discardableResult
+    public func recordHandRun(
+        job: String, triggeredBy actor: String, startedAt: Date, finishedAt: Date, succeeded: Bool,
+        counts: [String: Int], error: String?
+    ) async throws -> Int64 {
+        let countsJSON = String(
+            decoding: try JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys]), as: UTF8.self)
+        return try await pool.withConnection { connection in
+            try await connection.query(
+                """
+                INSERT INTO job_runs (job, scheduled_for, claimed_by, started_at, finished_at, attempts, outcome,
+                                      counts, error, triggered_by)
+                VALUES (\(job), \(startedAt), \(actor), \(startedAt), \(finishedAt), 1,
+                        \(succeeded ? "succeeded" : "failed"), \(countsJSON)::jsonb, \(error), \(actor))
+                RETURNING id
+                """
+            )[0].decode(Int64.self, column: "id")
+        }
     }
 }

@@ -63,11 +63,15 @@ struct OccurrenceStore: Sendable {
         }
     }
 
-    /// The newest occurrence recorded for a job, whatever its outcome.
+    /// The newest scheduled occurrence recorded for a job, whatever its outcome; runs started by hand
+    /// are not occurrences of the schedule.
     func latestScheduled(job: String) async throws -> Date? {
         try await pool.withConnection { connection in
             try await connection.query(
-                "SELECT max(scheduled_for) AS latest FROM job_runs WHERE job = \(job) AND outcome <> 'dry_run'"
+                """
+                SELECT max(scheduled_for) AS latest FROM job_runs
+                WHERE job = \(job) AND outcome <> 'dry_run' AND triggered_by IS NULL
+                """
             ).first?.decode(Date?.self, column: "latest")
         }
     }
@@ -78,7 +82,7 @@ struct OccurrenceStore: Sendable {
             try await connection.query(
                 """
                 SELECT scheduled_for FROM job_runs
-                WHERE job = \(job) AND outcome = 'running' AND lease_expires_at < \(now)
+                WHERE job = \(job) AND outcome = 'running' AND lease_expires_at < \(now) AND triggered_by IS NULL
                 ORDER BY scheduled_for
                 """
             ).map { try $0.decode(Date.self, column: "scheduled_for") }

@@ -34,7 +34,12 @@ extension WebPages {
                 "runs": try await JobRunLog(pool: pool).recent(limit: 20).map { run in
                     [
                         "job": run.job, "scheduledFor": WebPage.time(run.scheduledFor),
+                        "how": run.triggeredBy.map { "by hand (\($0))" } ?? "on schedule",
                         "outcome": [run.outcome ?? "claimed", run.error].compactMap { $0 }.joined(separator: ": "),
+                        "counts": run.counts.sorted { $0.key < $1.key }.map {
+                            "\($0.key.replacingOccurrences(of: "_", with: " ")) \($0.value)"
+                        }
+                        .joined(separator: ", "),
                     ]
                 },
                 "exemptions": try await ExemptionStore(pool: pool).list().filter { $0.revokedAt == nil }.map {
