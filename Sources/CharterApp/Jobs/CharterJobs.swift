@@ -106,8 +106,17 @@ public enum CharterJobs {
     public static func scheduler(
         pool: PGPool, logger: Logger, renderer: (any ReportRendering)? = nil, schedules: [String: String] = [:]
     ) throws -> Scheduler {
-        Scheduler(
-            jobs: try all(pool: pool, renderer: renderer, schedules: schedules).map(measured), pool: pool,
+        let jobs = try all(pool: pool, renderer: renderer, schedules: schedules)
+        // Every job's run counters exist from start-up, at zero, so "failed runs > 0" can be alerted on
+        // before the first failure (and `increase()` sees the first one).
+        for job in jobs {
+            for outcome in ["succeeded", "failed"] {
+                Counter(label: "charter_job_runs_total", dimensions: [("job", job.name), ("outcome", outcome)])
+                    .increment(by: 0)
+            }
+        }
+        return Scheduler(
+            jobs: jobs.map(measured), pool: pool,
             logger: logger,
             onEvent: { event in
                 if case .lostLease(let job, _) = event {

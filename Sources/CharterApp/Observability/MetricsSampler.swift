@@ -1,3 +1,5 @@
+import CharterDomain
+import CharterStore
 public import Logging
 import Metrics
 public import PGClient
@@ -33,12 +35,27 @@ public struct MetricsSampler: Service, CustomStringConvertible {
         }
     }
 
+    /// Every series whose label values are known in advance: each flag state with each severity a flag can
+    /// have, and each outbox state. They are exported from the first sample on, at zero when nothing is
+    /// counted, so an alert rule such as "dead messages > 0" works on an empty or quiet database without
+    /// `absent()`.
+    static let knownSeries: Set<Series> = {
+        var series: Set<Series> = []
+        for state in FlagState.allCases {
+            for severity in Severity.allCases where severity != .off {
+                series.insert(.flags(state: state.rawValue, severity: severity.rawValue))
+            }
+        }
+        for state in OutboxMessageState.allCases { series.insert(.outbox(state: state.rawValue)) }
+        return series
+    }()
+
     /// How ServiceLifecycle names it in its logs (the default would print the pool and logger).
     public var description: String { "MetricsSampler" }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var seen: Set<Series> = []
+            var seen = Self.knownSeries
             while !Task.isCancelled {
                 do {
                     seen = try await sample(zeroing: seen)
@@ -52,8 +69,8 @@ public struct MetricsSampler: Service, CustomStringConvertible {
         }
     }
 
-    /// Reads the counts and sets the gauges; a series seen before and gone now is set to 0, so a state
-    /// that empties does not keep its last count.
+    /// Reads the counts and sets the gauges; a series seen before (or known in advance) and gone now is set
+    /// to 0, so a state that empties does not keep its last count.
     func sample(zeroing previous: Set<Series>) async throws -> Set<Series> {
         let counts: [(Series, Int64)] = try await pool.withConnection { connection in
             let flags = try await connection.query(
@@ -78,7 +95,7 @@ public struct MetricsSampler: Service, CustomStringConvertible {
         }
         for (series, count) in counts { series.gauge.record(count) }
         let current = Set(counts.map(\.0))
-        for series in previous.subtracting(current) { series.gauge.record(0) }
+        for series in previous.union(Self.knownSeries).subtracting(current) { series.gauge.record(0) }
         return current
     }
 }
