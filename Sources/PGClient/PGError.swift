@@ -83,6 +83,23 @@ public struct PGError: Error, Sendable, CustomStringConvertible, CustomDebugStri
         return text
     }
 
+    /// True when the database could not be reached or is going away — connection refused or lost, the
+    /// pool waiting in vain for a connection, the server shutting down, starting up or out of connection
+    /// slots — rather than a statement that failed. Such a failure is the service's, not the caller's,
+    /// and passes by itself: an HTTP server answers it with 503 and Retry-After, not 500.
+    public var isDatabaseUnavailable: Bool {
+        switch code {
+        case .connectionFailed, .connectionClosed, .poolTimeout: return true
+        case .server:
+            guard let sqlState else { return false }
+            // Class 08: connection exception. 57P01-57P03: admin or crash shutdown, cannot connect now.
+            // 53300: too many connections.
+            return sqlState.rawValue.hasPrefix("08") || sqlState == .adminShutdown || sqlState == .crashShutdown
+                || sqlState == .cannotConnectNow || sqlState == .tooManyConnections
+        default: return false
+        }
+    }
+
     /// True for failures worth retrying the whole transaction for (serialization failure, deadlock).
     public var isTransactionRetryable: Bool {
         sqlState == .serializationFailure || sqlState == .deadlockDetected
@@ -109,6 +126,9 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let featureNotSupported = SQLState(rawValue: "0A000")
     public static let queryCanceled = SQLState(rawValue: "57014")
     public static let adminShutdown = SQLState(rawValue: "57P01")
+    public static let crashShutdown = SQLState(rawValue: "57P02")
+    public static let cannotConnectNow = SQLState(rawValue: "57P03")
+    public static let tooManyConnections = SQLState(rawValue: "53300")
     public static let invalidTextRepresentation = SQLState(rawValue: "22P02")
     public static let raiseException = SQLState(rawValue: "P0001")
     public static let insufficientPrivilege = SQLState(rawValue: "42501")

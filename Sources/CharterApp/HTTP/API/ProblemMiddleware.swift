@@ -23,6 +23,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// How long a client is asked to wait (`Retry-After`, seconds) when the database is unavailable: long
+    /// enough for a restart or a failover, short enough that nobody gives up.
+    static var databaseRetryAfterSeconds: Int { 5 }
+
     static func problem(for error: any Error, context: Context) -> Problem {
         switch error {
         case let problem as Problem:
@@ -41,6 +45,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // Text with a NUL character from the request (a query parameter, a form field) that reached
             // the database: the client's doing, so a 400, not a server failure.
             return Problem(.badRequest, "a value in the request contains a NUL character (%00), which cannot be used")
+        case let error as PGError where error.isDatabaseUnavailable:
+            // The database is down, restarting or full: the service will be back, so say when to try again
+            // (as /readyz says 503) instead of a 500 that reads like a bug.
+            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            return Problem(
+                .serviceUnavailable, "the service cannot reach its database just now; try again in a few seconds",
+                headers: [.retryAfter: "\(Self.databaseRetryAfterSeconds)"])
         case let error as DecodingError:
             return decodingProblem(error)
         case let error as HTTPError:
