@@ -1,6 +1,7 @@
 public import CharterStore
 public import Hummingbird
 public import Logging
+public import NIOCore
 public import PGClient
 public import ServiceLifecycle
 
@@ -78,6 +79,16 @@ public enum CharterServer {
         return router
     }
 
+    /// How long a connection may send nothing before it is closed: between requests on a kept-alive
+    /// connection, and before a request's head is complete, however slowly it trickles in (a slow-header
+    /// client). Browsers and proxies open a new connection when theirs was closed.
+    public static let idleTimeout: TimeAmount = .seconds(15)
+    /// How long a request body may take beyond one second per `minimumBodyBytesPerSecond` bytes
+    /// (`RequestBodyDeadline`): a slow-body client is closed after about this long.
+    public static let bodyGrace: TimeAmount = .seconds(15)
+    /// The slowest a request body may arrive, averaged from its head on: 1 KiB/s.
+    public static let minimumBodyBytesPerSecond = 1024
+
     /// The application: the router, the listener from `configuration`, and the pool as a service
     /// (listed first, so graceful shutdown stops it after the HTTP server).
     ///
@@ -91,6 +102,12 @@ public enum CharterServer {
         Application(
             router: router(
                 pool: pool, users: users, reportQueue: reportQueue, proxies: configuration.trustedProxies),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        RequestBodyDeadline(grace: bodyGrace, minimumBytesPerSecond: minimumBodyBytesPerSecond)
+                    ],
+                    idleTimeout: idleTimeout)),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "charterd"),
             services: [pool] + services,
