@@ -208,7 +208,7 @@ struct APIBench: AsyncParsableCommand {
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         arguments.append("http://127.0.0.1:\(port)\(path)")
         let run = try await ChildRun.run("/usr/bin/wrk", arguments)
-        guard run.status == 0 else { throw BenchError("wrk failed (\(run.status)): \(run.output)") }
+        guard run.status == 0 else { throw BenchError("wrk failed (\(run.status)): \(run.output)\(run.errors)") }
         var rps: Double?
         var p99: Double?
         var requests: Int?

@@ -98,7 +98,7 @@ struct CopyBench: AsyncParsableCommand {
 
     static func runPsql(conninfo: String, command: String) async throws -> Int {
         let run = try await ChildRun.run("/usr/bin/psql", [conninfo, "-X", "-v", "ON_ERROR_STOP=1", "-c", command])
-        guard run.status == 0 else { throw BenchError("psql failed: \(run.output)") }
+        guard run.status == 0 else { throw BenchError("psql failed: \(run.output)\(run.errors)") }
         // psql prints "COPY n".
         return Int(run.output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
     }

@@ -3,12 +3,17 @@ import Foundation
 /// A program run to completion, with what it printed and what it cost.
 struct ChildRun {
     var status: Int32
+    /// What the child wrote to standard output: its result, which a caller may parse.
     var output: String
+    /// What the child wrote to standard error: progress lines and reasons, kept apart so they never
+    /// corrupt the result (charterctl writes its progress there).
+    var errors: String
     var seconds: Double
     /// Peak resident set of the child, in MiB (from wait4's rusage).
     var peakMiB: Double
 
-    /// Runs `executable` with `arguments` and extra environment, capturing stdout and stderr to a file.
+    /// Runs `executable` with `arguments` and extra environment, capturing stdout and stderr to files of
+    /// their own.
     ///
     /// posix_spawn and wait4 rather than Foundation's Process, which on this platform can fail to
     /// reap its child, and which cannot report the child's peak memory. The wait happens on a thread of
@@ -18,12 +23,16 @@ struct ChildRun {
         async throws -> ChildRun
     {
         let outputPath = FileManager.default.temporaryDirectory.appending(path: "bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let errorsPath = outputPath + ".err"
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorsPath)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 2, errorsPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -50,8 +59,10 @@ struct ChildRun {
         }
         let seconds = (clock.now - started).seconds
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ChildRun(status: exit, output: output, seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
+        return ChildRun(
+            status: exit, output: output, errors: errors, seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
     }
 }
 

@@ -82,7 +82,9 @@ struct IngestBench: AsyncParsableCommand {
                         let object = try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any],
                         let version = object["version"] as? [String: Any], let count = version["line_count"] as? Int
                     else {
-                        throw BenchError("charterctl return submit failed (\(run.status)): \(run.output.prefix(2_000))")
+                        throw BenchError(
+                            "charterctl return submit failed (\(run.status)): \(run.output.prefix(2_000))\(run.errors.suffix(2_000))"
+                        )
                     }
                     lines = count
                     peaks.append(run.peakMiB)
