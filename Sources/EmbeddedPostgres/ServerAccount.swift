@@ -44,10 +44,17 @@ struct ServerAccount: Sendable {
 
     /// The `postgres` account Debian's package creates, if there is one.
     static func postgres() -> Owner? {
-        guard let entry = getpwnam("postgres") else { return nil }
-        let uid = entry.pointee.pw_uid
-        let gid = entry.pointee.pw_gid
-        let home = String(cString: entry.pointee.pw_dir)
+        // getpwnam_r, not getpwnam: `placement` may look the account up from several threads at once.
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let looked: (uid: uid_t, gid: gid_t, home: String)? = buffer.withUnsafeMutableBufferPointer { buffer in
+            var entry = passwd()
+            var found: UnsafeMutablePointer<passwd>?
+            guard let base = buffer.baseAddress, getpwnam_r("postgres", &entry, base, buffer.count, &found) == 0,
+                found != nil
+            else { return nil }
+            return (entry.pw_uid, entry.pw_gid, String(cString: entry.pw_dir))
+        }
+        guard let (uid, gid, home) = looked else { return nil }
         var count: Int32 = 64
         var groups = [gid_t](repeating: 0, count: Int(count))
         if getgrouplist("postgres", gid, &groups, &count) == -1 {
