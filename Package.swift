@@ -69,7 +69,10 @@ let package = Package(
         // A private PostgreSQL cluster under a state directory: initdb, start, stop, reuse.
         .target(
             name: "EmbeddedPostgres",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Turns sql/migrations/*.sql into Swift string constants at build time, so the
@@ -229,10 +232,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Where a cluster lives and who may reach it: pure checks, no server started.
+        .testTarget(
+            name: "EmbeddedPostgresTests",
+            dependencies: ["EmbeddedPostgres"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CharterAppTests",
             dependencies: [
-                "CharterAccess", "CharterApp", "CharterStore", "PGClient", "Scheduling", "TestSupport",
+                "CharterAccess", "CharterApp", "CharterStore", "EmbeddedPostgres", "PGClient", "Scheduling",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import EmbeddedPostgres
 import Foundation
 import TestSupport
 import Testing
@@ -60,8 +61,9 @@ struct DaemonLifecycleTests {
         #expect(try await first.terminate() == 0)
 
         // A crash leaves postmaster.pid behind, naming a process that is not a postmaster.
-        let pidFile = state.appending(path: "postgres/data/postmaster.pid")
-        try "\(getpid())\n\(state.path)/postgres/data\n".write(to: pidFile, atomically: true, encoding: .utf8)
+        let data = first.clusterDirectory.appending(path: "data")
+        try "\(getpid())\n\(data.path)\n".write(
+            to: data.appending(path: "postmaster.pid"), atomically: true, encoding: .utf8)
         let second = try DaemonProcess(stateDirectory: state)
         let url = try await second.listeningURL()
         #expect(try await status(of: url.appending(path: "healthz")) == 200)
@@ -126,10 +128,17 @@ final class DaemonProcess: Sendable {
         return parsed
     }
 
+    /// The pid its cluster's `postmaster.pid` names, wherever the cluster lives (see `clusterDirectory`).
     func postmasterPID() -> Int32? {
         let text = try? String(
-            contentsOf: stateDirectory.appending(path: "postgres/data/postmaster.pid"), encoding: .utf8)
+            contentsOf: clusterDirectory.appending(path: "data/postmaster.pid"), encoding: .utf8)
         return text?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
+    /// Where its embedded cluster's `data/` and `run/` are: in the state directory, or, as root when
+    /// the postgres account cannot reach it, in that account's own folder.
+    var clusterDirectory: URL {
+        EmbeddedPostgres(directory: stateDirectory.appending(path: "postgres")).clusterDirectory
     }
 
     /// Sends SIGTERM and waits for the exit status; a daemon still running a minute later is killed and
