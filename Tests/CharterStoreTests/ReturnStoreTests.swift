@@ -66,12 +66,23 @@ struct ReturnStoreTests {
         #expect(history.map(\.version) == [1, 2])
         let diff = try await fixture.returns.diff(
             employerID: employer, period: ReportingPeriod("2026-Q3")!, from: 1, to: 2)
-        #expect(diff.lines.map(\.workerRef) == ["W1", "W10", "W11"])
-        #expect(diff.lines.map(\.kind) == [.changed, .removed, .added])
-        #expect(diff.lines[0].columns.map(\.column) == ["hourly_rate"])
-        #expect(diff.lines[0].columns.first?.old == "13.5000")
-        #expect(diff.lines[0].columns.first?.new == "14.1000")
+        let lines = try #require(diff.lines)
+        #expect(lines.map(\.workerRef) == ["W1", "W10", "W11"])
+        #expect(lines.map(\.kind) == [.changed, .removed, .added])
+        #expect(lines[0].columns.map(\.column) == ["hourly_rate"])
+        #expect(lines[0].columns.first?.old == "13.5000")
+        #expect(lines[0].columns.first?.new == "14.1000")
         #expect(diff.headerFields == ["headcount"])
+
+        // A rep gets the counts, suppressed, and the header fields; never a line.
+        let reps = diff.forReps()
+        #expect(reps.lines == nil)
+        #expect(reps.linesChanged == .fewerThanFive)
+        #expect(reps.headerFields == ["headcount"])
+        #expect(reps.to.lineCount == 10)
+        #expect(reps.to.changes.linesAdded == .fewerThanFive)
+        let json = String(decoding: try JSONEncoder().encode(reps), as: UTF8.self)
+        #expect(!json.contains("W1") && !json.contains("14.1") && !json.contains("worker_ref"))
     }
 
     @Test func theSameContentAgainStoresNothingNewEvenInAnotherOrder() async throws {

@@ -85,7 +85,7 @@ public struct ReturnStore: Sendable {
                     context: context, progress: progress, on: connection)
             }
             if result.status == .created {
-                Self.linesIngested.increment(by: result.version.lineCount)
+                Self.linesIngested.increment(by: result.version.lineCount.exactCount ?? 0)
             }
             return .accepted(result)
         } catch let abort as Abort {
@@ -242,7 +242,9 @@ public struct ReturnStore: Sendable {
             throw Abort.settled(replay.result)
         }
 
-        var changes = ChangeSummary(previousVersion: previous?.version)
+        var changes = ReturnChanges(previousVersion: previous?.version)
+        // The exact counts, for the audit row; the summary holds them as worker counts.
+        var lineCounts = (added: 0, removed: 0, changed: 0)
         if let previous {
             if previous.contentHash == contentHash {
                 throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
@@ -251,8 +253,10 @@ public struct ReturnStore: Sendable {
             if previous.linesPurged {
                 changes.previousLinesPurged = true
             } else {
-                let counts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
-                (changes.linesAdded, changes.linesRemoved, changes.linesChanged) = counts
+                lineCounts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
+                changes.linesAdded = .exact(lineCounts.added)
+                changes.linesRemoved = .exact(lineCounts.removed)
+                changes.linesChanged = .exact(lineCounts.changed)
             }
             // Same lines in another order, same header: nothing a reader of the return would notice.
             if changes.isEmpty && !changes.previousLinesPurged {
@@ -299,8 +303,8 @@ public struct ReturnStore: Sendable {
             entityID: String(versionID),
             details: [
                 "employer_id": employerID, "period": period, "version": stored.version, "line_count": copied,
-                "content_hash": stored.contentHash.hex, "lines_added": changes.linesAdded,
-                "lines_removed": changes.linesRemoved, "lines_changed": changes.linesChanged,
+                "content_hash": stored.contentHash.hex, "lines_added": lineCounts.added,
+                "lines_removed": lineCounts.removed, "lines_changed": lineCounts.changed,
                 "header_fields": changes.headerFields,
             ])
         return result
@@ -309,7 +313,7 @@ public struct ReturnStore: Sendable {
     /// Counts lines added, removed and changed between two versions, matched by worker_ref, in one pass.
     private func lineChanges(
         from old: Int64, to new: Int64, on connection: PGConnection
-    ) async throws -> (Int, Int, Int) {
+    ) async throws -> (added: Int, removed: Int, changed: Int) {
         let columns = WorkerLine.contentColumns.dropFirst()
         let newRow = columns.map { "n.\($0)" }.joined(separator: ", ")
         let oldRow = columns.map { "o.\($0)" }.joined(separator: ", ")
