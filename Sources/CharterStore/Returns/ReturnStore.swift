@@ -35,9 +35,13 @@ public struct ReturnSubmission: Sendable {
 /// Quarterly returns: immutable versions, their worker lines, history and differences.
 public struct ReturnStore: Sendable {
     public let pool: PGPool
+    /// The time now, by which a return for a period that has not ended is refused; tests set it.
+    let now: @Sendable () -> Date
 
-    public init(pool: PGPool) {
+    /// - Parameter now: the clock (the system's by default), which decides whether a period has ended.
+    public init(pool: PGPool, now: @escaping @Sendable () -> Date = { Date() }) {
         self.pool = pool
+        self.now = now
     }
 
     /// Stores a JSON return whose worker lines, if any, are in its `lines` list.
@@ -68,6 +72,15 @@ public struct ReturnStore: Sendable {
             report.error(
                 column: "period",
                 "the header is for \(header.period) but the return was submitted for \(asked); correct one of them")
+        }
+        // A return for a period that has not ended is refused on every path (SPEC §2): the API, the
+        // uploads, the web form and charterctl all submit here.
+        if let period = document.header?.period ?? submission.period {
+            let current = now()
+            let received = min(submission.receivedAt ?? current, current)
+            if let refusal = period.refusalBeforeItEnds(receivedAt: received) {
+                report.error(column: "period", refusal)
+            }
         }
         guard report.isAccepted, let header = document.header else {
             // Still read the CSV, so the sender hears about every problem at once.
