@@ -228,7 +228,7 @@ struct ReturnCommand: AsyncParsableCommand {
                     "Version \(from) → \(to): \(diff.linesAdded) lines added, \(diff.linesRemoved) removed,"
                         + " \(diff.linesChanged) changed"
                         + (diff.headerFields.isEmpty ? "" : "; header: \(diff.headerFields.joined(separator: ", "))"))
-                for line in diff.lines {
+                for line in diff.lines ?? [] {
                     switch line.kind {
                     case .added: print("+ \(line.workerRef)")
                     case .removed: print("- \(line.workerRef)")

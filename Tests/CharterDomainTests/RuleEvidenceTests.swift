@@ -36,18 +36,53 @@ struct RuleEvidenceTests {
         let reps = employer.forReps()
         #expect(reps.workers == .fewerThanFive)
         #expect(reps.workerRefs == nil)
-        #expect(reps.lowestRate == money("12.80"))
+        // With a few workers the lowest rate is one of theirs, and the shortfall gives it away too.
+        #expect(reps.lowestRate == nil)
+        #expect(reps.largestShortfallPerHour == nil)
+        #expect(reps.rateInForce == money("13.45"))
         let json = String(decoding: reps.jsonData(), as: UTF8.self)
         #expect(json.contains(#""workers":"fewer than 5""#))
         #expect(!json.contains("worker_refs"))
         #expect(!json.contains("W001"))
+        #expect(!json.contains("12.8") && !json.contains("0.65"))
+        #expect(!reps.reportLines.contains { $0.hasPrefix("Lowest hourly rate") })
     }
 
     @Test func repsSeeFiveWorkersCountedButStillNotNamed() throws {
         let reps = try rlwFinding(workers: 5).evidence.forReps()
         #expect(reps.workers == .exact(5))
         #expect(reps.workerRefs == nil)
+        // Among five or more, the lowest rate and largest shortfall are no one's in particular.
+        #expect(reps.lowestRate == money("12.80"))
+        #expect(reps.largestShortfallPerHour == money("0.65"))
         #expect(WorkerCount.exact(0).suppressed == .exact(0))
+    }
+
+    @Test func repsSeePlausibilityWarningsWithoutLineNumbers() throws {
+        let warnings = [
+            ReturnIssue(.warning, line: 4, column: "start_date", "start_date 2026-10-02 is after the snapshot date"),
+            ReturnIssue(.warning, line: 9, column: "start_date", "start_date 2026-10-05 is after the snapshot date"),
+            ReturnIssue(
+                .warning, column: "hourly_rate",
+                "1 hourly rate is 100 times the median or more (lines 7); were pence entered as pounds?"),
+            ReturnIssue(
+                .warning, column: "headcount", "the header's headcount is 3 but the return has 40 worker lines"),
+            ReturnIssue(
+                .warning, column: "attestations.equality_audit_on",
+                "the attestation equality_audit_on is missing; the return is incomplete"),
+        ]
+        let finding = try #require(try RuleCase().with { $0.warnings = warnings }.findings("gov.data-quality").first)
+        #expect(finding.evidence.warnings == warnings)
+        let reps = try #require(finding.evidence.forReps().warnings)
+        #expect(reps.allSatisfy { $0.line == nil })
+        #expect(reps.map(\.column) == ["hourly_rate", "headcount", "attestations.equality_audit_on", "start_date"])
+        #expect(
+            reps.last?.message
+                == "fewer than 5 worker lines have a plausibility warning on start_date; the employer can see which")
+        let text = reps.map(\.description).joined(separator: "\n")
+        for detail in ["2026-10", "lines 7", "line 4", "headcount is 3"] { #expect(!text.contains(detail)) }
+        // The missing attestation is about the employer, not a worker: it stays as it was.
+        #expect(reps[2] == warnings[4])
     }
 
     @Test func smallDenominatorsAndHeadcountsAreSuppressedToo() throws {

@@ -66,12 +66,53 @@ struct ReturnStoreTests {
         #expect(history.map(\.version) == [1, 2])
         let diff = try await fixture.returns.diff(
             employerID: employer, period: ReportingPeriod("2026-Q3")!, from: 1, to: 2)
-        #expect(diff.lines.map(\.workerRef) == ["W1", "W10", "W11"])
-        #expect(diff.lines.map(\.kind) == [.changed, .removed, .added])
-        #expect(diff.lines[0].columns.map(\.column) == ["hourly_rate"])
-        #expect(diff.lines[0].columns.first?.old == "13.5000")
-        #expect(diff.lines[0].columns.first?.new == "14.1000")
+        let lines = try #require(diff.lines)
+        #expect(lines.map(\.workerRef) == ["W1", "W10", "W11"])
+        #expect(lines.map(\.kind) == [.changed, .removed, .added])
+        #expect(lines[0].columns.map(\.column) == ["hourly_rate"])
+        #expect(lines[0].columns.first?.old == "13.5000")
+        #expect(lines[0].columns.first?.new == "14.1000")
         #expect(diff.headerFields == ["headcount"])
+
+        // A rep gets the counts, suppressed, and the header fields; never a line.
+        let reps = diff.forReps()
+        #expect(reps.lines == nil)
+        #expect(reps.linesChanged == .fewerThanFive)
+        #expect(reps.headerFields == ["headcount"])
+        #expect(reps.to.lineCount == 10)
+        #expect(reps.to.changes.linesAdded == .fewerThanFive)
+        let json = String(decoding: try JSONEncoder().encode(reps), as: UTF8.self)
+        #expect(!json.contains("W1") && !json.contains("14.1") && !json.contains("worker_ref"))
+    }
+
+    /// SPEC §2: a return is accepted only once its period's snapshot date has passed in Europe/London;
+    /// the day after the snapshot it is. A refusal names the period and the first day, and stores nothing.
+    @Test func aReturnForAPeriodThatHasNotEndedIsRefusedUntilTheDayAfterItsSnapshot() async throws {
+        let employer = try await fixture.newEmployer()
+        func submit(at now: String, csv: Bool = true) async throws -> SubmissionOutcome {
+            let clock = ISO8601DateFormatter().date(from: now)!
+            let submission = ReturnSubmission(
+                employerID: employer, period: ReportingPeriod("2026-Q3"), submittedBy: "payroll@example.org",
+                header: ReturnText.header(headcount: 1))
+            let store = ReturnStore(pool: fixture.pool, now: { clock })
+            guard csv else { return try await store.submit(submission) }
+            return try await store.submit(
+                submission, csv: ReturnText.chunks(ReturnText.csv([ReturnText.line("W1")])))
+        }
+        // 30 September 2026 is the snapshot; 1 October starts at 23:00 UTC on the 30th (BST).
+        for (now, csv) in [("2026-09-30T22:59:59Z", true), ("2026-09-30T12:00:00Z", false)] {
+            guard case .rejected(let report) = try await submit(at: now, csv: csv) else {
+                Issue.record("a return on the snapshot day was accepted")
+                return
+            }
+            #expect(report.errors.map(\.column) == ["period"])
+            #expect(report.errors.first?.message.contains("can be sent from 2026-10-01") == true)
+        }
+        #expect(try await fixture.count("SELECT count(*) FROM returns") == 0)
+        #expect(try await fixture.count("SELECT count(*) FROM return_versions") == 0)
+        #expect(try await fixture.count("SELECT count(*) FROM worker_lines") == 0)
+        let result = try accepted(try await submit(at: "2026-09-30T23:00:00Z"))
+        #expect(result.version.version == 1)
     }
 
     @Test func theSameContentAgainStoresNothingNewEvenInAnotherOrder() async throws {

@@ -54,6 +54,19 @@ public enum AccessPolicy {
         }
     }
 
+    /// Whether `principal` sees an employer's figures in full — worker_refs, one worker's pay, counts of
+    /// 1–4 workers — rather than with small-number suppression (SPEC §4, §8).
+    ///
+    /// The employer sees its own figures in full, and so do the charter team and viewers; a union rep,
+    /// who must be able to trust that a flag is private, sees every figure suppressed (`forReps()` on
+    /// evidence, return versions, change summaries and comparisons).
+    public static func seesWorkerDetail(_ principal: Principal) -> Bool {
+        switch principal.role {
+        case .admin, .viewer, .employer: true
+        case .rep: false
+        }
+    }
+
     /// Which employers' rows `principal` may see when listing for `action`, consistent with `decide`.
     ///
     /// `.all` when the principal may act across all employers, otherwise the principal's own employer or

@@ -74,6 +74,18 @@ public struct ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConve
         received >= lateAfter(returnDueDays: returnDueDays, holidays: holidays)
     }
 
+    /// The first day a return for the period can be sent: the day after its snapshot date (SPEC §2).
+    public var firstDayToSend: CalendarDate { snapshot.adding(days: 1) }
+
+    /// Why a return received at `instant` is refused, or nil when it may be accepted: a return is
+    /// accepted only once the period's snapshot date has passed in Europe/London (SPEC §2), since
+    /// figures "at the snapshot date" cannot be known before it.
+    public func refusalBeforeItEnds(receivedAt instant: Date) -> String? {
+        guard instant < firstDayToSend.start(in: .europeLondon) else { return nil }
+        return "the period \(self) has not ended: its snapshot date is \(snapshot), so its return can be sent"
+            + " from \(firstDayToSend)"
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let period = ReportingPeriod(text) else {

@@ -128,7 +128,7 @@ private struct Rule {
         case "inclusive.equality-audit": return try equalityAudit()
         case "inclusive.flexible-day-one": return flexibleDayOne()
         case "gov.return-late": return returnLate()
-        case "gov.data-quality": return dataQuality()
+        case "gov.data-quality": return try dataQuality()
         default: return []  // gov.return-missing; unknown ids were refused before any rule ran
         }
     }
@@ -409,11 +409,57 @@ private struct Rule {
         return [finding(evidence)]
     }
 
-    func dataQuality() -> [Finding] {
-        guard !input.dataQualityWarnings.isEmpty else { return [] }
+    /// The plausibility warnings, less those about a blank attestation nothing applicable uses (SPEC §3):
+    /// a blank `rlw_plan_target` at an accredited employer is not missing data, it is not asked for.
+    func dataQuality() throws(CharterDomainError) -> [Finding] {
+        let needed = try neededAttestations()
+        let warnings = input.dataQualityWarnings.filter { warning in
+            guard warning.line == nil, let column = warning.column, column.hasPrefix(Self.attestationPrefix),
+                Attestations.names.contains(String(column.dropFirst(Self.attestationPrefix.count)))
+            else { return true }
+            return needed.contains(String(column.dropFirst(Self.attestationPrefix.count)))
+        }
+        guard !warnings.isEmpty else { return [] }
         var evidence = evidence()
-        evidence.warnings = input.dataQualityWarnings
+        evidence.warnings = warnings
         return [finding(evidence)]
+    }
+
+    /// How the header reader names an attestation's warning: `attestations.rlw_plan_target`.
+    static let attestationPrefix = "attestations."
+
+    /// The attestations a standard that applies to this employer reads, so that leaving one blank is
+    /// missing data (SPEC §3). A standard applies when the charter version has it and its severity at the
+    /// tier is not `off`, and its condition can hold: `recognition_agreement` only at the accredited tier
+    /// (when the standard asks for it), `apprentices` and `work_placements` only at or above the
+    /// headcount `just.young-people` starts at, `rlw_plan_target` only while some worker in scope of
+    /// `pay.real-living-wage` is below the rate in force.
+    func neededAttestations() throws(CharterDomainError) -> Set<String> {
+        func applies(_ id: String) -> RuleParameters? {
+            guard let standard = input.charterVersion.standard(id), standard.severity(for: input.tier) != .off else {
+                return nil
+            }
+            return RuleParameters(standardID: id, values: input.parameters[id] ?? [:])
+        }
+        var needed: Set<String> = []
+        if applies("health.policy-review") != nil { needed.insert("hs_policy_reviewed_on") }
+        if applies("inclusive.equality-audit") != nil { needed.insert("equality_audit_on") }
+        if let access = applies("just.union-access") {
+            needed.insert("union_right_notice_on")
+            if input.tier == .accredited, access.flag("accredited_requires_recognition") ?? true {
+                needed.insert("recognition_agreement")
+            }
+        }
+        if applies("just.union-reply") != nil { needed.insert("union_requests") }
+        if applies("health.sick-pay-day-one") != nil { needed.insert("sick_pay_waiting_days") }
+        if applies("inclusive.flexible-day-one") != nil { needed.insert("flexible_working_day_one") }
+        if let young = applies("just.young-people"), input.header.headcount >= (try young.whole("min_headcount")),
+            try young.whole("lookback_periods") > 0
+        {
+            needed.formUnion(["apprentices", "work_placements"])
+        }
+        if applies("pay.rlw-plan") != nil, !figures.belowRealLivingWage.isEmpty { needed.insert("rlw_plan_target") }
+        return needed
     }
 }
 

@@ -95,6 +95,11 @@ public struct Evidence: Sendable, Hashable, Codable {
 
     /// The evidence as union reps see it (SPEC §4): counts of 1–4 workers read "fewer than 5" and
     /// worker refs are hidden, so no rep can single out a worker. The employer sees `self`.
+    ///
+    /// The lowest rate and the largest shortfall are one worker's pay: they stay only when the finding
+    /// is about 5 workers or more, where they cannot be pinned on anyone (with one worker below a rate,
+    /// "lowest rate" is that worker's rate). Plausibility warnings lose their line numbers
+    /// (`ReturnIssue.forReps`).
     public func forReps() -> Evidence {
         var copy = self
         copy.workers = workers?.suppressed
@@ -106,6 +111,11 @@ public struct Evidence: Sendable, Hashable, Codable {
             return contract
         }
         copy.workerRefs = nil
+        if (workers?.exactCount ?? 0) < 5 {
+            copy.lowestRate = nil
+            copy.largestShortfallPerHour = nil
+        }
+        copy.warnings = warnings.map(ReturnIssue.forReps)
         return copy
     }
 
@@ -175,6 +185,11 @@ public enum WorkerCount: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The text a suppressed count reads as, in the JSON and in reports.
     public static let fewerThanFiveText = "fewer than 5"
 
+    /// The number, or nil once suppressed.
+    public var exactCount: Int? {
+        if case .exact(let count) = self { count } else { nil }
+    }
+
     /// What reps see: 1–4 becomes "fewer than 5"; 0 and 5 or more stay as they are.
     public var suppressed: WorkerCount {
         if case .exact(let count) = self, (1...4).contains(count) { .fewerThanFive } else { self }
@@ -206,6 +221,13 @@ public enum WorkerCount: Sendable, Hashable, Codable, CustomStringConvertible {
         case .exact(let count): try container.encode(count)
         case .fewerThanFive: try container.encode(Self.fewerThanFiveText)
         }
+    }
+}
+
+extension WorkerCount: ExpressibleByIntegerLiteral {
+    /// An exact count written as a number, as stores and tests compare them (`lineCount == 250`).
+    public init(integerLiteral value: Int) {
+        self = .exact(value)
     }
 }
 

@@ -14,7 +14,7 @@ struct StoredVersion {
     var source: String
     var contentHash: [UInt8]
     var lineCount: Int
-    var changes: ChangeSummary
+    var changes: ReturnChanges
     var warnings: [ReturnIssue]
     var header: ReturnHeader
     var linesPurged: Bool
@@ -27,7 +27,7 @@ struct StoredVersion {
         return ReturnVersion(
             employerID: employerID, period: period, returnID: returnID, versionID: versionID, version: version,
             receivedAt: receivedAt, submittedBy: submittedBy, source: source, contentHash: contentHash.hex,
-            lineCount: lineCount, changes: changes, warnings: warnings, dueDate: due, late: late)
+            lineCount: .exact(lineCount), changes: changes, warnings: warnings, dueDate: due, late: late)
     }
 
     static let select: PGQuery = """
@@ -57,8 +57,8 @@ extension StoredVersion {
         lineCount = try row.decode(Int.self, column: "line_count")
         let changesText = try row.decode(String.self, column: "change_summary")
         changes =
-            (try? JSONDecoder.charter.decode(ChangeSummary.self, from: Data(changesText.utf8)))
-            ?? ChangeSummary(previousVersion: nil)
+            (try? JSONDecoder.charter.decode(ReturnChanges.self, from: Data(changesText.utf8)))
+            ?? ReturnChanges(previousVersion: nil)
         warnings = try JSONDecoder.charter.decode(
             [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))
         header = try JSONDecoder.charter.decode(
@@ -90,16 +90,34 @@ public struct LineDifference: Sendable, Hashable, Codable {
     }
 }
 
-/// Two versions of a return compared.
+/// Two versions of a return compared: the counts and header fields (`ReturnChanges`), and for the
+/// employer and the charter team the differing worker lines themselves.
 public struct ReturnDiff: Sendable, Hashable, Codable {
     public var from: ReturnVersion
     public var to: ReturnVersion
-    public var headerFields: [String]
-    public var linesAdded: Int
-    public var linesRemoved: Int
-    public var linesChanged: Int
-    /// The first differences by worker_ref (at most the limit asked for).
-    public var lines: [LineDifference]
+    /// The lines added, removed and changed, and the header fields that differ; `previousVersion` is `from`'s.
+    public var changes: ReturnChanges
+    /// The first differences by worker_ref (at most the limit asked for); nil when withheld from a rep.
+    public var lines: [LineDifference]?
+
+    public var headerFields: [String] { changes.headerFields }
+    public var linesAdded: WorkerCount { changes.linesAdded }
+    public var linesRemoved: WorkerCount { changes.linesRemoved }
+    public var linesChanged: WorkerCount { changes.linesChanged }
+
+    public init(from: ReturnVersion, to: ReturnVersion, changes: ReturnChanges, lines: [LineDifference]?) {
+        self.from = from
+        self.to = to
+        self.changes = changes
+        self.lines = lines
+    }
+
+    /// The comparison as union reps see it (SPEC §4): both versions and the counts suppressed, header
+    /// fields named, and no worker line at all — a line names its worker_ref and, for a pay change, one
+    /// worker's rate.
+    public func forReps() -> ReturnDiff {
+        ReturnDiff(from: from.forReps(), to: to.forReps(), changes: changes.forReps(), lines: nil)
+    }
 
     enum CodingKeys: String, CodingKey {
         case from, to
@@ -108,6 +126,30 @@ public struct ReturnDiff: Sendable, Hashable, Codable {
         case linesRemoved = "lines_removed"
         case linesChanged = "lines_changed"
         case lines
+    }
+
+    // Flat, as it always was: the counts beside `from` and `to`, not under a `changes` key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(headerFields, forKey: .headerFields)
+        try container.encode(linesAdded, forKey: .linesAdded)
+        try container.encode(linesRemoved, forKey: .linesRemoved)
+        try container.encode(linesChanged, forKey: .linesChanged)
+        try container.encodeIfPresent(lines, forKey: .lines)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        from = try container.decode(ReturnVersion.self, forKey: .from)
+        to = try container.decode(ReturnVersion.self, forKey: .to)
+        changes = ReturnChanges(previousVersion: from.version)
+        changes.headerFields = try container.decode([String].self, forKey: .headerFields)
+        changes.linesAdded = try container.decode(WorkerCount.self, forKey: .linesAdded)
+        changes.linesRemoved = try container.decode(WorkerCount.self, forKey: .linesRemoved)
+        changes.linesChanged = try container.decode(WorkerCount.self, forKey: .linesChanged)
+        lines = try container.decodeIfPresent([LineDifference].self, forKey: .lines)
     }
 }
 
@@ -235,10 +277,13 @@ extension ReturnStore {
                     LineDifference(
                         workerRef: try row.decode(String.self, column: "worker_ref"), kind: kind, columns: columns))
             }
+            var changes = ReturnChanges(previousVersion: from.version)
+            changes.headerFields = to.header.changedFields(since: from.header)
+            changes.linesAdded = .exact(counts.added)
+            changes.linesRemoved = .exact(counts.removed)
+            changes.linesChanged = .exact(counts.changed)
             return ReturnDiff(
-                from: from.version(context), to: to.version(context),
-                headerFields: to.header.changedFields(since: from.header), linesAdded: counts.added,
-                linesRemoved: counts.removed, linesChanged: counts.changed, lines: differences)
+                from: from.version(context), to: to.version(context), changes: changes, lines: differences)
         }
     }
 }

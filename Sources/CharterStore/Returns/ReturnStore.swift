@@ -35,9 +35,13 @@ public struct ReturnSubmission: Sendable {
 /// Quarterly returns: immutable versions, their worker lines, history and differences.
 public struct ReturnStore: Sendable {
     public let pool: PGPool
+    /// The time now, by which a return for a period that has not ended is refused; tests set it.
+    let now: @Sendable () -> Date
 
-    public init(pool: PGPool) {
+    /// - Parameter now: the clock (the system's by default), which decides whether a period has ended.
+    public init(pool: PGPool, now: @escaping @Sendable () -> Date = { Date() }) {
         self.pool = pool
+        self.now = now
     }
 
     /// Stores a JSON return whose worker lines, if any, are in its `lines` list.
@@ -69,6 +73,15 @@ public struct ReturnStore: Sendable {
                 column: "period",
                 "the header is for \(header.period) but the return was submitted for \(asked); correct one of them")
         }
+        // A return for a period that has not ended is refused on every path (SPEC §2): the API, the
+        // uploads, the web form and charterctl all submit here.
+        if let period = document.header?.period ?? submission.period {
+            let current = now()
+            let received = min(submission.receivedAt ?? current, current)
+            if let refusal = period.refusalBeforeItEnds(receivedAt: received) {
+                report.error(column: "period", refusal)
+            }
+        }
         guard report.isAccepted, let header = document.header else {
             // Still read the CSV, so the sender hears about every problem at once.
             if let csv, let snapshot = (document.header?.period ?? submission.period)?.snapshot {
@@ -85,7 +98,7 @@ public struct ReturnStore: Sendable {
                     context: context, progress: progress, on: connection)
             }
             if result.status == .created {
-                Self.linesIngested.increment(by: result.version.lineCount)
+                Self.linesIngested.increment(by: result.version.lineCount.exactCount ?? 0)
             }
             return .accepted(result)
         } catch let abort as Abort {
@@ -242,7 +255,9 @@ public struct ReturnStore: Sendable {
             throw Abort.settled(replay.result)
         }
 
-        var changes = ChangeSummary(previousVersion: previous?.version)
+        var changes = ReturnChanges(previousVersion: previous?.version)
+        // The exact counts, for the audit row; the summary holds them as worker counts.
+        var lineCounts = (added: 0, removed: 0, changed: 0)
         if let previous {
             if previous.contentHash == contentHash {
                 throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
@@ -251,8 +266,10 @@ public struct ReturnStore: Sendable {
             if previous.linesPurged {
                 changes.previousLinesPurged = true
             } else {
-                let counts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
-                (changes.linesAdded, changes.linesRemoved, changes.linesChanged) = counts
+                lineCounts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
+                changes.linesAdded = .exact(lineCounts.added)
+                changes.linesRemoved = .exact(lineCounts.removed)
+                changes.linesChanged = .exact(lineCounts.changed)
             }
             // Same lines in another order, same header: nothing a reader of the return would notice.
             if changes.isEmpty && !changes.previousLinesPurged {
@@ -299,8 +316,8 @@ public struct ReturnStore: Sendable {
             entityID: String(versionID),
             details: [
                 "employer_id": employerID, "period": period, "version": stored.version, "line_count": copied,
-                "content_hash": stored.contentHash.hex, "lines_added": changes.linesAdded,
-                "lines_removed": changes.linesRemoved, "lines_changed": changes.linesChanged,
+                "content_hash": stored.contentHash.hex, "lines_added": lineCounts.added,
+                "lines_removed": lineCounts.removed, "lines_changed": lineCounts.changed,
                 "header_fields": changes.headerFields,
             ])
         return result
@@ -309,7 +326,7 @@ public struct ReturnStore: Sendable {
     /// Counts lines added, removed and changed between two versions, matched by worker_ref, in one pass.
     private func lineChanges(
         from old: Int64, to new: Int64, on connection: PGConnection
-    ) async throws -> (Int, Int, Int) {
+    ) async throws -> (added: Int, removed: Int, changed: Int) {
         let columns = WorkerLine.contentColumns.dropFirst()
         let newRow = columns.map { "n.\($0)" }.joined(separator: ", ")
         let oldRow = columns.map { "o.\($0)" }.joined(separator: ", ")

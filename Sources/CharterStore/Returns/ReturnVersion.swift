@@ -1,34 +1,6 @@
 public import CharterDomain
 public import Foundation
 
-/// What changed in a return version against the one before it.
-public struct ChangeSummary: Sendable, Hashable, Codable {
-    /// The version compared against; nil for a first version.
-    public var previousVersion: Int?
-    public var linesAdded = 0
-    public var linesRemoved = 0
-    public var linesChanged = 0
-    /// Header fields that changed, named as in the JSON (`headcount`, `attestations.equality_audit_on`).
-    public var headerFields: [String] = []
-    /// True when the previous version's worker lines were deleted by retention, so lines were not compared.
-    public var previousLinesPurged = false
-
-    public init(previousVersion: Int?) {
-        self.previousVersion = previousVersion
-    }
-
-    public var isEmpty: Bool { linesAdded == 0 && linesRemoved == 0 && linesChanged == 0 && headerFields.isEmpty }
-
-    enum CodingKeys: String, CodingKey {
-        case previousVersion = "previous_version"
-        case linesAdded = "lines_added"
-        case linesRemoved = "lines_removed"
-        case linesChanged = "lines_changed"
-        case headerFields = "header_fields"
-        case previousLinesPurged = "previous_lines_purged"
-    }
-}
-
 /// One stored version of a return, without its worker lines.
 public struct ReturnVersion: Sendable, Hashable, Codable {
     public var employerID: Int64
@@ -43,12 +15,23 @@ public struct ReturnVersion: Sendable, Hashable, Codable {
     public var source: String
     /// SHA-256 of the canonical content, hex.
     public var contentHash: String
-    public var lineCount: Int
-    public var changes: ChangeSummary
+    /// The worker lines stored: a count of workers, suppressed for reps like any other.
+    public var lineCount: WorkerCount
+    public var changes: ReturnChanges
     public var warnings: [ReturnIssue]
     /// The due date under the employer's charter version, and whether this version came after it.
     public var dueDate: CalendarDate?
     public var late: Bool?
+
+    /// The version as union reps see it (SPEC §4): the line count and the change summary's counts
+    /// suppressed (`ReturnChanges.forReps`), warnings without line numbers (`ReturnIssue.forReps`).
+    public func forReps() -> ReturnVersion {
+        var copy = self
+        copy.lineCount = lineCount.suppressed
+        copy.changes = changes.forReps()
+        copy.warnings = ReturnIssue.forReps(warnings)
+        return copy
+    }
 
     enum CodingKeys: String, CodingKey {
         case employerID = "employer_id"

@@ -26,17 +26,18 @@ extension CharterAPI {
                         idempotencyKey: key))
                 return try submissionResponse(outcome)
             },
-            APIRoute(.get, "/v1/employers/{employer}/returns/{period}", .readReturns) { _, context, _ in
+            APIRoute(.get, "/v1/employers/{employer}/returns/{period}", .readReturns) { _, context, principal in
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let versions = try await returns.history(employerID: employerID, period: period)
                 guard !versions.isEmpty else {
                     throw Problem(.notFound, "employer \(employerID) has sent no return for \(period)")
                 }
-                return try APIJSON.response(["versions": versions])
+                let full = AccessPolicy.seesWorkerDetail(principal)
+                return try APIJSON.response(["versions": full ? versions : versions.map { $0.forReps() }])
             },
             APIRoute(.get, "/v1/employers/{employer}/returns/{period}/versions/{version}", .readReturns) {
-                _, context, _ in
+                _, context, principal in
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let number = try id("version", context)
@@ -45,9 +46,14 @@ extension CharterAPI {
                 else {
                     throw Problem(.notFound, "employer \(employerID) has no version \(number) of its \(period) return")
                 }
+                guard AccessPolicy.seesWorkerDetail(principal) else {
+                    return try APIJSON.response(
+                        ShownVersion(version: shown.version.forReps(), header: shown.header.forReps()))
+                }
                 return try APIJSON.response(ShownVersion(version: shown.version, header: shown.header))
             },
-            APIRoute(.get, "/v1/employers/{employer}/returns/{period}/diff", .readReturns) { request, context, _ in
+            APIRoute(.get, "/v1/employers/{employer}/returns/{period}/diff", .readReturns) {
+                request, context, principal in
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 guard
@@ -60,15 +66,16 @@ extension CharterAPI {
                 else {
                     throw Problem(.badRequest, "say which versions to compare: ?from=1&to=2")
                 }
-                return try APIJSON.response(
-                    try await returns.diff(employerID: employerID, period: period, from: from, to: to))
+                let diff = try await returns.diff(employerID: employerID, period: period, from: from, to: to)
+                return try APIJSON.response(AccessPolicy.seesWorkerDetail(principal) ? diff : diff.forReps())
             },
         ]
     }
 
-    struct ShownVersion: Encodable {
+    /// One version with its header: the header in full, or as reps see it (`ReturnHeader.ForReps`).
+    struct ShownVersion<Header: Encodable>: Encodable {
         var version: ReturnVersion
-        var header: ReturnHeader
+        var header: Header
     }
 
     /// 201 for a new version, 200 when nothing changed (or a replay), 422 with every error otherwise.

@@ -29,7 +29,8 @@ extension WebPages {
             let id = try CharterAPI.id("employer", context)
             try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
             let period = try CharterAPI.period(context)
-            return try await returnPage(id, period, request: request, context: context, pool: pool)
+            return try await returnPage(
+                id, period, principal: principal, request: request, context: context, pool: pool)
         }
     }
 
@@ -141,14 +142,20 @@ extension WebPages {
     }
 
     /// A return's versions, and with `?from=&to=` the differences between two of them.
+    ///
+    /// A rep is given what `forReps()` leaves (SPEC §4): counts of 1–4 lines as "fewer than 5", the header
+    /// fields that changed, and no worker line — no worker_ref, no one worker's pay.
     static func returnPage(
-        _ id: Int64, _ period: ReportingPeriod, request: Request, context: CharterRequestContext, pool: PGPool
+        _ id: Int64, _ period: ReportingPeriod, principal: Principal, request: Request,
+        context: CharterRequestContext, pool: PGPool
     ) async throws -> Response {
         let returns = ReturnStore(pool: pool)
-        let versions = try await returns.history(employerID: id, period: period)
-        guard !versions.isEmpty, let employer = try await EmployerStore(pool: pool).find(id: id) else {
+        let full = AccessPolicy.seesWorkerDetail(principal)
+        let stored = try await returns.history(employerID: id, period: period)
+        guard !stored.isEmpty, let employer = try await EmployerStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "Employer \(id) has sent no return for \(period).")
         }
+        let versions = full ? stored : stored.map { $0.forReps() }
         let base = "/employers/\(id)/returns/\(period)"
         var data: [String: Any] = [
             "employer": employer.name, "employerID": id, "period": period.description,
@@ -157,14 +164,14 @@ extension WebPages {
                 let changes =
                     c.previousVersion == nil
                     ? "first version"
-                    : "\(c.linesAdded) added, \(c.linesRemoved) removed, \(c.linesChanged) changed"
+                    : c.linesSentence
                         + (c.headerFields.isEmpty ? "" : "; header: \(c.headerFields.joined(separator: ", "))")
                 let number = version.version
                 return
                     ([
                         "version": number, "received": WebPage.time(version.receivedAt),
-                        "late": version.late ?? false, "by": version.submittedBy, "lines": version.lineCount,
-                        "changes": changes, "previous": number - 1,
+                        "late": version.late ?? false, "by": version.submittedBy,
+                        "lines": version.lineCount.description, "changes": changes, "previous": number - 1,
                     ] as [String: Any]).with("diff", number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" : nil)
             },
         ]
@@ -173,13 +180,15 @@ extension WebPages {
             guard let from = Int(fromText), let to = Int(toText) else {
                 throw Problem(.badRequest, "Say which versions to compare by number, e.g. ?from=1&to=2.")
             }
-            let diff = try await returns.diff(employerID: id, period: period, from: from, to: to)
+            let compared = try await returns.diff(employerID: id, period: period, from: from, to: to)
+            let diff = full ? compared : compared.forReps()
+            let withheld =
+                diff.lines == nil
+                ? " Which worker lines changed is shown only to the employer and the charter team." : ""
             data["diff"] =
                 ([
-                    "from": from, "to": to,
-                    "summary":
-                        "\(diff.linesAdded) lines added, \(diff.linesRemoved) removed, \(diff.linesChanged) changed.",
-                    "lines": diff.lines.map { line -> [String: Any] in
+                    "from": from, "to": to, "summary": diff.changes.linesSentence + "." + withheld,
+                    "lines": (diff.lines ?? []).map { line -> [String: Any] in
                         [
                             "workerRef": line.workerRef, "kind": line.kind.rawValue,
                             "columns": line.columns.map { "\($0.column): \($0.old ?? "—") → \($0.new ?? "—")" }
