@@ -15,6 +15,8 @@ struct CharterCtlTests {
 
     func charterctl(_ arguments: [String], environment extra: [String: String]) async throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        // The run's audit key, as the suites' own writes use it; a test may set it empty to go without.
+        environment.merge(TestAuditKey.environment) { $1 }
         environment.merge(extra) { $1 }
         let process = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment)
