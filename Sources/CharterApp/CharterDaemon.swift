@@ -55,6 +55,11 @@ public enum CharterDaemon {
         }
         var status: Int32 = 0
         do {
+            // Before anything is written: every change is audited, and the chain is keyed (SPEC §8).
+            guard let auditKey = try configuration.resolveAuditKey(embedded: database.embedded != nil) else {
+                throw ConfigurationError(CharterConfiguration.auditKeyMissing)
+            }
+            try AuditTrail.useKey(auditKey)
             var poolConfiguration = PGPoolConfiguration(conninfo: database.conninfo)
             poolConfiguration.maxConnections = configuration.databasePoolSize
             poolConfiguration.onAcquireWait = CharterMetrics.recordAcquireWait
@@ -67,6 +72,15 @@ public enum CharterDaemon {
             logger.info(
                 "database schema is current",
                 metadata: ["applied": "\(report.applied.count)", "already": "\(report.alreadyApplied)"])
+            // Refuses a key other than the chain's; the first time, seals the rows written before the key.
+            let sealed = try await pool.withConnection { connection in
+                try await AuditTrail.seal(on: connection, key: auditKey, actor: "charterd")
+            }
+            if sealed > 0 {
+                logger.notice(
+                    "audit chain keyed: the rows written before the audit key are sealed under it",
+                    metadata: ["rows": "\(sealed)"])
+            }
             // The scheduler and mail delivery run beside the HTTP server; the pool, listed first, stops last.
             let renderer = try ReportRenderers.renderer(for: configuration)
             var background: [any Service] = [

@@ -15,6 +15,9 @@ public struct CharterStoreError: Error, Sendable, Hashable, CustomStringConverti
         public static let conflict = Code("conflict")
         /// The input is not acceptable (a bad value, a loosening override).
         public static let invalid = Code("invalid")
+        /// The audit key is missing, or is not the key the audit chain is written with: a setting to
+        /// fix (`CHARTERD_AUDIT_KEY`), not a request to change.
+        public static let auditKey = Code("auditKey")
     }
 
     public var code: Code

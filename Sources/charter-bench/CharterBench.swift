@@ -1,4 +1,5 @@
 import ArgumentParser
+import CharterStore
 import EmbeddedPostgres
 import Foundation
 import Logging
@@ -143,6 +144,10 @@ func withBenchDatabase(
 ) async throws {
     let work = URL(fileURLWithPath: workDirectory)
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    // The stores audit every change under the process's key: CHARTERD_AUDIT_KEY for a database that has
+    // one, a fresh key for a throwaway one.
+    let key = try ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"].map { try AuditKey(hex: $0) }
+    try AuditTrail.useKey(key ?? .random())
     if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
         try await body(url, work)
         return

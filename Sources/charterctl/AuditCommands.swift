@@ -1,4 +1,5 @@
 import ArgumentParser
+import CharterApp
 import CharterStore
 import Foundation
 import PGClient
@@ -9,30 +10,77 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove the audit chain: every row's hash, every link, and the head.",
+            abstract: "Prove the audit chain: every row's keyed hash, every link, and the head.",
             discussion: """
-                Exits 0 when the chain is intact, 1 naming the first broken row: its content altered,
-                the chain broken before it (a row removed), or the head not matching the last row.
+                Each row's hash must be the HMAC under CHARTERD_AUDIT_KEY (rows written before the chain was \
+                keyed carry SHA-256 and are vouched for by the first keyed row). Exits 0 when the chain is \
+                intact, 1 naming the first broken row: its content altered, not keyed, the chain broken \
+                before it (a row removed), or the head not matching the last row. With --head, the chain \
+                must also still contain that head, published earlier (the weekly summary prints it).
                 """)
 
+        @Option(
+            help: ArgumentHelp(
+                "A chain head published earlier (64 hex digits, as the weekly summary prints it) that the chain"
+                    + " must still contain.", valueName: "hash"))
+        var head: String?
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
+        func validate() throws {
+            if let head, Self.bytes(ofHead: head) == nil {
+                throw ValidationError(
+                    "--head must be a chain head as the weekly summary prints it: 64 hex digits (0-9, a-f)")
+            }
+        }
+
         func run() async throws {
+            let published = head.flatMap(Self.bytes(ofHead:))
             let result = try await withPool { pool in
-                try await pool.withConnection { try await AuditTrail.verify(on: $0) }
+                guard let key = AuditTrail.key else {
+                    throw CommandFailed(description: CharterConfiguration.auditKeyMissing)
+                }
+                return try await pool.withConnection {
+                    try await AuditTrail.verify(on: $0, key: key, publishedHead: published)
+                }
             }
             switch format {
             case .json: try printJSON(result)
             case .text:
                 if let broken = result.firstBreak {
-                    printError("audit chain broken: \(broken.message)")
+                    let what = broken.problem == .wrongKey ? "cannot be verified" : "broken"
+                    printError("audit chain \(what): \(broken.message)")
                     printError("(\(result.rowsChecked) rows checked up to there)")
                 } else {
                     print("audit chain intact: \(result.rowsChecked) rows")
+                    if result.unkeyedRows > 0, let seal = result.firstKeyedRow {
+                        print("rows written before the audit key: \(result.unkeyedRows), sealed by row \(seal)")
+                    }
                     if let head = result.headHash { print("head: \(head)") }
+                    if let found = result.publishedHead {
+                        if let row = found.rowID {
+                            print("published head is in the chain: row \(row), the chain's row \(found.position)")
+                        } else {
+                            print("published head is the chain's start (the head of an empty log)")
+                        }
+                    }
                 }
             }
             if !result.isIntact { throw ExitCode(1) }
+        }
+
+        /// The 32 bytes of a head written as 64 hex digits, or nil.
+        static func bytes(ofHead text: String) -> [UInt8]? {
+            let digits = Array(text.lowercased().utf8)
+            let isHexDigit = { (digit: UInt8) in (0x30...0x39).contains(digit) || (0x61...0x66).contains(digit) }
+            guard digits.count == 64, digits.allSatisfy(isHexDigit) else { return nil }
+            var bytes: [UInt8] = []
+            for index in stride(from: 0, to: 64, by: 2) {
+                guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                    return nil
+                }
+                bytes.append(byte)
+            }
+            return bytes
         }
     }
 }

@@ -63,6 +63,14 @@ private func withOpenDatabase<Result: Sendable>(
         throw CommandFailed(description: "\(error)")
     }
     do {
+        // Writing commands need the key (every change is audited); the rest run without one.
+        do {
+            if let key = try configuration.resolveAuditKey(embedded: database.embedded != nil) {
+                try AuditTrail.useKey(key)
+            }
+        } catch {
+            throw CommandFailed(description: "\(error)")
+        }
         let result = try await body(database, logger)
         _ = try? await database.releaseEmbedded(logger: logger)
         return result

@@ -47,6 +47,7 @@ struct BrowserWalkthroughTests {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
         environment["CHARTERD_STATE_DIR"] = work.appending(path: "state").path
         environment["CHARTERD_DATABASE_URL"] = conninfo
+        environment.merge(TestAuditKey.environment) { $1 }
         environment["CHARTERD_HTTP_PORT"] = "0"
         let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
         var stopped = false

@@ -14,16 +14,19 @@ struct CharterCtlAccessTests {
 
     init() async throws {
         conninfo = try await TestCluster.freshDatabase("ctlaccess")
-        environment = ["CHARTERD_DATABASE_URL": conninfo, "USER": "carol"]
+        environment = ["CHARTERD_DATABASE_URL": conninfo, "USER": "carol"].merging(TestAuditKey.environment) { $1 }
         directory = FileManager.default.temporaryDirectory.appending(path: "ctl-access-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let migrated = try await run(["migrate"])
         #expect(migrated.status == 0, "\(migrated.stderr)")
     }
 
-    func run(_ arguments: [String], standardInput: String? = nil) async throws -> CharterCtlTests.Outcome {
+    func run(_ arguments: [String], standardInput: String? = nil, environment extra: [String: String] = [:])
+        async throws -> CharterCtlTests.Outcome
+    {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
         environment.merge(self.environment) { $1 }
+        environment.merge(extra) { $1 }
         let input = try standardInput.map { try write("stdin-\(UUID().uuidString.prefix(8))", $0) }
         let process = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment, standardInput: input)
@@ -248,5 +251,68 @@ struct CharterCtlAccessTests {
         let first = try #require(answer["first_break"] as? [String: Any])
         #expect(first["row_id"] as? Int == Int(broken))
         #expect(first["problem"] as? String == "content_altered")
+    }
+
+    @Test func auditVerifyProvesAHeadPublishedEarlierIsStillInTheChain() async throws {
+        let employer = try await employer("Wirral Care Ltd")
+        let first = try await run(["audit", "verify"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let head = try #require(first.stdout.firstMatch(of: #/head: ([0-9a-f]{64})\n/#).map { String($0.1) })
+        _ = try await run(["rep", "add", "--name", "Jo", "--email", "jo@unite.org", "--covers", "\(employer)"])
+
+        let published = try await run(["audit", "verify", "--head", head])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.hasPrefix("audit chain intact: 2 rows\n"), "\(published.stdout)")
+        let firstRow = try await count("SELECT min(id) FROM audit_log")
+        #expect(published.stdout.contains("published head is in the chain: row \(firstRow), the chain's row 1\n"))
+        let json = try self.json(
+            try await run(["audit", "verify", "--head", head.uppercased(), "--format", "json"]).stdout)
+        #expect(json["intact"] as? Bool == true)
+        #expect((json["published_head"] as? [String: Any])?["row_id"] as? Int == firstRow)
+
+        let stranger = String(repeating: "ab", count: 32)
+        let missing = try await run(["audit", "verify", "--head", stranger])
+        #expect(missing.status == 1)
+        #expect(
+            missing.stderr.hasPrefix("audit chain broken: the published head \(stranger) is not in the chain"),
+            "\(missing.stderr)")
+        let malformed = try await run(["audit", "verify", "--head", "0123"])
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr.contains("--head must be a chain head as the weekly summary prints it: 64 hex digits"))
+    }
+
+    /// With an external database the key must be given: without it, or with another, no change is made
+    /// (every change is audited) and nothing is proved; reading still works.
+    @Test func withoutTheChainsKeyNothingIsRecordedAndNothingIsProved() async throws {
+        _ = try await employer("Wirral Care Ltd")
+        let keyless = ["CHARTERD_AUDIT_KEY": ""]
+        let unrecorded = try await run(["employer", "add", "--name", "Sefton Ltd"], environment: keyless)
+        #expect(unrecorded.status == 1)
+        #expect(
+            unrecorded.stderr.contains(
+                "no audit key is set, so no change can be recorded in the audit chain: set CHARTERD_AUDIT_KEY"),
+            "\(unrecorded.stderr)")
+        let unproved = try await run(["audit", "verify"], environment: keyless)
+        #expect(unproved.status == 1)
+        #expect(
+            unproved.stderr.contains(
+                "CHARTERD_AUDIT_KEY is not set: with CHARTERD_DATABASE_URL the audit chain's key must be given"),
+            "\(unproved.stderr)")
+        let listed = try await run(["employer", "list", "--format", "json"], environment: keyless)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(try jsonList(listed.stdout).count == 1)
+
+        let otherKey = ["CHARTERD_AUDIT_KEY": AuditKey.random().hex]
+        let refused = try await run(["employer", "add", "--name", "Sefton Ltd"], environment: otherKey)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains("CHARTERD_AUDIT_KEY is not the key this database's audit chain is written with"),
+            "\(refused.stderr)")
+        let wrong = try await run(["audit", "verify"], environment: otherKey)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.hasPrefix("audit chain cannot be verified: wrong key: "), "\(wrong.stderr)")
+        #expect(try await count("SELECT count(*) FROM employers") == 1)
+        #expect(try await count("SELECT count(*) FROM audit_log") == 1)
+        #expect(try await run(["audit", "verify"]).status == 0)
     }
 }

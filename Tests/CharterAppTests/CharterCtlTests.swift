@@ -15,6 +15,8 @@ struct CharterCtlTests {
 
     func charterctl(_ arguments: [String], environment extra: [String: String]) async throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        // The run's audit key, as the suites' own writes use it; a test may set it empty to go without.
+        environment.merge(TestAuditKey.environment) { $1 }
         environment.merge(extra) { $1 }
         let process = try SpawnedProcess(
             SpawnedProcess.builtExecutable("charterctl"), arguments, environment: environment)
@@ -94,5 +96,43 @@ struct CharterCtlTests {
         #expect(outcome.stderr.contains("/nonexistent/bin"))
         #expect(outcome.stderr.contains("apt-get install postgresql"))
         #expect(outcome.stderr.split(separator: "\n").count == 1, "one line: \(outcome.stderr)")
+    }
+
+    /// With an external database charterd needs the audit key, and the chain's own: without it, it stops
+    /// before doing anything; with another, before writing anything.
+    @Test func charterdRefusesToStartWithoutTheChainsAuditKey() async throws {
+        let conninfo = try await TestCluster.freshDatabase("ctl_auditkey")
+        let state = FileManager.default.temporaryDirectory.appending(path: "ctl-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: state) }
+        func charterd(key: String) async throws -> Outcome {
+            var environment = ProcessInfo.processInfo.environment.filter {
+                !$0.key.hasPrefix("CHARTERD_") && !["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"].contains($0.key)
+            }
+            environment.merge([
+                "CHARTERD_DATABASE_URL": conninfo, "CHARTERD_AUDIT_KEY": key, "CHARTERD_STATE_DIR": state.path,
+                "CHARTERD_HTTP_PORT": "0", "CHARTERD_MAIL_TRANSPORT": "none",
+            ]) { $1 }
+            let process = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
+            let status = try await process.exitStatus()
+            return Outcome(status: status, stdout: process.standardOutput, stderr: process.standardError)
+        }
+        let keyless = try await charterd(key: "")
+        #expect(keyless.status == 1)
+        #expect(
+            keyless.stderr.contains(
+                "charterd: CHARTERD_AUDIT_KEY is not set: with CHARTERD_DATABASE_URL the audit chain's key must be"
+                    + " given, the same to charterd and charterctl"), "\(keyless.stderr)")
+        let connection = try await PGConnection.connect(conninfo)
+        let untouched = try await connection.query("SELECT to_regclass('schema_migrations') IS NULL AS untouched")
+        #expect(try untouched[0].decode(Bool.self, column: "untouched"))
+        await connection.close()
+
+        let migrated = try await charterctl(["migrate"], environment: ["CHARTERD_DATABASE_URL": conninfo])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let otherKey = try await charterd(key: AuditKey.random().hex)
+        #expect(otherKey.status == 1)
+        #expect(
+            otherKey.stderr.contains("CHARTERD_AUDIT_KEY is not the key this database's audit chain is written with"),
+            "\(otherKey.stderr)")
     }
 }

@@ -1,4 +1,5 @@
 import CharterApp
+import CharterStore
 import Foundation
 import PGClient
 import TestSupport
@@ -104,6 +105,61 @@ struct ConfigurationTests {
             try CharterConfiguration.load(environment: ["CHARTERD_DATABASE_PASSWORD": "secret"])
         }
         #expect(error?.description.contains("needs CHARTERD_DATABASE_URL") == true)
+    }
+
+    @Test func theAuditKeyIsASecretOfAtLeast32HexBytesNeverQuotedWhenRefused() throws {
+        let short = String(TestAuditKey.hex.prefix(40))
+        let tooShort = #expect(throws: ConfigurationError.self) {
+            try CharterConfiguration.load(environment: ["CHARTERD_AUDIT_KEY": short])
+        }
+        #expect(
+            tooShort?.description
+                == "CHARTERD_AUDIT_KEY (from the environment) must be at least 64 hex digits (32 random bytes),"
+                + " e.g. from `openssl rand -hex 32`; it has 40")
+        let notHex = #expect(throws: ConfigurationError.self) {
+            try CharterConfiguration.load(environment: ["CHARTERD_AUDIT_KEY": "k3y-" + TestAuditKey.hex])
+        }
+        #expect(notHex?.description.contains("character 1 is not a hex digit") == true)
+        #expect(notHex?.description.contains(TestAuditKey.hex) == false, "a secret is never repeated")
+        #expect(tooShort?.description.contains(short) == false, "a secret is never repeated")
+
+        // As a credential, with the line break `openssl rand -hex 32 >file` leaves.
+        let credentials = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        try (TestAuditKey.hex + "\n").write(
+            toFile: credentials + "/CHARTERD_AUDIT_KEY", atomically: true, encoding: .utf8)
+        let configuration = try CharterConfiguration.load(environment: ["CREDENTIALS_DIRECTORY": credentials])
+        let expected = try AuditKey(hex: TestAuditKey.hex)
+        #expect(configuration.auditKey == expected)
+        #expect(configuration.auditKey?.description.contains(TestAuditKey.hex) == false)
+        let twice = #expect(throws: ConfigurationError.self) {
+            try CharterConfiguration.load(environment: [
+                "CREDENTIALS_DIRECTORY": credentials, "CHARTERD_AUDIT_KEY": TestAuditKey.hex,
+            ])
+        }
+        #expect(twice?.description.contains("CHARTERD_AUDIT_KEY is set both as a credential") == true)
+    }
+
+    @Test func theEmbeddedDefaultKeepsOneAuditKeyInTheStateDirectory() throws {
+        var configuration = CharterConfiguration()
+        configuration.stateDirectory = URL(fileURLWithPath: try temporaryDirectory()).appending(path: "state")
+        defer { try? FileManager.default.removeItem(at: configuration.stateDirectory.deletingLastPathComponent()) }
+        // An external database and no setting: no key is made up (charterd then refuses to start).
+        #expect(try configuration.resolveAuditKey(embedded: false) == nil)
+        #expect(!FileManager.default.fileExists(atPath: configuration.auditKeyFile.path))
+
+        let made = try #require(try configuration.resolveAuditKey(embedded: true))
+        let attributes = try FileManager.default.attributesOfItem(atPath: configuration.auditKeyFile.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // charterctl on the same state directory, or charterd's next start, finds the same key.
+        #expect(try configuration.resolveAuditKey(embedded: true) == made)
+        let text = try String(contentsOf: configuration.auditKeyFile, encoding: .utf8)
+        #expect(try AuditKey(hex: text) == made)
+        #expect(text.count == 65)
+
+        // The setting wins over the file.
+        configuration.auditKey = try AuditKey(hex: TestAuditKey.hex)
+        #expect(try configuration.resolveAuditKey(embedded: true) == configuration.auditKey)
     }
 
     /// libpq itself reads the password added to a key=value conninfo, quotes and backslashes included.

@@ -26,7 +26,8 @@ struct DatabaseRolesTests {
 
     func charterctl(_ arguments: [String], as conninfo: String) async throws -> Outcome {
         try await run(
-            SpawnedProcess.builtExecutable("charterctl"), arguments, environment: ["CHARTERD_DATABASE_URL": conninfo])
+            SpawnedProcess.builtExecutable("charterctl"), arguments,
+            environment: ["CHARTERD_DATABASE_URL": conninfo].merging(TestAuditKey.environment) { $1 })
     }
 
     /// The setup script, with role names of this test's own: roles are cluster-wide, databases are not.
@@ -77,7 +78,9 @@ struct DatabaseRolesTests {
         // and is ready: /readyz reads schema_migrations as that role.
         let state = URL(fileURLWithPath: "/tmp/cwr-\(suffix)")
         defer { try? FileManager.default.removeItem(at: state) }
-        let daemon = try DaemonProcess(stateDirectory: state, environment: ["CHARTERD_DATABASE_URL": asRuntime])
+        let daemon = try DaemonProcess(
+            stateDirectory: state,
+            environment: ["CHARTERD_DATABASE_URL": asRuntime].merging(TestAuditKey.environment) { $1 })
         let url = try await daemon.listeningURL()
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
         #expect(try await daemon.terminate() == 0, "\(daemon.log)")

@@ -3,7 +3,7 @@ import PGClient
 import TestSupport
 
 /// A fresh database on the test cluster with the whole schema applied, and a pool on it: what most
-/// suites here start from.
+/// suites here start from. The test run's audit key is in use, as charterd's is.
 struct MigratedDatabase {
     let conninfo: String
     let pool: PGPool
@@ -11,6 +11,12 @@ struct MigratedDatabase {
     init(_ label: String) async throws {
         conninfo = try await TestCluster.freshDatabase(label)
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        try await pool.withConnection { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let key = try AuditKey(hex: TestAuditKey.hex)
+        try AuditTrail.useKey(key)
+        try await pool.withConnection { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            // As charterd starts: the (empty) chain bound to the run's key.
+            try await AuditTrail.seal(on: connection, key: key, actor: "test")
+        }
     }
 }

@@ -65,7 +65,7 @@ struct MultiInstanceTests {
             "CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "eml",
             // Every minute, so a test sees several occurrences.
             "CHARTERD_JOB_SCHEDULES": "nightly-compliance=* * * * *",
-        ]
+        ].merging(TestAuditKey.environment) { $1 }
         let states = (0..<3).map { root.appending(path: "instance-\($0)") }
         let instances = try states.map { try DaemonProcess(stateDirectory: $0, environment: environment) }
         var urls: [URL] = []

@@ -266,7 +266,10 @@ struct ReportRendererTests {
         #expect(text.contains("Audit chain head (98,765 rows):\n\(head)\n"))
         // The head is the last thing before the footer.
         let beforeFooter = try #require(text.components(separatedBy: "\n--\n").first)
-        #expect(beforeFooter.hasSuffix("\(head)\nCheck it against `charterctl audit verify`.\n"))
+        #expect(
+            beforeFooter.hasSuffix(
+                "\(head)\nKeep it: `charterctl audit verify --head` with it proves, at any later\n"
+                    + "time, that the chain still holds this head.\n"))
         #expect(read.html?.contains("<code style=\"word-break: break-all;\">\(head)</code>") == true)
         #expect(read.attachments == [])
     }

@@ -75,18 +75,26 @@ struct EmployerStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM employers") == 2)
     }
 
-    @Test func theAuditChainLinksEveryRow() async throws {
+    @Test func theAuditChainLinksEveryRowUnderTheKey() async throws {
         for index in 1...5 { _ = try await fixture.employers.add(Employer(name: "Employer \(index)"), actor: "admin") }
-        let broken = try await fixture.count(
-            """
-            SELECT count(*) FROM (
-                SELECT row_hash, prev_hash, lag(row_hash) OVER (ORDER BY id) AS expected_prev,
-                       sha256(prev_hash || convert_to(
-                           audit_canonical(at, actor, action, entity, entity_id, details), 'UTF8')) AS recomputed
-                FROM audit_log) chain
-            WHERE recomputed <> row_hash OR (expected_prev IS NOT NULL AND expected_prev <> prev_hash)
-            """)
-        #expect(broken == 0)
-        #expect(try await fixture.count("SELECT count(*) FROM audit_log") == 5)
+        // Each row names the one before it, and none carries a hash anyone could recompute without the
+        // key (plain SHA-256 of the same input, as the chain was before it was keyed).
+        let chain = try await fixture.pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT count(*) FILTER (WHERE expected_prev IS NOT NULL AND expected_prev <> prev_hash) AS unlinked,
+                       count(*) FILTER (WHERE unkeyed = row_hash) AS unkeyed
+                FROM (
+                    SELECT row_hash, prev_hash, lag(row_hash) OVER (ORDER BY id) AS expected_prev,
+                           sha256(prev_hash || convert_to(
+                               audit_canonical(at, actor, action, entity, entity_id, details), 'UTF8')) AS unkeyed
+                    FROM audit_log) chain
+                """)[0]
+        }
+        #expect(try chain.decode(Int.self, column: "unlinked") == 0)
+        #expect(try chain.decode(Int.self, column: "unkeyed") == 0)
+        let verified = try await fixture.pool.withConnection { try await AuditTrail.verify(on: $0) }
+        #expect(verified.isIntact)
+        #expect(verified.rowsChecked == 5)
     }
 }

@@ -370,6 +370,14 @@ struct ReportQueueTests {
         }
         #expect(summary.auditChainHead == head)
         #expect(summary.auditRows == (try await fixture.count("SELECT count(*)::int FROM audit_log")))
+        // The head it prints is the keyed one that `charterctl audit verify --head` finds at the last row.
+        let proved = try await fixture.pool.withConnection {
+            try await AuditTrail.verify(
+                on: $0, key: try StoreFixture.auditKey(),
+                publishedHead: AuditVerifyTests.bytes(ofHex: summary.auditChainHead))
+        }
+        #expect(proved.isIntact, "\(proved.firstBreak?.message ?? "")")
+        #expect(proved.publishedHead?.position == summary.auditRows)
         #expect(summary.recipients.map(\.email) == ["team@charter.example"])
         #expect(summary.employersPledged == 1)
         #expect(summary.returnsReceivedThisWeek == 1)

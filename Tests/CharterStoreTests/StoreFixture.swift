@@ -13,8 +13,17 @@ struct StoreFixture {
         conninfo = try await TestCluster.freshDatabase(label)
         let connection = try await PGConnection.connect(conninfo)
         _ = try await CharterSchema.migrator().migrate(on: connection)
+        // As charterd starts: the run's key in use, and the (empty) chain bound to it.
+        try await AuditTrail.seal(on: connection, key: try Self.auditKey(), actor: "test")
         await connection.close()
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+    }
+
+    /// The test run's audit key, in use in this process.
+    static func auditKey() throws -> AuditKey {
+        let key = try AuditKey(hex: TestAuditKey.hex)
+        try AuditTrail.useKey(key)
+        return key
     }
 
     var employers: EmployerStore { EmployerStore(pool: pool) }

@@ -1,3 +1,4 @@
+public import CharterStore
 public import Foundation
 
 /// Every setting of `charterd` and `charterctl`, from the environment and an optional file.
@@ -21,6 +22,12 @@ public struct CharterConfiguration: Sendable, Equatable {
     /// a credential. Default unset (libpq's own means then apply: `~/.pgpass`, `PGPASSWORD`, peer
     /// authentication). A secret: never logged.
     public var databasePassword: String?
+    /// `CHARTERD_AUDIT_KEY`: the key of the audit chain's HMACs (SPEC §8), 64 or more hex digits (32
+    /// random bytes, e.g. from `openssl rand -hex 32`); charterd and charterctl must have the same one.
+    /// Default unset: with the embedded cluster, a key made once and kept in `<state>/audit-key` (mode
+    /// 0600); with `CHARTERD_DATABASE_URL`, charterd refuses to start and charterctl to record changes
+    /// without it. A secret: never logged.
+    public var auditKey: AuditKey?
     /// `CHARTERD_STATE_DIR`: embedded cluster, `.eml` outbox, other local state. Default `./.charterd`.
     public var stateDirectory: URL = URL(fileURLWithPath: ".charterd")
     /// `CHARTERD_HTTP_HOST`: listener address. Default `127.0.0.1`.
@@ -75,12 +82,12 @@ public struct CharterConfiguration: Sendable, Equatable {
         "CHARTERD_HTTP_PORT", "CHARTERD_CONFIG", "CHARTERD_PUBLIC_URL", "CHARTERD_MAIL_TRANSPORT",
         "CHARTERD_SMTP_URL", "CHARTERD_MAIL_FROM", "CHARTERD_MAIL_TEMPLATES_DIR", "CHARTERD_DB_POOL_SIZE",
         "CHARTERD_LOG_LEVEL", "CHARTERD_PG_BINDIR", "CHARTERD_SMTP_CA_FILE", "CHARTERD_JOB_SCHEDULES",
-        "CHARTERD_LOG_FORMAT", "CHARTERD_TRUSTED_PROXIES",
+        "CHARTERD_LOG_FORMAT", "CHARTERD_TRUSTED_PROXIES", "CHARTERD_AUDIT_KEY",
     ]
 
     /// The settings that are secrets, which may also be read from `$CREDENTIALS_DIRECTORY/<name>`.
     public static let secretSettingNames: Set<String> = [
-        "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_SMTP_URL",
+        "CHARTERD_DATABASE_URL", "CHARTERD_DATABASE_PASSWORD", "CHARTERD_SMTP_URL", "CHARTERD_AUDIT_KEY",
     ]
 
     /// The libpq connection string for the configured server: `CHARTERD_DATABASE_URL` with
@@ -142,6 +149,13 @@ public struct CharterConfiguration: Sendable, Equatable {
                         + " the embedded cluster has no password")
             }
             configuration.databasePassword = password.value
+        }
+        if let key = value("CHARTERD_AUDIT_KEY") {
+            do {
+                configuration.auditKey = try AuditKey(hex: key.value)
+            } catch let error as CharterStoreError {
+                throw ConfigurationError("CHARTERD_AUDIT_KEY (from \(key.source)) \(error.message)")
+            }
         }
         if let state = value("CHARTERD_STATE_DIR") { configuration.stateDirectory = URL(fileURLWithPath: state.value) }
         if let host = value("CHARTERD_HTTP_HOST") { configuration.httpHost = host.value }

@@ -1,107 +1,189 @@
 public import PGClient
 
 extension AuditTrail {
-    /// Walks `audit_log` in id order and proves the chain (SPEC §8: `charterctl audit verify`).
-    ///
-    /// For every row it recomputes the hash exactly as `audit_append` made it —
-    /// `sha256(prev_hash || convert_to(audit_canonical(at, actor, …, details), 'UTF8'))`, in SQL with
-    /// the same function, so the canonical text cannot drift from the writer's — and checks that the
-    /// row's `prev_hash` is the previous row's `row_hash` (32 zero bytes before the first row). At the
-    /// end `audit_head` must name the last row and its hash. The first failure is reported:
-    /// content altered, chain broken (a row before it removed), or head mismatch (rows at the end
-    /// removed, or the head changed).
-    ///
-    /// Rows are read in batches of `batchSize` by primary key, each batch checked by one query that
-    /// returns a single summary row, inside one REPEATABLE READ transaction: the walk sees one
-    /// snapshot, so rows appended meanwhile neither break nor extend it. Ids may have gaps (a
-    /// transaction that appended and then rolled back used one up); only the hashes link rows.
-    /// Call it on a connection that is not inside a transaction.
+    /// Proves the chain with the key this process uses (`useKey`); see `verify(on:key:publishedHead:batchSize:)`.
     public static func verify(on connection: PGConnection, batchSize: Int = 10_000) async throws -> AuditVerification {
+        guard let key else {
+            throw CharterStoreError(
+                .auditKey,
+                "no audit key is set, so the audit chain cannot be checked: set CHARTERD_AUDIT_KEY to the key"
+                    + " charterd uses (see deploy/README.md)")
+        }
+        return try await verify(on: connection, key: key, batchSize: batchSize)
+    }
+
+    /// Walks `audit_log` in id order and proves the chain under `key` (SPEC §8: `charterctl audit verify`).
+    ///
+    /// For every row it recomputes the hash from the row's `prev_hash` and its canonical text — made by
+    /// `audit_canonical`, the writer's own function, so the text cannot drift from the writer's — and
+    /// checks that `prev_hash` is the previous row's `row_hash` (32 zero bytes before the first row).
+    /// The hash must be the HMAC under `key`. Only rows before the first keyed row may instead carry
+    /// plain SHA-256: they were written before the chain was keyed, and the first keyed row (the seal,
+    /// `seal(on:key:actor:)`) vouches for them through its `prev_hash`. A SHA-256 row after a keyed one
+    /// is what a superuser who removed or changed a row and recomputed the chain without the key leaves.
+    /// At the end `audit_head` must name the last row and its hash, and record the key's fingerprint.
+    ///
+    /// `publishedHead` (the weekly summary's head, kept outside the database) must be one of the rows'
+    /// hashes: that proves the chain was not cut back or rebuilt below a point someone saw — something no
+    /// key can prove once rows at the end are removed together with the head.
+    ///
+    /// The first failure is reported. Rows are read in batches of `batchSize` by primary key inside one
+    /// REPEATABLE READ transaction: the walk sees one snapshot, so rows appended meanwhile neither break
+    /// nor extend it. Ids may have gaps (a transaction that appended and then rolled back used one up);
+    /// only the hashes link rows. Call it on a connection that is not inside a transaction.
+    public static func verify(
+        on connection: PGConnection, key: AuditKey, publishedHead: [UInt8]? = nil, batchSize: Int = 10_000
+    ) async throws -> AuditVerification {
         try await connection.withTransaction(isolation: .repeatableRead) { connection in
-            let genesis = PGBytes([UInt8](repeating: 0, count: 32))
-            var previousHash = genesis
-            var previousID: Int64?
-            var checked = 0
-            while true {
-                let summary = try await connection.query(
-                    """
-                    WITH page AS (
-                        SELECT id, at, actor, action, entity, entity_id, details, prev_hash, row_hash
-                        FROM audit_log WHERE id > \(previousID ?? 0) ORDER BY id LIMIT \(batchSize)
-                    ), checked AS (
-                        SELECT id, row_hash,
-                               sha256(prev_hash || convert_to(
-                                   audit_canonical(at, actor, action, entity, entity_id, details), 'UTF8'))
-                                   = row_hash AS content_ok,
-                               prev_hash = COALESCE(lag(row_hash) OVER (ORDER BY id), \(previousHash)) AS linked,
-                               lag(id) OVER (ORDER BY id) AS previous_id
-                        FROM page
-                    ), first_bad AS (
-                        SELECT id, content_ok, previous_id FROM checked
-                        WHERE NOT (content_ok AND linked) ORDER BY id LIMIT 1
-                    ), last_row AS (
-                        SELECT id, row_hash FROM checked ORDER BY id DESC LIMIT 1
-                    )
-                    SELECT (SELECT count(*) FROM checked) AS rows,
-                           (SELECT count(*) FROM checked WHERE id <= (SELECT id FROM first_bad)) AS rows_to_bad,
-                           (SELECT id FROM first_bad) AS bad_id,
-                           (SELECT content_ok FROM first_bad) AS bad_content_ok,
-                           (SELECT previous_id FROM first_bad) AS bad_previous_id,
-                           (SELECT id FROM last_row) AS last_id,
-                           (SELECT row_hash FROM last_row) AS last_hash
-                    """)[0]
-                let rows = try summary.decode(Int.self, column: "rows")
-                if let badID = try summary.decode(Int64?.self, column: "bad_id") {
-                    checked += try summary.decode(Int.self, column: "rows_to_bad")
-                    let before = try summary.decode(Int64?.self, column: "bad_previous_id") ?? previousID
-                    let found =
-                        try summary.decode(Bool.self, column: "bad_content_ok")
-                        ? AuditVerification.Break(
-                            rowID: badID, problem: .chainBroken, message: chainBroken(at: badID, after: before))
-                        : AuditVerification.Break(
-                            rowID: badID, problem: .contentAltered,
-                            message: "row \(badID): content altered: its hash no longer matches what it records")
-                    return AuditVerification(rowsChecked: checked, headHash: nil, firstBreak: found)
-                }
-                checked += rows
-                if let lastID = try summary.decode(Int64?.self, column: "last_id") {
-                    previousID = lastID
-                    previousHash = try summary.decode(PGBytes.self, column: "last_hash")
-                }
-                if rows < batchSize { break }
-            }
-            let head = try await connection.query("SELECT last_id, row_hash FROM audit_head WHERE singleton")
-            guard let headRow = head.first else {
+            let genesis = [UInt8](repeating: 0, count: 32)
+            let headRows = try await connection.query(
+                "SELECT last_id, row_hash, key_fingerprint FROM audit_head WHERE singleton")
+            guard let headRow = headRows.first else {
                 return AuditVerification(
-                    rowsChecked: checked, headHash: nil,
+                    rowsChecked: 0, headHash: nil,
                     firstBreak: .init(
                         rowID: nil, problem: .headMismatch, message: "head mismatch: audit_head has no row"))
             }
             let headID = try headRow.decode(Int64?.self, column: "last_id")
-            let headHash = try headRow.decode(PGBytes.self, column: "row_hash")
-            guard headID == previousID, headHash == previousHash else {
+            let headHash = try headRow.decode(PGBytes.self, column: "row_hash").bytes
+            let chainKey = try headRow.decode(PGBytes?.self, column: "key_fingerprint")?.bytes
+            if let chainKey, chainKey != key.fingerprint {
+                return AuditVerification(
+                    rowsChecked: 0, headHash: nil,
+                    firstBreak: .init(
+                        rowID: nil, problem: .wrongKey,
+                        message: "wrong key: the audit key given is not the key this chain is written with (the chain"
+                            + " records key fingerprint \(hex(Array(chainKey.prefix(4))))…, this key's is"
+                            + " \(hex(Array(key.fingerprint.prefix(4))))…); use CHARTERD_AUDIT_KEY as charterd has it"))
+            }
+
+            var walk = Walk(key: key, publishedHead: publishedHead, genesis: genesis)
+            while true {
+                let rows = try await connection.query(
+                    """
+                    SELECT id, prev_hash, row_hash,
+                           audit_canonical(at, actor, action, entity, entity_id, details) AS canonical
+                    FROM audit_log WHERE id > \(walk.previousID ?? 0) ORDER BY id LIMIT \(batchSize)
+                    """)
+                for row in rows {
+                    if let found = walk.check(
+                        id: try row.decode(Int64.self, column: "id"),
+                        prevHash: try row.decode(PGBytes.self, column: "prev_hash").bytes,
+                        rowHash: try row.decode(PGBytes.self, column: "row_hash").bytes,
+                        canonical: try row.decode(String.self, column: "canonical"))
+                    {
+                        return walk.result(found)
+                    }
+                }
+                if rows.count < batchSize { break }
+            }
+
+            if walk.checked > 0 && walk.firstKeyedRow == nil {
+                let message =
+                    chainKey == nil
+                    ? "not keyed: none of the \(walk.checked) rows is hashed with the audit key yet; run"
+                        + " `charterctl migrate` (or start charterd) to seal them under it"
+                    : "not keyed: the chain records that it is keyed, but none of its \(walk.checked) rows is hashed"
+                        + " with the key (the chain was rewritten without it)"
+                return walk.result(.init(rowID: nil, problem: .notKeyed, message: message))
+            }
+            guard headID == walk.previousID, headHash == walk.previousHash else {
                 let named = headID.map { "row \($0)" } ?? "no row"
                 let message: String
-                if headID == previousID {
+                if headID == walk.previousID {
                     message = "head mismatch: audit_head names \(named) but with another hash than that row has"
-                } else if let previousID, (headID ?? 0) < previousID {
+                } else if let previousID = walk.previousID, (headID ?? 0) < previousID {
                     message =
                         "head mismatch: audit_head names \(named) but the log goes on to row \(previousID)"
-                        + " (rows were added without audit_append)"
+                        + " (rows were added without audit_append_sealed)"
                 } else {
-                    let last = previousID.map { "the last row is \($0)" } ?? "the log is empty"
+                    let last = walk.previousID.map { "the last row is \($0)" } ?? "the log is empty"
                     message = "head mismatch: audit_head names \(named) but \(last) (rows at the end were removed)"
                 }
-                return AuditVerification(
-                    rowsChecked: checked, headHash: nil,
-                    firstBreak: .init(rowID: headID ?? previousID, problem: .headMismatch, message: message))
+                return walk.result(.init(rowID: headID ?? walk.previousID, problem: .headMismatch, message: message))
             }
-            return AuditVerification(rowsChecked: checked, headHash: Self.hex(headHash.bytes), firstBreak: nil)
+            if walk.firstKeyedRow != nil && chainKey == nil {
+                return walk.result(
+                    .init(
+                        rowID: headID, problem: .headMismatch,
+                        message: "head mismatch: audit_head records no key, but the chain's rows are keyed"
+                            + " (the head was changed)"))
+            }
+            if let publishedHead, walk.publishedHead == nil {
+                return walk.result(
+                    .init(
+                        rowID: nil, problem: .publishedHeadMissing,
+                        message: "the published head \(hex(publishedHead)) is not in the chain: rows up to it were"
+                            + " removed or rewritten, or it was never this chain's head"))
+            }
+            var intact = walk.result(nil)
+            intact.headHash = hex(headHash)
+            return intact
+        }
+    }
+
+    /// The state of a walk along the chain, one row at a time.
+    private struct Walk {
+        let key: AuditKey
+        let publishedHeadBytes: [UInt8]?
+        var previousHash: [UInt8]
+        var previousID: Int64?
+        var checked = 0
+        var unkeyed = 0
+        var firstKeyedRow: Int64?
+        var publishedHead: AuditVerification.PublishedHead?
+
+        init(key: AuditKey, publishedHead: [UInt8]?, genesis: [UInt8]) {
+            self.key = key
+            self.publishedHeadBytes = publishedHead
+            self.previousHash = genesis
+            if publishedHead == genesis {
+                self.publishedHead = .init(hash: AuditTrail.hex(genesis), rowID: nil, position: 0)
+            }
+        }
+
+        /// Checks one row against the one before it; the break it shows, if any.
+        mutating func check(id: Int64, prevHash: [UInt8], rowHash: [UInt8], canonical: String)
+            -> AuditVerification.Break?
+        {
+            checked += 1
+            if rowHash == key.rowHash(previous: prevHash, canonical: canonical) {
+                if firstKeyedRow == nil { firstKeyedRow = id }
+            } else if rowHash == AuditKey.unkeyedRowHash(previous: prevHash, canonical: canonical) {
+                if firstKeyedRow != nil {
+                    return .init(
+                        rowID: id, problem: .notKeyed,
+                        message: "row \(id): not keyed: its hash is plain SHA-256 where the audit key's HMAC belongs"
+                            + " (the row was written or rewritten without the key: rows may have been removed or"
+                            + " changed and the chain recomputed)")
+                }
+                unkeyed += 1
+            } else {
+                return .init(
+                    rowID: id, problem: .contentAltered,
+                    message: "row \(id): content altered: its hash no longer matches what it records")
+            }
+            guard prevHash == previousHash else {
+                return .init(
+                    rowID: id, problem: .chainBroken, message: AuditTrail.chainBroken(at: id, after: previousID))
+            }
+            previousHash = rowHash
+            previousID = id
+            if publishedHead == nil, rowHash == publishedHeadBytes {
+                publishedHead = .init(hash: AuditTrail.hex(rowHash), rowID: id, position: checked)
+            }
+            return nil
+        }
+
+        func result(_ found: AuditVerification.Break?) -> AuditVerification {
+            AuditVerification(
+                rowsChecked: checked, headHash: nil, firstBreak: found, unkeyedRows: unkeyed,
+                firstKeyedRow: firstKeyedRow, publishedHead: publishedHead)
         }
     }
 
     /// The sentence for row `id` whose `prev_hash` is not the hash of row `previous` (nil: none before).
-    private static func chainBroken(at id: Int64, after previous: Int64?) -> String {
+    fileprivate static func chainBroken(at id: Int64, after previous: Int64?) -> String {
         guard let previous else {
             return "row \(id): chain broken: it is the first row but its prev_hash is not the chain's start"
                 + " (rows before it were removed)"

@@ -36,6 +36,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 switch error.code {
                 case .notFound: .notFound
                 case .conflict: .conflict
+                // The server's setting, not the request, is at fault (charterd checks the key at start-up).
+                case .auditKey: .internalServerError
                 default: .unprocessableContent
                 }
             return Problem(status, error.message)
