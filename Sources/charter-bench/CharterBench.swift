@@ -145,9 +145,11 @@ func withBenchDatabase(
     let work = URL(fileURLWithPath: workDirectory)
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     // The stores audit every change under the process's key: CHARTERD_AUDIT_KEY for a database that has
-    // one, a fresh key for a throwaway one.
-    let key = try ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"].map { try AuditKey(hex: $0) }
-    try AuditTrail.useKey(key ?? .random())
+    // one, a fresh key for a throwaway one — put in the environment, so the charterctl a benchmark runs
+    // (ingest) writes under the same key.
+    let key = try ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"].map { try AuditKey(hex: $0) } ?? .random()
+    setenv("CHARTERD_AUDIT_KEY", key.hex, 1)
+    try AuditTrail.useKey(key)
     if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {
         try await body(url, work)
         return

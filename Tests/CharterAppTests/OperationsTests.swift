@@ -37,7 +37,10 @@ struct OperationsTests {
             let charterctl = try SpawnedProcess(
                 SpawnedProcess.builtExecutable("charterctl"), ["run", "nightly-compliance", "--as-of", "2026-11-04"],
                 environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }.merging(
-                    ["CHARTERD_DATABASE_URL": setup.pool.configuration.conninfo]) { $1 })
+                    ["CHARTERD_DATABASE_URL": setup.pool.configuration.conninfo].merging(TestAuditKey.environment) {
+                        $1
+                    }
+                ) { $1 })
             #expect(try await charterctl.exitStatus() == 0, "\(charterctl.standardError)")
 
             try await client.execute(
@@ -88,7 +91,9 @@ struct OperationsTests {
         let conninfo = try await TestCluster.freshDatabase("ops_metrics")
         let daemon = try DaemonProcess(
             stateDirectory: URL(fileURLWithPath: "/tmp/cwm-\(UUID().uuidString.prefix(8))"),
-            environment: ["CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "none"])
+            environment: ["CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "none"].merging(
+                TestAuditKey.environment
+            ) { $1 })
         let url = try await daemon.listeningURL()
         // The sampler's first reading follows start-up; wait for its series rather than for a while.
         var text = ""
@@ -133,7 +138,9 @@ struct OperationsTests {
         let conninfo = try await TestCluster.freshDatabase("ops_slow")
         let daemon = try DaemonProcess(
             stateDirectory: URL(fileURLWithPath: "/tmp/cws-\(UUID().uuidString.prefix(8))"),
-            environment: ["CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "none"])
+            environment: ["CHARTERD_DATABASE_URL": conninfo, "CHARTERD_MAIL_TRANSPORT": "none"].merging(
+                TestAuditKey.environment
+            ) { $1 })
         let url = try await daemon.listeningURL()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "TestSupport/slow_clients.py")
