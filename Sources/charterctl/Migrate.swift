@@ -23,7 +23,7 @@ struct Migrate: AsyncParsableCommand {
                 "current": true,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            printRawJSON(String(decoding: data, as: UTF8.self))
         case .text:
             if report.applied.isEmpty {
                 print("Database schema is current (\(report.alreadyApplied) migrations already applied).")
