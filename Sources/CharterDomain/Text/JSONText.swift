@@ -28,7 +28,9 @@ public enum JSONText {
             let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
             let (line, column) = place(of: offset, in: bytes)
             let what = text[..<range.lowerBound]
-            let found = offset < bytes.count ? String(decoding: bytes[offset...].prefix(12), as: UTF8.self) : ""
+            // What stands there, up to the end of its line, so the sender can find it.
+            let rest = offset < bytes.count ? bytes[offset...].prefix(12).prefix { $0 != 0x0A && $0 != 0x0D } : []
+            let found = String(decoding: rest, as: UTF8.self)
             var reason = what.prefix(1).lowercased() + what.dropFirst()
             if reason == "invalid value" { reason = "this is not a JSON value (a missing value, quote or comma?)" }
             if !found.isEmpty { reason += "; the text here starts \"\(found.excerpt(12))\"" }
