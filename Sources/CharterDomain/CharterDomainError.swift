@@ -18,14 +18,21 @@ public struct CharterDomainError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidStandard = Code("invalidStandard")
         /// A pledge's own values do not fit together (e.g. it ends before it starts).
         public static let invalidPledge = Code("invalidPledge")
+        /// Free text too long for its field, or holding control characters (`TextField`).
+        public static let invalidText = Code("invalidText")
+        /// A number or date outside the range its field allows.
+        public static let outOfRange = Code("outOfRange")
     }
 
     public var code: Code
     public var message: String
+    /// The request field the error is about (`name`, `action_plan`), when it is about one.
+    public var field: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, field: String? = nil) {
         self.code = code
         self.message = message
+        self.field = field
     }
 
     public var description: String { message }

@@ -34,7 +34,7 @@ struct CharterCtl: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            printError(fullMessage(for: error))
             if error is CleanExit { Foundation.exit(0) }
             Foundation.exit(code == .validationFailure ? 2 : 1)
         }

@@ -175,7 +175,7 @@ struct FlagsCommand: AsyncParsableCommand {
                     ]
                 }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-                print(String(decoding: data, as: UTF8.self))
+                printRawJSON(String(decoding: data, as: UTF8.self))
             case .text:
                 print("Flag \(flag.id): \(flag.standardID)\(flag.subject.isEmpty ? "" : " (\(flag.subject))")")
                 print(

@@ -1,4 +1,5 @@
 import CharterApp
+import CharterDomain
 import CharterStore
 import Foundation
 import Logging
@@ -80,6 +81,9 @@ private func withOpenDatabase<Result: Sendable>(
     } catch let error as CharterStoreError {
         _ = try? await database.releaseEmbedded(logger: logger)
         throw CommandFailed(description: error.message)
+    } catch let error as CharterDomainError {
+        _ = try? await database.releaseEmbedded(logger: logger)
+        throw CommandFailed(description: error.message)
     } catch {
         _ = try? await database.releaseEmbedded(logger: logger)
         throw error
@@ -113,10 +117,10 @@ func printJSON<Value: Encodable>(_ value: Value) throws {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    printRawJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, control characters escaped (see `print(_:)`).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((text.escapingControlCharacters + "\n").utf8))
 }

@@ -35,7 +35,7 @@ struct Migrate: AsyncParsableCommand {
                 "current": true, "audit_keyed": sealed != nil, "audit_rows_sealed": sealed ?? 0,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            printRawJSON(String(decoding: data, as: UTF8.self))
         case .text:
             if report.applied.isEmpty {
                 print("Database schema is current (\(report.alreadyApplied) migrations already applied).")

@@ -105,3 +105,47 @@ struct CSVParserTests {
         #expect(records[2].fields[0] == "\"RED BAND\" CHEMICAL COMPANY, LIMITED")
     }
 }
+
+/// A value or a line past the parser's limits is an error at its place, and memory stays at the limit.
+@Suite("CSV parsing limits")
+struct CSVParserLimitTests {
+    @Test func aValueAtTheLimitIsReadAndOneByteMoreIsAnErrorAtItsLineAndPosition() {
+        let atLimit = String(repeating: "v", count: CSVParser.defaultMaximumFieldBytes)
+        let fine = CSVParser.parse(Array("a,b\n1,\(atLimit)\n".utf8))
+        #expect(fine.errors.isEmpty)
+        #expect(fine.records.last?.fields[1].utf8.count == 4_096)
+
+        let over = CSVParser.parse(Array("a,b\n1,\(atLimit)v\n2,x\n".utf8))
+        #expect(over.errors.count == 1)
+        #expect(over.errors.first?.line == 2 && over.errors.first?.field == 2)
+        #expect(over.errors.first?.message.contains("longer than 4,096 bytes") == true)
+        // The value is kept to the limit, and the next line is read as usual.
+        #expect(over.records[1].fields[1].utf8.count == 4_096)
+        #expect(over.records.last?.fields == ["2", "x"])
+    }
+
+    @Test func aQuotedValueThatNeverEndsIsCutAtTheLimit() {
+        let (records, errors) = CSVParser.parse(Array(("a\n\"" + String(repeating: "q\n", count: 10_000)).utf8))
+        #expect(errors.map(\.line) == [2, 2])
+        #expect(records.last?.fields.first?.utf8.count == 4_096)
+    }
+
+    @Test func aLineOfManyValuesPastTheRecordLimitIsOneErrorAndStopsGrowing() {
+        let commas = String(repeating: ",", count: 100_000)
+        let (records, errors) = CSVParser.parse(Array("a,b\n\(commas)\n".utf8))
+        #expect(errors.count == 1)
+        #expect(errors.first?.line == 2)
+        #expect(errors.first?.message.contains("longer than 16,384 bytes") == true)
+        #expect((records.last?.fields.count ?? 0) <= 16_384)
+    }
+
+    @Test func limitsCanBeSetPerParser() {
+        var parser = CSVParser(maximumFieldBytes: 4, maximumRecordBytes: 100)
+        var errors: [CSVSyntaxError] = []
+        var records: [CSVRecord] = []
+        parser.consume(Array("abcde,f\n".utf8), onRecord: { records.append($0) }, onError: { errors.append($0) })
+        parser.finish(onRecord: { records.append($0) }, onError: { errors.append($0) })
+        #expect(errors.count == 1 && errors.first?.field == 1)
+        #expect(records.first?.fields == ["abcd", "f"])
+    }
+}

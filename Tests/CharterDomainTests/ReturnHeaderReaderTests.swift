@@ -114,7 +114,7 @@ struct ReturnHeaderReaderTests {
         let (header, report) = readHeader("period=2026-Q3")
         #expect(header == nil)
         #expect(report.errors.count == 1)
-        #expect(report.errors.first?.message.contains("not a JSON object") == true)
+        #expect(report.errors.first?.message.contains("not valid JSON: line 1, column 1:") == true)
     }
 
     @Test func aHeaderIsStoredAndReadBackUnderSpecNamesByPlainCoders() throws {

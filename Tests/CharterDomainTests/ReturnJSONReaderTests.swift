@@ -195,7 +195,7 @@ struct ReturnJSONReaderTests {
     @Test func notJSONIsOneError() {
         let document = readJSON("worker_ref,employment_type\n")
         #expect(document.report.totalErrors == 1)
-        #expect(document.report.errors.first?.message.contains("not a JSON object") == true)
+        #expect(document.report.errors.first?.message.contains("not valid JSON: line 1, column 1:") == true)
         #expect(document.header == nil)
         #expect(document.lines == nil)
     }

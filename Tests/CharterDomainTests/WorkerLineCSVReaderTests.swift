@@ -238,3 +238,30 @@ struct WorkerLineCSVReaderTests {
         #expect(reader.linesSeen == 3)
     }
 }
+
+/// The attacker's 200 MB column name: refused at its line, answered with a short excerpt, read in
+/// bounded memory and quickly.
+@Suite("Worker-line CSV reader limits")
+struct WorkerLineCSVReaderLimitTests {
+    @Test func aHugeHeaderCellIsOneShortErrorAndTheReaderStaysSmall() {
+        var reader = WorkerLineCSVReader(snapshot: snapshot)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+        reader.consume(Array(columns.joined(separator: ",").utf8) + Array(",".utf8)) { _ in }
+        // 200 MiB streamed in 1 MiB chunks, as an upload arrives.
+        let started = ContinuousClock.now
+        for _ in 0..<200 { reader.consume(chunk) { _ in } }
+        reader.consume(Array("\n".utf8) + Array(workerCSV([[:]]).split(separator: "\n")[1].utf8) + [10]) { _ in }
+        reader.finish(headcount: 1) { _ in }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(60), "reading took \(elapsed)")
+        let report = reader.report
+        #expect(!report.isAccepted)
+        let tooLong = report.errors.first { $0.message.contains("longer than 4,096 bytes") }
+        #expect(tooLong?.line == 1, "\(report.errors)")
+        #expect(tooLong?.message.contains("value 22 of this line") == true)
+        // Every message quotes at most an excerpt of the name.
+        let text = report.errors.map(\.description).joined(separator: "\n")
+        #expect(text.utf8.count < 2_000, "\(text.utf8.count) bytes of errors")
+        #expect(report.errors.contains { $0.message.contains("xxxxxxxx…\" is not a worker-line column") })
+    }
+}

@@ -1,7 +1,10 @@
+import CharterDomain
 import Mustache
 
-/// Mustache's HTML escaping for the email templates, over UTF-8 bytes: the same five entities as
-/// swift-mustache's own (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`), several times faster.
+/// Mustache's HTML escaping for the email templates and the web pages, over UTF-8 bytes: the same five
+/// entities as swift-mustache's own (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`), several times faster,
+/// and control characters shown escaped (`escapingControlCharacters`, SPEC §8), which HTML escaping
+/// alone leaves in place.
 ///
 /// swift-mustache escapes character by character through a `[Character: String]` table; rendering ten
 /// thousand digests spent a sixth of its time there. Most values (dates, ids, counts, links) hold
@@ -17,6 +20,11 @@ struct MailHTMLContentType: MustacheContentType {
     }()
 
     func escapeText(_ text: String) -> String {
+        // `\u{1B}` holds nothing HTML escapes, so the order does not matter.
+        escapeHTML(text).escapingControlCharacters
+    }
+
+    private func escapeHTML(_ text: String) -> String {
         var clean = true
         for byte in text.utf8 where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
             clean = false

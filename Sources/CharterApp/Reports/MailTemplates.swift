@@ -12,10 +12,11 @@ import Mustache
 /// directory may replace those too, or add partials of its own.
 ///
 /// Every template whose name ends in `.text` or `.subject` is plain text: it is registered with
-/// `{{% CONTENT_TYPE: TEXT }}` in front, so `{{value}}` is written as is rather than HTML-escaped.
-/// swift-mustache resets the content type to HTML in every partial it enters, which is why the pragma
-/// is added to each such template, partials included, instead of trusting each file to carry it. The
-/// other templates are HTML: `{{value}}` is HTML-escaped, exactly as Mustache's default does it.
+/// `{{% CONTENT_TYPE: CHARTERWATCH_TEXT }}` in front, so `{{value}}` is written as is rather than
+/// HTML-escaped, control characters apart (`MailTextContentType`). swift-mustache resets the content
+/// type to HTML in every partial it enters, which is why the pragma is added to each such template,
+/// partials included, instead of trusting each file to carry it. The other templates are HTML:
+/// `{{value}}` is HTML-escaped as Mustache's default does it, and control characters shown escaped.
 public struct MailTemplates: Sendable {
     let library: MustacheLibrary
     /// Which templates came from the override directory, for the log at start-up.
@@ -73,13 +74,14 @@ public struct MailTemplates: Sendable {
         throws(ReportRenderingError)
     {
         _ = MailHTMLContentType.registered
+        _ = MailTextContentType.registered
         var library = MustacheLibrary()
         for source in sources {
             let plain = source.name.hasSuffix(".text") || source.name.hasSuffix(".subject")
             // On a line of its own, which Mustache drops whole (a standalone tag), so the template's own
             // first line is not joined to it and keeps its own standalone tags. HTML templates get the same
             // escaping as Mustache's default, done faster (`MailHTMLContentType`).
-            let contentType = plain ? "TEXT" : MailHTMLContentType.name
+            let contentType = plain ? MailTextContentType.name : MailHTMLContentType.name
             let text = "{{% CONTENT_TYPE: \(contentType) }}\n" + source.text
             do {
                 try library.register(text, named: source.name)

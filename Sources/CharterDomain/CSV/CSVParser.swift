@@ -23,10 +23,21 @@ public struct CSVSyntaxError: Error, Sendable, Hashable, CustomStringConvertible
 /// A streaming RFC 4180 parser: feed it bytes in chunks of any size, get records as they complete.
 ///
 /// Quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF or LF;
-/// a UTF-8 byte-order mark at the start is skipped. Memory is bounded by the longest record, not
-/// the file. Errors (bad UTF-8, a stray quote, an unterminated quoted field) are reported with
-/// their line and the parser carries on where it safely can, so a file's every error is seen.
+/// a UTF-8 byte-order mark at the start is skipped. Memory is bounded by the limits on one value and
+/// one record, not the file: a value past `maximumFieldBytes` or a record past `maximumRecordBytes` is
+/// an error at its line and position, and the bytes beyond the limit are dropped as they arrive (a
+/// 200 MB column name costs 4 KiB). Errors (bad UTF-8, a stray quote, an unterminated quoted field,
+/// an over-long value) are reported with their line and the parser carries on where it safely can,
+/// so a file's every error is seen.
 public struct CSVParser: Sendable {
+    /// The most bytes one value may hold by default: a worker line's longest value is a 64-character
+    /// reference, an employer file's an address.
+    public static let defaultMaximumFieldBytes = 4_096
+    /// The most bytes one record may hold by default, separators included.
+    public static let defaultMaximumRecordBytes = 16_384
+
+    public let maximumFieldBytes: Int
+    public let maximumRecordBytes: Int
     private enum State: Sendable {
         case fieldStart
         case unquoted
@@ -44,8 +55,19 @@ public struct CSVParser: Sendable {
     private var atFileStart = true
     private var bomBytesSeen = 0
     private var fieldHadError = false
+    /// The value being read passed `maximumFieldBytes`: its error is reported, its further bytes dropped.
+    private var fieldTooLong = false
+    /// Bytes of the record so far (values and separators), and whether it passed `maximumRecordBytes`.
+    private var recordBytes = 0
+    private var recordTooLong = false
 
-    public init() {}
+    public init(
+        maximumFieldBytes: Int = Self.defaultMaximumFieldBytes,
+        maximumRecordBytes: Int = Self.defaultMaximumRecordBytes
+    ) {
+        self.maximumFieldBytes = maximumFieldBytes
+        self.maximumRecordBytes = maximumRecordBytes
+    }
 
     /// Parses `bytes`, calling `onRecord` for each completed record and `onError` for each problem.
     public mutating func consume<Bytes: Collection<UInt8>>(
@@ -71,7 +93,20 @@ public struct CSVParser: Sendable {
             }
             atFileStart = false
         }
-        while let byte = iterator.next() { try step(byte, onRecord, onError) }
+        while let byte = iterator.next() {
+            // The bytes of a value already past its limit are dropped here, before the state machine: a
+            // 200 MB column name is then read about as fast as the bytes arrive.
+            if fieldTooLong {
+                switch state {
+                case .unquoted where byte != 0x2C && byte != 0x0D && byte != 0x0A && byte != 0x22: continue
+                case .quoted where byte != 0x22:
+                    if byte == 0x0A { line += 1 }
+                    continue
+                default: break
+                }
+            }
+            try step(byte, onRecord, onError)
+        }
     }
 
     /// Ends the input: completes the last record (a final line break is optional).
@@ -122,7 +157,7 @@ public struct CSVParser: Sendable {
             case lf:
                 try endLine(afterCR: false, onRecord, onError)
             default:
-                field.append(byte)
+                try append(byte, onError)
                 state = .unquoted
             }
         case .unquoted:
@@ -143,20 +178,20 @@ public struct CSVParser: Sendable {
                                 + " put the whole value in quotes and double the inner quote (\"\")"))
                 }
                 fieldHadError = true
-                field.append(byte)
-            default: field.append(byte)
+                try append(byte, onError)
+            default: try append(byte, onError)
             }
         case .quoted:
             if byte == quote {
                 state = .quoteInQuoted
             } else {
                 if byte == lf { line += 1 }
-                field.append(byte)
+                try append(byte, onError)
             }
         case .quoteInQuoted:
             switch byte {
             case quote:
-                field.append(quote)
+                try append(quote, onError)
                 state = .quoted
             case comma:
                 try endField(onError)
@@ -174,9 +209,24 @@ public struct CSVParser: Sendable {
                                 + " or the end of the line"))
                 }
                 fieldHadError = true
-                field.append(byte)
+                try append(byte, onError)
                 state = .unquoted
             }
+        }
+    }
+
+    /// Adds a byte to the value being read, unless the value is already at its limit.
+    @inline(__always)
+    private mutating func append(_ byte: UInt8, _ onError: (CSVSyntaxError) throws -> Void) rethrows {
+        if field.count < maximumFieldBytes {
+            field.append(byte)
+        } else if !fieldTooLong {
+            fieldTooLong = true
+            try onError(
+                CSVSyntaxError(
+                    line: recordLine, field: fields.count + 1,
+                    message: "value \(fields.count + 1) of this line is longer than \(maximumFieldBytes.grouped) bytes,"
+                        + " the most one value may hold; is a closing quote missing, or is this the wrong file?"))
         }
     }
 
@@ -191,6 +241,24 @@ public struct CSVParser: Sendable {
     }
 
     private mutating func endField(_ onError: (CSVSyntaxError) throws -> Void) rethrows {
+        defer {
+            field.removeAll(keepingCapacity: true)
+            fieldHadError = false
+            fieldTooLong = false
+        }
+        recordBytes += field.count + 1
+        if recordBytes > maximumRecordBytes {
+            // The values past the limit are dropped, so a line of a million commas stays small too.
+            if !recordTooLong {
+                recordTooLong = true
+                try onError(
+                    CSVSyntaxError(
+                        line: recordLine, field: fields.count + 1,
+                        message: "this line is longer than \(maximumRecordBytes.grouped) bytes, the most one line may"
+                            + " hold; is a closing quote missing, or is this the wrong file?"))
+            }
+            return
+        }
         if field.contains(0) {
             // Valid UTF-8, but no database text can hold it (and nobody types it on purpose).
             try onError(
@@ -208,8 +276,6 @@ public struct CSVParser: Sendable {
                     message: "this value is not valid UTF-8 text; save the file as CSV UTF-8"))
             fields.append(String(decoding: field, as: UTF8.self))
         }
-        field.removeAll(keepingCapacity: true)
-        fieldHadError = false
     }
 
     private mutating func endRecord(
@@ -218,6 +284,8 @@ public struct CSVParser: Sendable {
         try endField(onError)
         let record = CSVRecord(line: recordLine, fields: fields)
         fields.removeAll(keepingCapacity: true)
+        recordBytes = 0
+        recordTooLong = false
         // A line with nothing on it is not a record.
         if !(record.fields.count == 1 && record.fields[0].isEmpty) { try onRecord(record) }
     }

@@ -14,7 +14,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = day
     }
 
-    /// Parses exactly `yyyy-MM-dd`.
+    /// Parses exactly `yyyy-MM-dd`, year 0001 to 9999: PostgreSQL's `date` has no year 0, so a
+    /// year-0000 date is no date here either.
     public init?(iso text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
@@ -26,8 +27,21 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
             }
             return value
         }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        guard let y = number(0..<4), y >= 1, let m = number(5..<7), let d = number(8..<10) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// The dates a person can mean in a return or a form: 1900-01-01 to 2100-12-31. Anything outside is
+    /// a typing slip (a year 0202, a year 9999), refused with a sentence before it gets near the database.
+    public static let plausibleRange =
+        CalendarDate(year: 1900, month: 1, day: 1)!...CalendarDate(
+            year: 2100, month: 12, day: 31)!
+
+    /// Nil when the date is in `plausibleRange`; otherwise the sentence saying so, naming `field`.
+    public func implausibility(field: String) -> String? {
+        guard !Self.plausibleRange.contains(self) else { return nil }
+        return "\(field) \(self) is outside the dates this service accepts"
+            + " (\(Self.plausibleRange.lowerBound) to \(Self.plausibleRange.upperBound)); check the year"
     }
 
     public var description: String {

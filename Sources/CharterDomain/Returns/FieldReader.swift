@@ -30,7 +30,7 @@ struct FieldReader {
             return nil
         }
         guard let parsed = Choice(rawValue: value.lowercased()) else {
-            fail(column, "\(column.rawValue) \"\(value)\" is not one of \(Self.list(Choice.self))")
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" is not one of \(Self.list(Choice.self))")
             return nil
         }
         return parsed
@@ -46,7 +46,7 @@ struct FieldReader {
         case "true", "yes", "1": return true
         case "false", "no", "0": return false
         default:
-            fail(column, "\(column.rawValue) \"\(value)\" is not yes or no (write true/false, yes/no or 1/0)")
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" is not yes or no (write true/false, yes/no or 1/0)")
             return nil
         }
     }
@@ -61,16 +61,16 @@ struct FieldReader {
         guard let (number, places) = Self.decimal(value) else {
             fail(
                 column,
-                "\(column.rawValue) \"\(value)\" is not an amount in pounds; write it like 12.60"
+                "\(column.rawValue) \"\(value.excerpt())\" is not an amount in pounds; write it like 12.60"
                     + " (a point before the pence, no £ sign or commas)")
             return nil
         }
         guard places <= 4 else {
-            fail(column, "\(column.rawValue) \"\(value)\" has more than 4 decimal places")
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" has more than 4 decimal places")
             return nil
         }
         guard number > 0, number <= 500 else {
-            fail(column, "\(column.rawValue) \"\(value)\" must be more than 0 and at most 500 pounds an hour")
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" must be more than 0 and at most 500 pounds an hour")
             return nil
         }
         return number
@@ -84,7 +84,7 @@ struct FieldReader {
             return nil
         }
         guard let (number, _) = Self.decimal(value), number >= 0, number <= 100 else {
-            fail(column, "\(column.rawValue) \"\(value)\" must be a number of weekly hours from 0 to 100")
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" must be a number of weekly hours from 0 to 100")
             return nil
         }
         return number
@@ -97,21 +97,39 @@ struct FieldReader {
             return nil
         }
         guard let date = CalendarDate(iso: value) else {
-            fail(column, "\(column.rawValue) \"\(value)\" is not a date in the form YYYY-MM-DD, e.g. 2025-04-01")
+            fail(
+                column,
+                "\(column.rawValue) \"\(value.excerpt())\" is not a date in the form YYYY-MM-DD, e.g. 2025-04-01")
+            return nil
+        }
+        if let problem = date.implausibility(field: column.rawValue) {
+            fail(column, problem)
             return nil
         }
         return date
     }
 
-    /// A whole number of shifts, 0 or more.
+    /// The most shifts one worker line may count in a quarter: over 100 a day, far past any real
+    /// rota, and well inside the database's 32-bit integer columns.
+    static let maximumShifts = 10_000
+
+    /// A whole number of shifts, 0 to `maximumShifts`.
     mutating func count(_ column: WorkerLineColumn) -> Int? {
         let value = text(column)
         guard !value.isEmpty else {
             fail(column, "\(column.rawValue) is blank; enter a number of shifts (0 if none)")
             return nil
         }
-        guard let number = Int(value), number >= 0 else {
-            fail(column, "\(column.rawValue) \"\(value)\" must be a whole number of shifts, 0 or more")
+        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            fail(column, "\(column.rawValue) \"\(value.excerpt())\" must be a whole number of shifts, 0 or more")
+            return nil
+        }
+        // Digits past what an Int holds are out of range too, not "not a number".
+        guard let number = Int(value), number <= Self.maximumShifts else {
+            fail(
+                column,
+                "\(column.rawValue) \(value.excerpt()) is out of range: a line counts 0 to"
+                    + " \(Self.maximumShifts.grouped) shifts in a quarter")
             return nil
         }
         return number

@@ -7,11 +7,7 @@ public import Foundation
 /// completeness warnings; they never become zero or false.
 public enum ReturnHeaderReader {
     public static func read(json data: Data, report: inout ValidationReport) -> ReturnHeader? {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            report.error(
-                "the return is not a JSON object; it must start with { and hold period, headcount, attestations")
-            return nil
-        }
+        guard let root = ReturnJSONReader.root(of: data, report: &report) else { return nil }
         return read(root, report: &report)
     }
 
@@ -20,8 +16,8 @@ public enum ReturnHeaderReader {
         for key in root.keys.sorted()
         where !["period", "headcount", "attestations", "contractors", "lines"].contains(key) {
             report.error(
-                column: key,
-                "\"\(key)\" is not a field of a return (period, headcount, attestations, contractors, lines)")
+                column: key.excerpt(),
+                "\"\(key.excerpt())\" is not a field of a return (period, headcount, attestations, contractors, lines)")
         }
         var period: ReportingPeriod?
         if let text = root["period"] as? String, let parsed = ReportingPeriod(text) {
@@ -38,8 +34,8 @@ public enum ReturnHeaderReader {
         }
         for key in raw.keys.sorted() where !Attestations.names.contains(key) {
             report.error(
-                column: "attestations.\(key)",
-                "\"\(key)\" is not an attestation; they are \(Attestations.names.joined(separator: ", "))")
+                column: "attestations.\(key.excerpt())",
+                "\"\(key.excerpt())\" is not an attestation; they are \(Attestations.names.joined(separator: ", "))")
         }
         attestations.hsPolicyReviewedOn = date(
             raw["hs_policy_reviewed_on"], path: "attestations.hs_policy_reviewed_on", report: &report)
@@ -50,7 +46,8 @@ public enum ReturnHeaderReader {
         attestations.recognitionAgreement = bool(
             raw["recognition_agreement"], path: "attestations.recognition_agreement", report: &report)
         attestations.sickPayWaitingDays = wholeNumber(
-            raw["sick_pay_waiting_days"], path: "attestations.sick_pay_waiting_days", required: false, report: &report)
+            raw["sick_pay_waiting_days"], path: "attestations.sick_pay_waiting_days", required: false, maximum: 365,
+            report: &report)
         attestations.flexibleWorkingDayOne = bool(
             raw["flexible_working_day_one"], path: "attestations.flexible_working_day_one", report: &report)
         attestations.apprentices = wholeNumber(
@@ -95,15 +92,21 @@ public enum ReturnHeaderReader {
                 for (index, item) in items.enumerated() {
                     let path = "contractors[\(index + 1)]"
                     let fields = item as? [String: Any] ?? [:]
-                    let supplier = (fields["supplier"] as? String).map(\.trimmingSpaces) ?? ""
+                    var supplier = (fields["supplier"] as? String).map(\.trimmingSpaces) ?? ""
                     if supplier.isEmpty {
                         report.error(column: path + ".supplier", "supplier is missing; name the contracting company")
+                    } else if let problem = TextField.supplier.problem(with: supplier) {
+                        report.error(column: path + ".supplier", problem)
+                        supplier = ""
                     }
-                    let service = (fields["service"] as? String).map(\.trimmingSpaces) ?? ""
+                    var service = (fields["service"] as? String).map(\.trimmingSpaces) ?? ""
                     if service.isEmpty {
                         report.error(
                             column: path + ".service", "service is missing; say what the contract covers, e.g. cleaning"
                         )
+                    } else if let problem = TextField.service.problem(with: service) {
+                        report.error(column: path + ".service", problem)
+                        service = ""
                     }
                     let workers = wholeNumber(
                         fields["workers"], path: path + ".workers", required: true, report: &report)
@@ -163,6 +166,10 @@ public enum ReturnHeaderReader {
             report.error(column: path, "\(path) must be a date in the form YYYY-MM-DD, e.g. \"2026-02-01\"")
             return nil
         }
+        if let problem = date.implausibility(field: path) {
+            report.error(column: path, problem)
+            return nil
+        }
         return date
     }
 
@@ -180,17 +187,29 @@ public enum ReturnHeaderReader {
         return nil
     }
 
-    static func wholeNumber(_ value: Any?, path: String, required: Bool, report: inout ValidationReport) -> Int? {
+    /// The largest whole number a header field takes unless it says otherwise: more workers than any
+    /// employer has, and well inside the database's 32-bit integer columns.
+    static let maximumCount = 9_999_999
+
+    /// A whole number from 0 to `maximum`; a number outside that range is refused as out of range, naming it.
+    static func wholeNumber(
+        _ value: Any?, path: String, required: Bool, maximum: Int = maximumCount, report: inout ValidationReport
+    ) -> Int? {
         guard !isBlank(value) else {
             if required { report.error(column: path, "\(path) is missing; enter a whole number") }
             return nil
         }
-        if let number = jsonNumber(value), number.doubleValue >= 0,
-            number.doubleValue == number.doubleValue.rounded(), number.doubleValue < 10_000_000
-        {
-            return number.intValue
+        guard let number = jsonNumber(value), number.doubleValue == number.doubleValue.rounded() else {
+            report.error(column: path, "\(path) must be a whole number, 0 or more")
+            return nil
         }
-        report.error(column: path, "\(path) must be a whole number, 0 or more")
-        return nil
+        guard number.doubleValue >= 0, number.doubleValue <= Double(maximum) else {
+            report.error(
+                column: path,
+                "\(path) \(number.stringValue.excerpt(24)) is out of range: it must be a whole number from 0 to"
+                    + " \(maximum.grouped)")
+            return nil
+        }
+        return number.intValue
     }
 }

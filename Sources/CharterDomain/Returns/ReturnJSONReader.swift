@@ -33,11 +33,27 @@ public enum ReturnJSONReader {
         }
     }
 
+    /// The document's top-level object, or nil with an error saying where the JSON is broken or that
+    /// it is not an object.
+    static func root(of data: Data, report: inout ValidationReport) -> [String: Any]? {
+        let object: Any
+        do {
+            object = try JSONText.parse(data)
+        } catch {
+            report.error(column: error.field, "the return is not valid JSON: \(error)")
+            return nil
+        }
+        guard let root = object as? [String: Any] else {
+            report.error(
+                "the return is JSON but not an object; it must start with { and hold period, headcount, attestations")
+            return nil
+        }
+        return root
+    }
+
     public static func read(json data: Data) -> ReturnJSONDocument {
         var report = ValidationReport()
-        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            report.error(
-                "the return is not a JSON object; it must start with { and hold period, headcount, attestations")
+        guard let root = root(of: data, report: &report) else {
             return ReturnJSONDocument(header: nil, lines: nil, report: report)
         }
         reportNUL(in: root, path: "", line: nil, report: &report)
@@ -77,8 +93,8 @@ public enum ReturnJSONReader {
             let errorsBefore = report.totalErrors
             for key in fields.keys.sorted() where WorkerLineColumn(rawValue: key) == nil {
                 report.error(
-                    line: position, column: key,
-                    "\"\(key)\" is not a worker-line column; the columns are "
+                    line: position, column: key.excerpt(),
+                    "\"\(key.excerpt())\" is not a worker-line column; the columns are "
                         + columns.map(\.rawValue).joined(separator: ", "))
             }
             let record = CSVRecord(line: position, fields: columns.map { text(of: fields[$0.rawValue]) })
@@ -99,6 +115,8 @@ public enum ReturnJSONReader {
         if let number = value as? NSNumber {
             let double = number.doubleValue
             if double == double.rounded(), abs(double) < 1e15 { return String(Int64(double)) }
+            // A whole number too large for an Int64 keeps its digits, so it is refused as out of range.
+            if double == double.rounded(), double.isFinite { return String(format: "%.0f", double) }
             return "\(double)"
         }
         // Objects and lists cannot be a cell; show them so the error message points at them.

@@ -40,8 +40,8 @@ public struct WorkerLineValidator: Sendable {
             guard let column = WorkerLineColumn(rawValue: name) else {
                 unknown.append(raw)
                 report.error(
-                    line: header.line, column: raw,
-                    "\"\(raw)\" is not a worker-line column; the columns are "
+                    line: header.line, column: raw.excerpt(),
+                    "\"\(raw.excerpt())\" is not a worker-line column; the columns are "
                         + WorkerLineColumn.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
@@ -82,15 +82,17 @@ public struct WorkerLineValidator: Sendable {
         } else if !Self.isValidReference(workerRef) {
             fields.fail(
                 .workerRef,
-                "worker_ref \"\(workerRef)\" may only use letters, digits, '.', '_' and '-' (1 to 64 characters)")
+                "worker_ref \"\(workerRef.excerpt())\" may only use letters, digits, '.', '_' and '-' (1 to 64 characters)"
+            )
         } else if Self.looksLikeNationalInsuranceNumber(workerRef) {
             fields.fail(
                 .workerRef,
-                "worker_ref \"\(workerRef)\" looks like a National Insurance number; use a pseudonymous reference instead"
+                "worker_ref \"\(workerRef.excerpt())\" looks like a National Insurance number; use a pseudonymous reference instead"
             )
         } else if let first = lineOfReference[workerRef] {
             fields.fail(
-                .workerRef, "worker_ref \"\(workerRef)\" is also used on line \(first); each worker appears once")
+                .workerRef,
+                "worker_ref \"\(workerRef.excerpt())\" is also used on line \(first); each worker appears once")
         } else {
             lineOfReference[workerRef] = Int32(clamping: record.line)
         }

@@ -1,3 +1,4 @@
+import CharterDomain
 import Foundation
 public import PGClient
 
@@ -20,9 +21,12 @@ public struct RepStore: Sendable {
     ) async throws -> Rep {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw CharterStoreError(.invalid, "a rep needs a name") }
+        try TextField.repName.check(name)
+        try TextField.email.check(email)
+        try TextField.unionName.check(unionName)
         guard let address = EmailAddress(email) else {
             throw CharterStoreError(
-                .invalid, "\"\(email)\" is not an email address (it should look like name@union.org)")
+                .invalid, "\"\(email.excerpt())\" is not an email address (it should look like name@union.org)")
         }
         let union = unionName?.trimmingCharacters(in: .whitespacesAndNewlines)
         let unionName = union?.isEmpty == false ? union : nil

@@ -1,4 +1,5 @@
 public import CharterAccess
+import CharterDomain
 public import Foundation
 public import PGClient
 
@@ -28,6 +29,7 @@ public struct TokenStore: Sendable {
         }
         let trimmed = label?.trimmingCharacters(in: .whitespacesAndNewlines)
         let label = trimmed?.isEmpty == false ? trimmed : nil
+        try TextField.tokenLabel.check(label)
         // The 40-bit prefix can clash with an existing token's (rarely); the unique index then refuses
         // the insert and a fresh token is drawn.
         for _ in 1...3 {

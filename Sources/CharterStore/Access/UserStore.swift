@@ -1,4 +1,5 @@
 public import CharterAccess
+import CharterDomain
 public import Foundation
 public import PGClient
 
@@ -39,12 +40,14 @@ public struct UserStore: Sendable {
         email: String, displayName: String, role: Role, employerID: Int64?, repID: Int64?, password: String,
         by actor: String
     ) async throws -> User {
+        try TextField.email.check(email)
         guard let address = EmailAddress(email) else {
             throw CharterStoreError(
-                .invalid, "\"\(email)\" is not an email address (it should look like name@example.org)")
+                .invalid, "\"\(email.excerpt())\" is not an email address (it should look like name@example.org)")
         }
         let displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !displayName.isEmpty else { throw CharterStoreError(.invalid, "a user needs a name to be shown") }
+        try TextField.displayName.check(displayName)
         try Self.checkNewPassword(password)
         if let problem = RoleBinding.problem(role: role, employerID: employerID, repID: repID, holder: "user") {
             throw CharterStoreError(.invalid, problem)

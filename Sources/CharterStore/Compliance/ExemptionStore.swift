@@ -48,6 +48,8 @@ public struct ExemptionStore: Sendable {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CharterStoreError(.invalid, "an exemption needs a reason")
         }
+        try TextField.exemptionReason.check(reason)
+        try TextField.standardID.check(standardID)
         if let periodFrom, let periodTo, periodTo < periodFrom {
             throw CharterStoreError(.invalid, "the exemption ends (\(periodTo)) before it starts (\(periodFrom))")
         }

@@ -24,7 +24,8 @@ extension EmployerStore {
     /// duplicates an employer. Sector and the London flag are not in GPG data and are kept. A
     /// company number another stored employer already holds is not moved (the row keeps its own).
     public func upsert(_ batch: [Employer], actor: String, source: String) async throws -> EmployerImportSummary {
-        try await pool.withTransaction { connection in
+        for employer in batch { try employer.checkText() }
+        return try await pool.withTransaction { connection in
             var summary = EmployerImportSummary()
             var insertedIDs: [Int64] = []
             var updatedIDs: [Int64] = []

@@ -12,6 +12,7 @@ public struct EmployerStore: Sendable {
     /// Registers an employer; a company number or GPG id already registered is a conflict, decided by
     /// the table's unique constraints (so two concurrent registrations cannot both get in).
     public func add(_ employer: Employer, actor: String) async throws -> Employer {
+        try employer.checkText()
         do {
             return try await pool.withTransaction { connection in
                 let id = try await insert(employer, on: connection)
@@ -80,9 +81,13 @@ public struct EmployerStore: Sendable {
     public func addContact(
         employerID: Int64, name: String, email: String, role: String?, actor: String
     ) async throws -> Int64 {
+        try TextField.contactName.check(name)
+        try TextField.email.check(email)
+        try TextField.contactRole.check(role)
         guard let address = EmailAddress(email) else {
             throw CharterStoreError(
-                .invalid, "\"\(email)\" is not an email address mail could carry (it should look like name@example.org)"
+                .invalid,
+                "\"\(email.excerpt())\" is not an email address mail could carry (it should look like name@example.org)"
             )
         }
         return try await pool.withTransaction { connection in

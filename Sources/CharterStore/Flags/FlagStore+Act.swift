@@ -28,6 +28,9 @@ extension FlagStore {
             throw CharterStoreError(
                 .invalid, "the system's changes to flags come from the nightly run and exemptions, not from a person")
         }
+        try TextField.flagNote.check(note)
+        try TextField.explanation.check(response?.explanation)
+        try TextField.actionPlan.check(response?.actionPlan)
         let note = Self.trimmed(note) ?? (action == .respond ? Self.trimmed(response?.explanation) : nil)
         return try await pool.withTransaction { connection in
             guard

@@ -45,7 +45,8 @@ public struct PledgeStore: Sendable {
         employerID: Int64, tier: Tier, livingHours: Bool, overrides: PledgeOverrides, validFrom: CalendarDate,
         validTo: CalendarDate?, charterVersion: String? = nil, actor: String
     ) async throws -> PledgeRecord {
-        try await pool.withTransaction { connection in
+        try TextField.charterVersionLabel.check(charterVersion)
+        return try await pool.withTransaction { connection in
             guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
                 throw CharterStoreError(.notFound, "there is no employer \(employerID)")
             }

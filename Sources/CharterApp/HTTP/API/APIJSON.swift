@@ -1,3 +1,4 @@
+import CharterDomain
 public import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -44,18 +45,53 @@ public enum APIJSON {
                     : "send the body as application/json, not \(type)")
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let buffer = try await collect(&request, upTo: context.maxUploadSize)
         return Data(buffer.readableBytesView)
+    }
+
+    /// The body, or a 413 that says the limit.
+    static func collect(_ request: inout Request, upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIO's NIOTooManyBytesError (the body ran over) or Hummingbird's HTTPError (Content-Length did).
+            throw tooLarge(limit: limit)
+        }
+    }
+
+    /// The 413 for a body over `limit` bytes, saying the limit: "the request body is over 4 MiB, the most
+    /// this API accepts".
+    static func tooLarge(limit: Int, accepter: String = "this API") -> Problem {
+        let size =
+            limit % (1 << 20) == 0
+            ? "\(limit >> 20) MiB" : limit % (1 << 10) == 0 ? "\(limit >> 10) KiB" : "\(limit) bytes"
+        return Problem(.contentTooLarge, "the request body is over \(size), the most \(accepter) accepts")
+    }
+
+    /// `data` parsed as JSON, or a 400 saying where it stops being JSON (line, column, and the field when
+    /// a number is too large to read). `what` names the document: "the body", "the header part".
+    static func parse(_ data: Data, what: String = "the body") throws -> Any {
+        do {
+            return try JSONText.parse(data)
+        } catch {
+            throw Problem(
+                .badRequest, "\(what) is not valid JSON: \(error)",
+                errors: [
+                    Problem.Item(
+                        field: error.field, line: error.line, column: error.column.map { "\($0)" },
+                        message: error.reason)
+                ])
+        }
     }
 
     /// Refuses text holding a NUL character (`\u0000`) anywhere in a JSON document, naming the field:
     /// PostgreSQL cannot store it, so it would otherwise fail deep inside a transaction.
     static func refuseNUL(in value: Any, path: String = "") throws {
         if let text = value as? String, text.utf8.contains(0) {
-            let field = path.isEmpty ? "the body" : "field \(path)"
+            let field = path.isEmpty ? "the body" : "field \(path.excerpt())"
             throw Problem(
                 .badRequest, "\(field) contains a NUL character (\\u0000), which cannot be stored",
-                errors: [Problem.Item(field: path.isEmpty ? nil : path, message: "contains a NUL character")])
+                errors: [Problem.Item(field: path.isEmpty ? nil : path.excerpt(), message: "contains a NUL character")])
         } else if let object = value as? [String: Any] {
             for (key, item) in object { try refuseNUL(in: item, path: path.isEmpty ? key : "\(path).\(key)") }
         } else if let array = value as? [Any] {
@@ -69,7 +105,7 @@ public enum APIJSON {
     ) async throws -> T {
         if request.headers[.contentType] == nil {
             var request = request
-            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            let buffer = try await collect(&request, upTo: context.maxUploadSize)
             guard buffer.readableBytes == 0 else {
                 throw Problem(.unsupportedMediaType, "send the body as application/json (no Content-Type was given)")
             }
@@ -90,18 +126,19 @@ public enum APIJSON {
         _ type: T.Type, from request: Request, context: CharterRequestContext, fields: Set<String>
     ) async throws -> (value: T, object: [String: Any]) {
         let data = try await body(of: request, context: context)
-        guard let object = try? JSONSerialization.jsonObject(with: data) else {
-            throw Problem(.badRequest, "the body is not valid JSON")
-        }
+        let object = try parse(data)
         guard let dictionary = object as? [String: Any] else {
             throw Problem(.badRequest, "the body must be a JSON object")
         }
         try refuseNUL(in: dictionary)
         let unknown = Set(dictionary.keys).subtracting(fields).sorted()
         if !unknown.isEmpty {
+            let names = unknown.prefix(20).map { $0.excerpt() }
             throw Problem(
-                .badRequest, "unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", "))",
-                errors: unknown.map { Problem.Item(field: $0, message: "is not a field of this request") })
+                .badRequest,
+                "unknown field\(unknown.count == 1 ? "" : "s") \(names.joined(separator: ", "))"
+                    + (unknown.count > names.count ? " and \(unknown.count - names.count) more" : ""),
+                errors: names.map { Problem.Item(field: $0, message: "is not a field of this request") })
         }
         return (try decoder.decode(T.self, from: data), dictionary)
     }

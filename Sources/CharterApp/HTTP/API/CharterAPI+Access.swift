@@ -50,7 +50,7 @@ extension CharterAPI {
                     NewToken.self, from: request, context: context, fields: NewToken.fields)
                 guard let role = Role(rawValue: new.role) else {
                     throw Problem(
-                        .unprocessableContent, "role \(new.role) is not one of admin, employer, rep, viewer",
+                        .unprocessableContent, "role \(new.role.excerpt()) is not one of admin, employer, rep, viewer",
                         errors: [Problem.Item(field: "role", message: "is not a role")])
                 }
                 let issued = try await tokens.create(

@@ -82,7 +82,7 @@ extension CharterAPI {
                     guard let parsed = CompanyNumber(text) else {
                         throw Problem(
                             .unprocessableContent,
-                            "company_number \(text) is not a Companies House number (8 characters, e.g. 01234567 or SC123456)",
+                            "company_number \(text.excerpt()) is not a Companies House number (8 characters, e.g. 01234567 or SC123456)",
                             errors: [Problem.Item(field: "company_number", message: "is not a company number")])
                     }
                     number = parsed
@@ -112,7 +112,7 @@ extension CharterAPI {
                     NewPledge.self, from: request, context: context, fields: NewPledge.fields)
                 guard let tier = Tier(rawValue: new.tier) else {
                     throw Problem(
-                        .unprocessableContent, "tier \(new.tier) is not a tier; write aspiring or accredited",
+                        .unprocessableContent, "tier \(new.tier.excerpt()) is not a tier; write aspiring or accredited",
                         errors: [Problem.Item(field: "tier", message: "is not aspiring or accredited")])
                 }
                 let from = try date(new.validFrom, field: "valid_from")
@@ -142,11 +142,15 @@ extension CharterAPI {
                 }
                 // The store refuses it too; checked here first to say which field and why. (The name needs no
                 // such check: the renderer writes any name on one line.)
+                // Limits first, so a 300-character address hears about its length, not its syntax.
+                try TextField.contactName.check(name)
+                try TextField.email.check(new.email)
+                try TextField.contactRole.check(new.role)
                 do throws(MailError) {
                     _ = try MailAddress(address: new.email)
                 } catch {
                     throw Problem(
-                        .unprocessableContent, "email \(new.email) cannot be mailed to. \(error.message)",
+                        .unprocessableContent, "email \(new.email.excerpt()) cannot be mailed to. \(error.message)",
                         errors: [Problem.Item(field: "email", message: error.message)])
                 }
                 let role = new.role.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {

@@ -39,7 +39,7 @@ extension CharterAPI {
                     guard let text else { return nil }
                     guard let period = ReportingPeriod(text) else {
                         throw Problem(
-                            .unprocessableContent, "\(field) \(text) is not a period; write YYYY-Qn",
+                            .unprocessableContent, "\(field) \(text.excerpt()) is not a period; write YYYY-Qn",
                             errors: [Problem.Item(field: field, message: "is not a period (YYYY-Qn)")])
                     }
                     return period

@@ -16,6 +16,8 @@ extension CharterAPI {
                 let employerID = try id("employer", context)
                 let period = try period(context)
                 let body = try await APIJSON.body(of: request, context: context)
+                // Broken JSON is a 400 saying where; a well-formed return with wrong values is a 422 listing them.
+                _ = try APIJSON.parse(body)
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!]
                 if let key, key.isEmpty || key.count > 200 {
                     throw Problem(.badRequest, "the Idempotency-Key header must be 1 to 200 characters")
@@ -119,7 +121,9 @@ extension CharterAPI {
                 guard case .partBegin(let part) = event else { continue }
                 switch part.name {
                 case "header":
-                    header = try await reader.collectPart(named: "header", limit: 1 << 20)
+                    let bytes = try await reader.collectPart(named: "header", limit: 1 << 20)
+                    _ = try APIJSON.parse(Data(bytes), what: "the header part")
+                    header = bytes
                 case "lines":
                     guard let header else {
                         throw Problem(.badRequest, "send the header part before the lines part")
@@ -133,7 +137,7 @@ extension CharterAPI {
                 default:
                     throw Problem(
                         .badRequest,
-                        "the upload has a part named \(part.name); it takes a header part and a lines part",
+                        "the upload has a part named \(part.name.excerpt()); it takes a header part and a lines part",
                         errors: [Problem.Item(field: part.name, message: "is not a part of a return upload")])
                 }
             }

@@ -62,7 +62,7 @@ public enum CharterAPI {
     /// A path parameter as an id, or 404 naming it.
     static func id(_ name: String, _ context: CharterRequestContext) throws -> Int64 {
         guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else {
-            throw Problem(.notFound, "there is no \(name) \(context.parameters.get(name) ?? "")")
+            throw Problem(.notFound, "there is no \(name) \((context.parameters.get(name) ?? "").excerpt())")
         }
         return id
     }
@@ -71,17 +71,21 @@ public enum CharterAPI {
     static func period(_ context: CharterRequestContext) throws -> ReportingPeriod {
         guard let text = context.parameters.get("period"), let period = ReportingPeriod(text) else {
             throw Problem(
-                .notFound, "there is no period \(context.parameters.get("period") ?? ""); periods are written YYYY-Qn")
+                .notFound,
+                "there is no period \((context.parameters.get("period") ?? "").excerpt()); periods are written YYYY-Qn")
         }
         return period
     }
 
-    /// A `YYYY-MM-DD` date from the body's `field`, or 422 naming the field.
+    /// A `YYYY-MM-DD` date from the body's `field`, within `CalendarDate.plausibleRange`, or 422 naming the field.
     static func date(_ text: String, field: String) throws -> CalendarDate {
         guard let date = CalendarDate(iso: text) else {
             throw Problem(
-                .unprocessableContent, "\(field) \(text) is not a date; write YYYY-MM-DD",
+                .unprocessableContent, "\(field) \(text.excerpt()) is not a date; write YYYY-MM-DD",
                 errors: [Problem.Item(field: field, message: "is not a date (YYYY-MM-DD)")])
+        }
+        if let problem = date.implausibility(field: field) {
+            throw Problem(.unprocessableContent, problem, errors: [Problem.Item(field: field, message: problem)])
         }
         return date
     }
@@ -93,7 +97,7 @@ public enum CharterAPI {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let value = parse(text) else {
             throw Problem(
-                .badRequest, "query parameter \(name) must be \(expected), not \(text)",
+                .badRequest, "query parameter \(name) must be \(expected), not \(text.excerpt())",
                 errors: [Problem.Item(field: name, message: "must be \(expected)")])
         }
         return value

@@ -1,3 +1,4 @@
+import CharterDomain
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -14,11 +15,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         public var column: String?
         public var message: String
 
+        /// Text longer than a sentence is cut (`excerpt`), so an item never carries the input at length.
         public init(field: String? = nil, line: Int? = nil, column: String? = nil, message: String) {
-            self.field = field
+            self.field = field.map { $0.excerpt(Problem.longestField) }
             self.line = line
-            self.column = column
-            self.message = message
+            self.column = column.map { $0.excerpt(Problem.longestField) }
+            self.message = message.excerpt(Problem.longestSentence)
         }
     }
 
@@ -30,13 +32,19 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var totalErrors: Int?
     public var headers: HTTPFields
 
+    /// The longest `detail` or item message, in characters: a few sentences. Whatever a message
+    /// quotes from the request, the answer stays small (SPEC §8).
+    static let longestSentence = 1_000
+    /// The longest field or column name an item repeats.
+    static let longestField = 100
+
     public init(
         _ status: HTTPResponse.Status, _ detail: String, title: String? = nil, errors: [Item] = [],
         totalErrors: Int? = nil, headers: HTTPFields = [:]
     ) {
         self.status = status
         self.title = title ?? status.reasonPhrase
-        self.detail = detail
+        self.detail = detail.excerpt(Self.longestSentence)
         self.errors = errors
         self.totalErrors = totalErrors
         self.headers = headers

@@ -42,7 +42,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
             return Problem(status, error.message)
         case let error as CharterDomainError:
-            return Problem(error.code == .flagTransitionRefused ? .conflict : .unprocessableContent, error.message)
+            return Problem(
+                error.code == .flagTransitionRefused ? .conflict : .unprocessableContent, error.message,
+                errors: error.field.map { [Problem.Item(field: $0, message: error.message)] } ?? [])
         case let error as PGError where error.code == .invalidBind:
             // Text with a NUL character from the request (a query parameter, a form field) that reached
             // the database: the client's doing, so a 400, not a server failure.
@@ -56,11 +58,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 headers: [.retryAfter: "\(Self.databaseRetryAfterSeconds)"])
         case let error as DecodingError:
             return decodingProblem(error)
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            // A body over the context's limit that no route turned into its own sentence: said with the limit.
+            return APIJSON.tooLarge(limit: context.maxUploadSize)
         case let error as HTTPError:
             let detail: String =
                 switch error.status {
                 case .notFound: "there is no such resource"
-                case .contentTooLarge: "the request body is larger than this endpoint accepts"
                 case .methodNotAllowed: "this resource does not accept that method"
                 default: error.body ?? error.status.reasonPhrase
                 }

@@ -15,7 +15,12 @@ struct WebForm {
         guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
             throw Problem(.unsupportedMediaType, "this form is sent as application/x-www-form-urlencoded")
         }
-        let body = try await request.body.collect(upTo: maximumBytes)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIJSON.tooLarge(limit: maximumBytes, accepter: "a form")
+        }
         let text = String(buffer: body)
         do {
             return WebForm(fields: try URLEncodedFormDecoder().decode([String: String].self, from: text))

@@ -134,7 +134,7 @@ extension WebPages {
                         id, principal: principal, context: context, pool: pool, flags: flags, rejection: rejection)
                 }
             default:
-                throw Problem(.badRequest, "The return form has no field named \(part.name).")
+                throw Problem(.badRequest, "The return form has no field named \(part.name.excerpt()).")
             }
         }
         try WebForm.requireCSRF(csrf, context: context)
