@@ -14,7 +14,9 @@ extension WebPages {
         var period: String
     }
 
-    static func registerEmployers(on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore) {
+    static func registerEmployers(
+        on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore, users: UserStore
+    ) {
         group.get("/employers/:employer") { _, context -> Response in
             let principal = try principal(context)
             let id = try CharterAPI.id("employer", context)
@@ -29,7 +31,14 @@ extension WebPages {
             let id = try CharterAPI.id("employer", context)
             try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
             let period = try CharterAPI.period(context)
-            return try await returnPage(id, period, request: request, context: context, pool: pool)
+            return try await returnPage(id, period, request: request, context: context, pool: pool, users: users)
+        }
+        group.get("/employers/:employer/returns/:period/versions/:version") { _, context -> Response in
+            let principal = try principal(context)
+            let id = try CharterAPI.id("employer", context)
+            try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
+            let period = try CharterAPI.period(context)
+            return try await versionPage(id, period, principal: principal, context: context, pool: pool, users: users)
         }
     }
 
@@ -43,22 +52,14 @@ extension WebPages {
         var data: [String: Any] = ["id": id, "name": employer.name, "csrf": context.csrfToken?.text ?? ""]
         if allows(principal, .readPledges, employerID: id) {
             data["pledges"] = try await PledgeStore(pool: pool).list(employerID: id).map {
-                (["tier": $0.tier, "livingHours": $0.livingHours, "from": $0.validFrom.description] as [String: Any])
-                    .with("to", $0.validTo?.description)
+                (["tier": $0.tier, "livingHours": $0.livingHours, "from": WebPage.date($0.validFrom)] as [String: Any])
+                    .with("to", $0.validTo.map(WebPage.date))
             }
         }
         if allows(principal, .readReturns, employerID: id) {
-            let periods = try await ReturnStore(pool: pool).periods(employerID: id)
-            data["hasReturns"] = !periods.isEmpty
-            data["returns"] = periods.map { summary -> [String: Any] in
-                let base = "/employers/\(id)/returns/\(summary.period)"
-                let v = summary.latestVersion
-                return
-                    ([
-                        "employerID": id, "period": summary.period.description, "versions": v,
-                        "received": WebPage.time(summary.latestReceivedAt),
-                    ] as [String: Any]).with("diff", v > 1 ? "\(base)?from=\(v - 1)&to=\(v)" : nil)
-            }
+            let rows = try await returnRows(id, pool: pool)
+            data["hasReturns"] = !rows.isEmpty
+            data["returns"] = rows
         }
         if allows(principal, .readFlags, employerID: id) {
             let page = try await flags.list(
@@ -121,8 +122,15 @@ extension WebPages {
                         employerID: id, period: period, submittedBy: principal.actor, header: Data(header)),
                     csv: reader.streamPart(named: "lines"))
                 switch outcome {
-                case .accepted:
-                    return WebPage.redirect(to: "/employers/\(id)/returns/\(period)")
+                case .accepted(let result):
+                    // POST-redirect-GET: the confirmation page says what was received; a reload asks again
+                    // for that page, never sends the files again.
+                    let number = result.version.version
+                    var response = WebPage.redirect(to: "/employers/\(id)/returns/\(period)/versions/\(number)")
+                    response.setCookie(
+                        WebNotice.returnReceived(period, version: number, unchanged: result.status == .unchanged)
+                            .cookie)
+                    return response
                 case .rejected(let report):
                     let count = report.totalErrors
                     let rejection = Rejection(
@@ -142,10 +150,12 @@ extension WebPages {
 
     /// A return's versions, and with `?from=&to=` the differences between two of them.
     static func returnPage(
-        _ id: Int64, _ period: ReportingPeriod, request: Request, context: CharterRequestContext, pool: PGPool
+        _ id: Int64, _ period: ReportingPeriod, request: Request, context: CharterRequestContext, pool: PGPool,
+        users: UserStore
     ) async throws -> Response {
         let returns = ReturnStore(pool: pool)
         let versions = try await returns.history(employerID: id, period: period)
+        let names = try await ActorNames.load(for: versions.map(\.submittedBy), users: users)
         guard !versions.isEmpty, let employer = try await EmployerStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "Employer \(id) has sent no return for \(period).")
         }
@@ -153,19 +163,15 @@ extension WebPages {
         var data: [String: Any] = [
             "employer": employer.name, "employerID": id, "period": period.description,
             "versions": versions.map { version -> [String: Any] in
-                let c = version.changes
-                let changes =
-                    c.previousVersion == nil
-                    ? "first version"
-                    : "\(c.linesAdded) added, \(c.linesRemoved) removed, \(c.linesChanged) changed"
-                        + (c.headerFields.isEmpty ? "" : "; header: \(c.headerFields.joined(separator: ", "))")
                 let number = version.version
-                return
-                    ([
-                        "version": number, "received": WebPage.time(version.receivedAt),
-                        "late": version.late ?? false, "by": version.submittedBy, "lines": version.lineCount,
-                        "changes": changes, "previous": number - 1,
-                    ] as [String: Any]).with("diff", number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" : nil)
+                return [
+                    "version": number, "href": "\(base)/versions/\(number)",
+                    "received": WebPage.time(version.receivedAt), "late": version.late ?? false,
+                    "by": names.name(version.submittedBy), "lines": version.lineCount,
+                    "changes": changeSummary(version.changes), "previous": number - 1,
+                    // Its own key, set on every row: a row without one would find the page's `diff`.
+                    "compareHref": number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" as Any : false,
+                ]
             },
         ]
         let query = request.uri.queryParameters
