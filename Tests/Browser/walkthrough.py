@@ -255,7 +255,7 @@ try:
     check(driver.current_url.endswith("/sign-in"), "not back on /sign-in")
     message("You have signed out.")
     driver.get(BASE + "/flags")
-    check(driver.current_url.endswith("/sign-in"), "the session still works after signing out")
+    check(driver.current_url.endswith("/sign-in?next=/flags"), "the session still works after signing out")
 
     step = "the employer uploads a return with an error, then a corrected one"
     say(step)
@@ -295,7 +295,9 @@ try:
     check("shifts_short_notice (2) is more than shifts_scheduled (1)" in driver.page_source,
           "the plausibility warning is not shown")
     accessible()
-    shoot("upload-confirmed-with-warnings")
+    shoot("upload-confirmed")
+    driver.execute_script("document.querySelector('caption').scrollIntoView()")
+    shoot("upload-confirmed-warnings")
 
     step = "a reload of the confirmation sends nothing again"
     say(step)
