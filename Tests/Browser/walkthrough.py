@@ -296,7 +296,7 @@ try:
           "the plausibility warning is not shown")
     accessible()
     shoot("upload-confirmed")
-    driver.execute_script("document.querySelector('caption').scrollIntoView()")
+    driver.execute_script("document.querySelector('ul.issues').scrollIntoView()")
     shoot("upload-confirmed-warnings")
 
     step = "a reload of the confirmation sends nothing again"

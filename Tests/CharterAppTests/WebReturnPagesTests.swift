@@ -156,7 +156,8 @@ struct WebReturnPagesTests {
             #expect(html.contains(#"<div class="panel">"#))
             #expect(html.contains("<h1>Return received</h1>"))
             #expect(html.contains("Version 1 of the 2026-Q3 return was received."))
-            #expect(html.contains("<td>2</td><td>shifts_short_notice</td><td>shifts_short_notice (2) is more than"))
+            #expect(
+                html.contains("<li><strong>Line 2, shifts_short_notice:</strong> shifts_short_notice (2) is more than"))
             #expect(html.contains("<dt>Sent by</dt><dd>Sam HR</dd>"))
             #expect(html.contains(">late</strong>"))
             #expect(!html.contains("user:"))

@@ -80,8 +80,12 @@ extension WebPages {
         if principal.role != .rep {
             data["showWarnings"] = true
             data["hasWarnings"] = !version.warnings.isEmpty
-            data["warnings"] = version.warnings.map {
-                ["line": $0.line.map(String.init) ?? "whole return", "column": $0.column ?? "", "message": $0.message]
+            data["warnings"] = version.warnings.map { warning in
+                let place = warning.line.map { "Line \($0)" } ?? "The whole return"
+                return [
+                    "where": [place, warning.column].compactMap { $0 }.joined(separator: ", "),
+                    "message": warning.message,
+                ]
             }
         }
         if case .returnReceived(period, number, let unchanged)? = context.webNotice {
