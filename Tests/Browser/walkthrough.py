@@ -311,6 +311,15 @@ try:
     check(">late</strong>" in driver.page_source, "the late return is not marked late")
     accessible()
     shoot("employer-page-return-late")
+
+    step = "the charter team's administration page passes axe-core"
+    say(step)
+    submit("form[action='/sign-out']")
+    sign_in("team@charter.example", PASSWORD)
+    driver.get(BASE + "/admin")
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Administration", "not on the administration page")
+    accessible()
+    shoot("admin")
     print(f"walkthrough passed; axe-core checked {len(checked_pages)} pages")
 except Exception as error:  # noqa: BLE001 - every failure is reported with its step
     print(f"FAILED at step: {step}: {error}", file=sys.stderr)

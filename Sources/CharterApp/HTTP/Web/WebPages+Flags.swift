@@ -237,6 +237,8 @@ extension WebPages {
                 ]
             },
             "noteActions": actions, "canRespond": canRespond, "hasActions": !actions.isEmpty || canRespond,
+            // Someone who may act on flags, but not on this one as it stands, is told why no form is here.
+            "nothingToDo": principal.flagActorRole != nil && actions.isEmpty && !canRespond,
             "csrf": context.csrfToken?.text ?? "",
         ]
         data.setIfPresent("subject", summary.subject)
