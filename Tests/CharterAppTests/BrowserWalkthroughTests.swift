@@ -7,10 +7,12 @@ import TestSupport
 import Testing
 
 /// The pages in a real browser: `Tests/Browser/walkthrough.py` drives headless Chromium, with
-/// JavaScript off, against a live `charterd` — sign-in, the queue at phone width, a flag acknowledged
-/// and resolved through its forms, sign-out, and an employer's upload refused then accepted.
+/// JavaScript off, against a live `charterd` — sign-in (and back to the page a link named), the queue
+/// at phone width, a flag acknowledged and resolved through its forms with a message after each,
+/// the 404 page, sign-out, an employer's due dates and upload refused then confirmed with its warnings,
+/// and the administration page — with axe-core run on every page.
 ///
-/// Chromium, chromium-driver and selenium come from the README's test command; when one is missing
+/// Chromium, chromium-driver, selenium and selenium-axe-python come from the README's test command; when one is missing
 /// the walkthrough exits 3 and this test fails saying so — it never skips.
 @Suite("The web pages in a browser", .timeLimit(.minutes(10)))
 struct BrowserWalkthroughTests {
@@ -33,6 +35,9 @@ struct BrowserWalkthroughTests {
             password: password, by: "test")
         _ = try await users.create(
             email: "hr@sefton.example", displayName: "Sam HR", role: .employer, employerID: employer, repID: nil,
+            password: password, by: "test")
+        _ = try await users.create(
+            email: "team@charter.example", displayName: "Charter Team", role: .admin, employerID: nil, repID: nil,
             password: password, by: "test")
         _ = try await NightlyCompliance(pool: pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
         let flag = try #require(

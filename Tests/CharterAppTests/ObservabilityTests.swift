@@ -88,12 +88,8 @@ struct ObservabilityTests {
             ) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(
-                uri: "/sign-in", method: .post, headers: WebPagesTests.formHeaders(),
-                body: WebPagesTests.encoded([("email", "team@charter.example"), ("password", wrongPassword)])
-            ) { response in
-                #expect(response.status == .unauthorized)
-            }
+            let refused = try await WebPagesTests.postSignIn(client, "team@charter.example", password: wrongPassword)
+            #expect(refused.status == .unauthorized)
             return cookie
         }
         let cookieValue = String(try #require(cookie.split(separator: "=", maxSplits: 1).last))

@@ -87,12 +87,10 @@ struct TrustedProxiesTests {
                 configuration: configuration, pool: setup.pool, logger: Logger(label: "test"), users: setup.users)
             try await app.test(.live) { client in
                 func signIn(from address: String, password: String) async throws -> HTTPResponse.Status {
-                    var headers = WebPagesTests.formHeaders()
-                    headers[HTTPField.Name("X-Forwarded-For")!] = address
-                    return try await client.execute(
-                        uri: "/sign-in", method: .post, headers: headers,
-                        body: WebPagesTests.encoded([("email", "jo@union.example"), ("password", password)])
-                    ) { $0.status }
+                    try await WebPagesTests.postSignIn(
+                        client, "jo@union.example", password: password,
+                        extra: [HTTPField.Name("X-Forwarded-For")!: address]
+                    ).status
                 }
                 #expect(try await signIn(from: "203.0.113.5", password: "wrong-1") == .unauthorized)
                 #expect(try await signIn(from: "203.0.113.5", password: "wrong-2") == .unauthorized)

@@ -76,16 +76,45 @@ struct WebPagesTests {
             }.joined(separator: "&"))
     }
 
+    /// The sign-in page as a browser gets it: the `Cookie` value of its pre-session token, and the
+    /// token in the form.
+    static func signInForm(_ client: some TestClientProtocol, uri: String = "/sign-in") async throws -> (
+        cookie: String, token: String
+    ) {
+        let response = try await client.execute(uri: uri, method: .get)
+        #expect(response.status == .ok)
+        let setCookie = try #require(
+            response.headers[values: .setCookie].first { $0.hasPrefix("__Host-charterwatch_sign_in=") })
+        let match = try #require(text(response).firstMatch(of: /name="csrf_token" value="([A-Za-z0-9_-]+)"/))
+        return (String(try #require(setCookie.split(separator: ";").first)), String(match.1))
+    }
+
+    /// Sends the sign-in form as a browser does: the sign-in page first, then the form with its token
+    /// and cookie (and `extra` headers, `next` when given).
+    static func postSignIn(
+        _ client: some TestClientProtocol, _ email: String, password: String = password, extra: HTTPFields = [:],
+        next: String? = nil
+    ) async throws -> TestResponse {
+        let form = try await signInForm(client)
+        var headers = formHeaders(form.cookie)
+        headers.append(contentsOf: extra)
+        var fields = [("csrf_token", form.token), ("email", email), ("password", password)]
+        if let next { fields.append(("next", next)) }
+        return try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: encoded(fields))
+    }
+
+    /// The `Cookie` value of the session a response sets.
+    static func sessionCookie(_ response: TestResponse) throws -> String {
+        let setCookie = try #require(
+            response.headers[values: .setCookie].first { $0.hasPrefix("\(SessionCookie.defaultName)=") })
+        return String(try #require(setCookie.split(separator: ";").first))
+    }
+
     /// Signs in and returns the `Cookie` header value for the session.
     static func signIn(_ client: some TestClientProtocol, _ email: String) async throws -> String {
-        try await client.execute(
-            uri: "/sign-in", method: .post, headers: formHeaders(),
-            body: encoded([("email", email), ("password", password)])
-        ) { response in
-            #expect(response.status == .seeOther)
-            let setCookie = try #require(response.headers[.setCookie])
-            return String(try #require(setCookie.split(separator: ";").first))
-        }
+        let response = try await postSignIn(client, email)
+        #expect(response.status == .seeOther)
+        return try sessionCookie(response)
     }
 
     /// The CSRF token in the page at `uri`.
@@ -112,25 +141,17 @@ struct WebPagesTests {
                 #expect(page.contains(#"<main id="main""#))
                 #expect(!page.contains("<script"))
             }
-            try await client.execute(
-                uri: "/sign-in", method: .post, headers: Self.formHeaders(),
-                body: Self.encoded([("email", "jo@union.example"), ("password", "not the password at all")])
-            ) { response in
-                #expect(response.status == .unauthorized)
-                #expect(response.headers[.setCookie] == nil)
-                #expect(Self.text(response).contains("The email or password is not right."))
-            }
-            try await client.execute(
-                uri: "/sign-in", method: .post, headers: Self.formHeaders(),
-                body: Self.encoded([("email", "jo@union.example"), ("password", Self.password)])
-            ) { response in
-                #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/")
-                let cookie = try #require(response.headers[.setCookie])
-                #expect(cookie.hasPrefix("\(SessionCookie.defaultName)="))
-                for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-                    #expect(cookie.split(separator: "; ").contains(Substring(attribute)))
-                }
+            let refused = try await Self.postSignIn(client, "jo@union.example", password: "not the password at all")
+            #expect(refused.status == .unauthorized)
+            #expect(!refused.headers[values: .setCookie].contains { $0.hasPrefix(SessionCookie.defaultName) })
+            #expect(Self.text(refused).contains("The email or password is not right."))
+            let signedIn = try await Self.postSignIn(client, "jo@union.example")
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers[.location] == "/")
+            let cookie = try #require(
+                signedIn.headers[values: .setCookie].first { $0.hasPrefix("\(SessionCookie.defaultName)=") })
+            for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+                #expect(cookie.split(separator: "; ").contains(Substring(attribute)))
             }
             let employer = try await Self.signIn(client, "hr@sefton.example")
             try await client.execute(uri: "/", method: .get, headers: [.cookie: employer]) { response in
@@ -147,7 +168,7 @@ struct WebPagesTests {
             }
             try await client.execute(uri: "/employers/\(setup.covered)", method: .get, headers: [.cookie: employer]) {
                 #expect($0.status == .seeOther)
-                #expect($0.headers[.location] == "/sign-in")
+                #expect($0.headers[.location] == "/sign-in?next=/employers/\(setup.covered)")
             }
         }
         await setup.pool.close()
@@ -326,7 +347,7 @@ struct WebPagesTests {
                 uri: uri, method: .post, headers: headers, body: Self.uploadForm(csrf: token, lines: [good])
             ) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/employers/\(setup.covered)/returns/2026-Q3")
+                #expect(response.headers[.location] == "/employers/\(setup.covered)/returns/2026-Q3/versions/1")
             }
             try await client.execute(
                 uri: "/employers/\(setup.covered)/returns/2026-Q3", method: .get, headers: [.cookie: employer]
@@ -428,21 +449,17 @@ struct WebPagesTests {
             try await client.execute(uri: page, method: .get, headers: [.cookie: employer]) { response in
                 let html = Self.text(response)
                 #expect(html.contains("Our payroll provider failed to file"))
-                #expect(html.contains("2026-12-04"))
+                #expect(html.contains("4 Dec 2026"))
             }
             #expect(try await flags.flag(id: flag.id)?.response?.actionPlan == "File by Friday")
 
             // Too many wrong passwords: 429 with when to try again, and no password check.
             for expected in [HTTPResponse.Status.unauthorized, .unauthorized, .tooManyRequests] {
-                try await client.execute(
-                    uri: "/sign-in", method: .post, headers: Self.formHeaders(),
-                    body: Self.encoded([("email", "hr@sefton.example"), ("password", "wrong wrong wrong")])
-                ) { response in
-                    #expect(response.status == expected)
-                    if expected == .tooManyRequests {
-                        #expect(response.headers[.retryAfter] != nil)
-                        #expect(Self.text(response).contains("try again in"))
-                    }
+                let response = try await Self.postSignIn(client, "hr@sefton.example", password: "wrong wrong wrong")
+                #expect(response.status == expected)
+                if expected == .tooManyRequests {
+                    #expect(response.headers[.retryAfter] != nil)
+                    #expect(Self.text(response).contains("try again in"))
                 }
             }
         }

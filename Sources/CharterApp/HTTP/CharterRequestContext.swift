@@ -17,6 +17,9 @@ public struct CharterRequestContext: RequestContext {
     /// The client's IP address, for sign-in throttling: the TCP peer's, or the one a trusted proxy
     /// passed on (`ClientAddressMiddleware`); nil when unknown.
     public var remoteAddress: String?
+    /// What the last form a web page sent did, from its notice cookie (`WebNoticeMiddleware`), for the
+    /// next page to say; nil when there is nothing to say.
+    var webNotice: WebNotice?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

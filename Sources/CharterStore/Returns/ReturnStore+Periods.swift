@@ -1,4 +1,4 @@
-import CharterDomain
+public import CharterDomain
 import Foundation
 import PGClient
 
@@ -22,6 +22,19 @@ extension ReturnStore {
                     employerID: employerID, period: period, latestVersion: try row.decode(Int.self, column: "latest"),
                     latestReceivedAt: try row.decode(Date.self, column: "received"))
             }
+        }
+    }
+}
+
+extension ReturnStore {
+    /// The returns employer `employerID` still owes on `asOf` — periods of the last four quarters its
+    /// pledge covers and it has sent nothing for — with due dates worked out as the reminders work them
+    /// out (`ReportGatherer`); oldest period first.
+    public func owed(employerID: Int64, asOf: CalendarDate) async throws -> [DueReturn] {
+        try await pool.withConnection { connection in
+            try await ReportGatherer.dueReturns(
+                asOf: asOf, employerIDs: [employerID], withContactsOnly: false, on: connection
+            )[employerID]?.map(\.due) ?? []
         }
     }
 }

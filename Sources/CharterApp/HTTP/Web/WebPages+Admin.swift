@@ -45,7 +45,7 @@ extension WebPages {
                 "exemptions": try await ExemptionStore(pool: pool).list().filter { $0.revokedAt == nil }.map {
                     [
                         "employer": names[$0.employerID] ?? "employer \($0.employerID)", "standard": $0.standardID,
-                        "reason": $0.reason, "expires": $0.expiresOn.description,
+                        "reason": $0.reason, "expires": WebPage.date($0.expiresOn),
                     ]
                 },
                 "users": try await users.list().map {

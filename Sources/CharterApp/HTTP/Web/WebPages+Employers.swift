@@ -14,7 +14,9 @@ extension WebPages {
         var period: String
     }
 
-    static func registerEmployers(on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore) {
+    static func registerEmployers(
+        on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore, users: UserStore
+    ) {
         group.get("/employers/:employer") { _, context -> Response in
             let principal = try principal(context)
             let id = try CharterAPI.id("employer", context)
@@ -30,7 +32,14 @@ extension WebPages {
             try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
             let period = try CharterAPI.period(context)
             return try await returnPage(
-                id, period, principal: principal, request: request, context: context, pool: pool)
+                id, period, principal: principal, request: request, context: context, pool: pool, users: users)
+        }
+        group.get("/employers/:employer/returns/:period/versions/:version") { _, context -> Response in
+            let principal = try principal(context)
+            let id = try CharterAPI.id("employer", context)
+            try APIAccess.require(principal, .readReturns, employerID: id, notFound: "There is no employer \(id).")
+            let period = try CharterAPI.period(context)
+            return try await versionPage(id, period, principal: principal, context: context, pool: pool, users: users)
         }
     }
 
@@ -44,22 +53,14 @@ extension WebPages {
         var data: [String: Any] = ["id": id, "name": employer.name, "csrf": context.csrfToken?.text ?? ""]
         if allows(principal, .readPledges, employerID: id) {
             data["pledges"] = try await PledgeStore(pool: pool).list(employerID: id).map {
-                (["tier": $0.tier, "livingHours": $0.livingHours, "from": $0.validFrom.description] as [String: Any])
-                    .with("to", $0.validTo?.description)
+                (["tier": $0.tier, "livingHours": $0.livingHours, "from": WebPage.date($0.validFrom)] as [String: Any])
+                    .with("to", $0.validTo.map(WebPage.date))
             }
         }
         if allows(principal, .readReturns, employerID: id) {
-            let periods = try await ReturnStore(pool: pool).periods(employerID: id)
-            data["hasReturns"] = !periods.isEmpty
-            data["returns"] = periods.map { summary -> [String: Any] in
-                let base = "/employers/\(id)/returns/\(summary.period)"
-                let v = summary.latestVersion
-                return
-                    ([
-                        "employerID": id, "period": summary.period.description, "versions": v,
-                        "received": WebPage.time(summary.latestReceivedAt),
-                    ] as [String: Any]).with("diff", v > 1 ? "\(base)?from=\(v - 1)&to=\(v)" : nil)
-            }
+            let rows = try await returnRows(id, pool: pool)
+            data["hasReturns"] = !rows.isEmpty
+            data["returns"] = rows
         }
         if allows(principal, .readFlags, employerID: id) {
             let page = try await flags.list(
@@ -122,8 +123,15 @@ extension WebPages {
                         employerID: id, period: period, submittedBy: principal.actor, header: Data(header)),
                     csv: reader.streamPart(named: "lines"))
                 switch outcome {
-                case .accepted:
-                    return WebPage.redirect(to: "/employers/\(id)/returns/\(period)")
+                case .accepted(let result):
+                    // POST-redirect-GET: the confirmation page says what was received; a reload asks again
+                    // for that page, never sends the files again.
+                    let number = result.version.version
+                    var response = WebPage.redirect(to: "/employers/\(id)/returns/\(period)/versions/\(number)")
+                    response.setCookie(
+                        WebNotice.returnReceived(period, version: number, unchanged: result.status == .unchanged)
+                            .cookie)
+                    return response
                 case .rejected(let report):
                     let count = report.totalErrors
                     let rejection = Rejection(
@@ -147,11 +155,12 @@ extension WebPages {
     /// fields that changed, and no worker line — no worker_ref, no one worker's pay.
     static func returnPage(
         _ id: Int64, _ period: ReportingPeriod, principal: Principal, request: Request,
-        context: CharterRequestContext, pool: PGPool
+        context: CharterRequestContext, pool: PGPool, users: UserStore
     ) async throws -> Response {
         let returns = ReturnStore(pool: pool)
         let full = AccessPolicy.seesWorkerDetail(principal)
         let stored = try await returns.history(employerID: id, period: period)
+        let names = try await ActorNames.load(for: stored.map(\.submittedBy), users: users)
         guard !stored.isEmpty, let employer = try await EmployerStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "Employer \(id) has sent no return for \(period).")
         }
@@ -160,19 +169,15 @@ extension WebPages {
         var data: [String: Any] = [
             "employer": employer.name, "employerID": id, "period": period.description,
             "versions": versions.map { version -> [String: Any] in
-                let c = version.changes
-                let changes =
-                    c.previousVersion == nil
-                    ? "first version"
-                    : c.linesSentence
-                        + (c.headerFields.isEmpty ? "" : "; header: \(c.headerFields.joined(separator: ", "))")
                 let number = version.version
-                return
-                    ([
-                        "version": number, "received": WebPage.time(version.receivedAt),
-                        "late": version.late ?? false, "by": version.submittedBy,
-                        "lines": version.lineCount.description, "changes": changes, "previous": number - 1,
-                    ] as [String: Any]).with("diff", number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" : nil)
+                return [
+                    "version": number, "href": "\(base)/versions/\(number)",
+                    "received": WebPage.time(version.receivedAt), "late": version.late ?? false,
+                    "by": names.name(version.submittedBy), "lines": version.lineCount.description,
+                    "changes": changeSummary(version.changes), "previous": number - 1,
+                    // Its own key, set on every row: a row without one would find the page's `diff`.
+                    "compareHref": number > 1 ? "\(base)?from=\(number - 1)&to=\(number)" as Any : false,
+                ]
             },
         ]
         let query = request.uri.queryParameters
@@ -188,6 +193,8 @@ extension WebPages {
             data["diff"] =
                 ([
                     "from": from, "to": to, "summary": diff.changes.linesSentence + "." + withheld,
+                    // Only who may see worker lines gets the table; a rep's would always be empty.
+                    "showLines": diff.lines != nil,
                     "lines": (diff.lines ?? []).map { line -> [String: Any] in
                         [
                             "workerRef": line.workerRef, "kind": line.kind.rawValue,

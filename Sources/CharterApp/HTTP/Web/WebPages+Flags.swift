@@ -16,7 +16,9 @@ extension WebPages {
         (.comment, .commentOnFlag, "Comment", true),
     ]
 
-    static func registerFlags(on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore) {
+    static func registerFlags(
+        on group: RouterGroup<CharterRequestContext>, pool: PGPool, flags: FlagStore, users: UserStore
+    ) {
         let employers = EmployerStore(pool: pool)
         let versions = CharterVersionStore(pool: pool)
         group.get("/flags") { request, context -> Response in
@@ -68,7 +70,7 @@ extension WebPages {
         group.get("/flags/:flag") { _, context -> Response in
             let principal = try principal(context)
             let flag = try await visibleFlag(flags, context, principal, for: .readFlags)
-            return flagPage(flag, principal: principal, context: context)
+            return try await flagPage(flag, principal: principal, context: context, users: users)
         }
         for (flagAction, action) in [
             (FlagAction.acknowledge, Action.acknowledgeFlag), (.resolve, .resolveFlag), (.reopen, .reopenFlag),
@@ -84,6 +86,12 @@ extension WebPages {
                 }
                 var note = form["note"]
                 var response: FlagResponse?
+                // What was typed, to give back if the action is refused.
+                let refused = { (sentence: String, field: String?) in
+                    RefusedAction(action: flagAction, sentence: sentence, field: field, typed: form.fields)
+                }
+                let refusal: RefusedAction
+                let status: HTTPResponse.Status
                 do {
                     if flagAction == .respond {
                         guard let explanation = form["explanation"] else {
@@ -92,7 +100,9 @@ extension WebPages {
                         var target: CalendarDate?
                         if let text = form["target_date"] {
                             guard let date = CalendarDate(iso: text) else {
-                                throw CharterStoreError(.invalid, "The target date \(text) is not a date (YYYY-MM-DD).")
+                                throw RefusedAction.Field(
+                                    "The target date \(text) is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31.",
+                                    field: "target_date")
                             }
                             target = date
                         }
@@ -103,15 +113,24 @@ extension WebPages {
                     try await flags.act(
                         flagAction, on: flag.summary.id, role: role, actor: principal.actor, note: note,
                         response: response)
+                    var redirect = WebPage.redirect(to: "/flags/\(flag.summary.id)")
+                    redirect.setCookie(WebNotice.flagAction(flagAction, flagID: flag.summary.id).cookie)
+                    return redirect
                 } catch let error as CharterDomainError {
-                    return flagPage(
-                        flag, principal: principal, context: context, refusal: error.message, status: .conflict)
+                    refusal = refused(error.message, nil)
+                    status = .conflict
+                } catch let error as RefusedAction.Field {
+                    refusal = refused(error.sentence, error.field)
+                    status = .unprocessableContent
                 } catch let error as CharterStoreError where error.code != .notFound {
-                    return flagPage(
-                        flag, principal: principal, context: context, refusal: error.message,
-                        status: .unprocessableContent)
+                    refusal = refused(error.message, nil)
+                    // `.conflict` is the transition refused (the flag moved on, or a note was missing).
+                    status = error.code == .conflict ? .conflict : .unprocessableContent
                 }
-                return WebPage.redirect(to: "/flags/\(flag.summary.id)")
+                // The flag as it is now: someone else may have moved it on since the page was loaded.
+                let current = try await flags.flag(id: flag.summary.id) ?? flag
+                return try await flagPage(
+                    current, principal: principal, context: context, users: users, refusal: refusal, status: status)
             }
         }
     }
@@ -127,19 +146,68 @@ extension WebPages {
         return flag
     }
 
+    /// An action on a flag that was refused, with what the person typed, so the page shows the sentence in
+    /// an error summary and gives the text back instead of losing it.
+    struct RefusedAction {
+        var action: FlagAction
+        var sentence: String
+        /// The form field the sentence is about, when it names one (`target_date`).
+        var field: String?
+        /// The form's fields as sent.
+        var typed: [String: String]
+
+        /// A refusal about one field of the form, found before the store is asked.
+        struct Field: Error {
+            var sentence: String
+            var field: String
+            init(_ sentence: String, field: String) {
+                self.sentence = sentence
+                self.field = field
+            }
+        }
+    }
+
+    /// Whether `role` may take `action` on a flag in `state`, as `FlagTransitions` decides — asked with a
+    /// note, since whether one is needed is the form's to say, not whether the form is offered.
+    static func transitionAllowed(_ action: FlagAction, from state: FlagState, by role: FlagActorRole?) -> Bool {
+        guard let role else { return false }
+        return (try? FlagTransitions.apply(action, to: state, by: role, note: "a note")) != nil
+    }
+
     static func flagPage(
-        _ stored: FlagDetail, principal: Principal, context: CharterRequestContext, refusal: String? = nil,
-        status: HTTPResponse.Status = .ok
-    ) -> Response {
+        _ stored: FlagDetail, principal: Principal, context: CharterRequestContext, users: UserStore,
+        refusal: RefusedAction? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let flag = principal.role == .rep ? stored.forReps() : stored
         let summary = flag.summary
+        let names = try await ActorNames.load(for: flag.events.map(\.actor), users: users)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let evidence = (try? encoder.encode(flag.evidence)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let actions = noteActions.filter { allows(principal, $0.1, employerID: summary.employerID) }.map {
-            ["action": $0.0.rawValue, "label": $0.2, "required": $0.3] as [String: Any]
+        // Only the forms the policy allows this person and the flag's state allows now.
+        func offered(_ flagAction: FlagAction, _ action: Action) -> Bool {
+            allows(principal, action, employerID: summary.employerID)
+                && transitionAllowed(flagAction, from: summary.state, by: principal.flagActorRole)
         }
-        let canRespond = allows(principal, .respondToFlag, employerID: summary.employerID)
+        let shown = noteActions.filter { offered($0.0, $0.1) }
+        let canRespond = offered(.respond, .respondToFlag)
+        // A refused action's text goes back into its own form, or — when that form is no longer offered
+        // (the flag moved on meanwhile) — into the comment form, so what was typed is never lost.
+        var home: FlagAction?
+        if let refusal {
+            let ownForm = refusal.action == .respond ? canRespond : shown.contains { $0.0 == refusal.action }
+            home = ownForm ? refusal.action : shown.contains { $0.0 == .comment } ? .comment : nil
+        }
+        let typedNote = refusal.flatMap { $0.typed[$0.action == .respond ? "explanation" : "note"] } ?? ""
+        let actions = shown.map { entry -> [String: Any] in
+            let (flagAction, _, label, required) = entry
+            var row: [String: Any] = [
+                "action": flagAction.rawValue, "label": label, "required": required,
+                "typed": flagAction == home ? typedNote : "", "fieldError": false,
+            ]
+            if flagAction == home, let refusal { row["fieldError"] = refusal.sentence }
+            return row
+        }
         var data: [String: Any] = [
             "id": summary.id,
             "standard": summary.standardTitle.map { "\($0) (\(summary.standardID))" } ?? summary.standardID,
@@ -164,19 +232,36 @@ extension WebPages {
                 default: change = ""
                 }
                 return [
-                    "at": WebPage.time(event.at), "actor": event.actor, "kind": event.kind.rawValue, "change": change,
-                    "note": event.note ?? "",
+                    "at": WebPage.time(event.at), "actor": names.name(event.actor), "kind": event.kind.rawValue,
+                    "change": change, "note": event.note ?? "",
                 ]
             },
             "noteActions": actions, "canRespond": canRespond, "hasActions": !actions.isEmpty || canRespond,
+            // Someone who may act on flags, but not on this one as it stands, is told why no form is here.
+            "nothingToDo": principal.flagActorRole != nil && actions.isEmpty && !canRespond,
             "csrf": context.csrfToken?.text ?? "",
         ]
         data.setIfPresent("subject", summary.subject)
         if let response = flag.response {
             data["response"] = (["explanation": response.explanation] as [String: Any])
-                .with("actionPlan", response.actionPlan).with("targetDate", response.targetDate?.description)
+                .with("actionPlan", response.actionPlan).with("targetDate", response.targetDate.map(WebPage.date))
         }
-        if let refusal { data["refusal"] = refusal }
+        if let refusal {
+            // The error summary links to the field the sentence is about.
+            var field: String?
+            if home == .respond {
+                let respondField = refusal.field ?? "explanation"
+                field = respondField
+                data[respondField == "target_date" ? "targetDateError" : "explanationError"] = refusal.sentence
+                data["typedResponse"] = [
+                    "explanation": refusal.typed["explanation"] ?? "", "actionPlan": refusal.typed["action_plan"] ?? "",
+                    "targetDate": refusal.typed["target_date"] ?? "",
+                ]
+            } else if let home {
+                field = "note-\(home.rawValue)"
+            }
+            data["refusal"] = (["sentence": refusal.sentence] as [String: Any]).with("field", field)
+        }
         return WebPage.render("flag", data, context: context, status: status)
     }
 

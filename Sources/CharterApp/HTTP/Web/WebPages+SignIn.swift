@@ -6,18 +6,25 @@ import Hummingbird
 
 extension WebPages {
     static func registerSignIn(on group: RouterGroup<CharterRequestContext>, users: UserStore) {
-        group.get("/sign-in") { _, context -> Response in
-            if context.principal != nil, context.csrfToken != nil { return WebPage.redirect(to: "/") }
-            return WebPage.render("sign-in", [:], context: context)
+        group.get("/sign-in") { request, context -> Response in
+            let next = WebPage.localPath(request.uri.queryParameters.get("next"))
+            if context.principal != nil, context.csrfToken != nil { return WebPage.redirect(to: next ?? "/") }
+            return signInPage(request, context: context, next: next)
         }
         group.post("/sign-in") { request, context -> Response in
             let form = try await WebForm.read(request, context: context)
+            try SignInFormToken.require(request, form: form)
             let email = form["email"] ?? ""
+            let next = WebPage.localPath(form["next"])
             let result = try await users.signIn(
                 email: email, password: form.fields["password"] ?? "", remoteAddress: context.remoteAddress)
             switch result {
             case .signedIn(let session):
-                return WebPage.redirect(to: "/", headers: [.setCookie: session.cookie().headerValue])
+                var response = WebPage.redirect(to: next ?? "/")
+                response.headers.append(HTTPField(name: .setCookie, value: session.cookie().headerValue))
+                response.setCookie(SignInFormToken.clearing)
+                response.setCookie(WebNotice.signedIn.cookie)
+                return response
             case .refused(let refusal):
                 var headers: HTTPFields = [:]
                 let status: HTTPResponse.Status
@@ -30,8 +37,8 @@ extension WebPages {
                 case .wrongEmailOrPassword, .disabled:
                     status = .unauthorized
                 }
-                var response = WebPage.render(
-                    "sign-in", ["message": refusal.message, "email": email], context: context, status: status)
+                var response = signInPage(
+                    request, context: context, next: next, message: refusal.message, email: email, status: status)
                 response.headers.append(contentsOf: headers)
                 return response
             }
@@ -42,7 +49,25 @@ extension WebPages {
             if let cookie = request.cookies[SessionCookie.defaultName] {
                 try await users.signOut(cookieValue: cookie.value)
             }
-            return WebPage.redirect(to: "/sign-in", headers: [.setCookie: SessionCookie.clearing().headerValue])
+            var response = WebPage.redirect(
+                to: "/sign-in", headers: [.setCookie: SessionCookie.clearing().headerValue])
+            response.setCookie(WebNotice.signedOut.cookie)
+            return response
         }
+    }
+
+    /// The sign-in form, with the token its POST must bring back (`SignInFormToken`) — the one the
+    /// browser already holds, so two open sign-in pages both work — and where to go afterwards.
+    static func signInPage(
+        _ request: Request, context: CharterRequestContext, next: String?, message: String? = nil, email: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let token = SignInFormToken.current(request) ?? CSRFToken.generate()
+        var data: [String: Any] = ["csrf": token.text, "email": email]
+        data.setIfPresent("next", next)
+        data.setIfPresent("message", message)
+        var response = WebPage.render("sign-in", data, context: context, status: status)
+        response.setCookie(SignInFormToken.cookie(token))
+        return response
     }
 }

@@ -12,11 +12,13 @@ public import PGClient
 /// `APIAccess`/`AccessPolicy` exactly as the API does — a page about an employer the user may not see
 /// is a 404 page — and check the session's CSRF token on every state-changing POST.
 public enum WebPages {
-    /// Puts the pages on `router`, behind `WebErrorMiddleware` (errors as HTML pages).
+    /// Puts the pages on `router`, behind `WebNoticeMiddleware` (what the last form did) and
+    /// `WebErrorMiddleware` (errors as HTML pages); an address that matches no route is the "page not
+    /// found" page for a browser (`WebNotFoundMiddleware`), so this registers last.
     public static func register(
         on router: Router<CharterRequestContext>, pool: PGPool, users: UserStore, reportQueue: ReportQueue? = nil
     ) {
-        let group = router.group().add(middleware: WebErrorMiddleware())
+        let group = router.group().add(middleware: WebNoticeMiddleware()).add(middleware: WebErrorMiddleware())
         group.get("/") { _, context -> Response in
             guard let principal = context.principal else { return WebPage.redirect(to: "/sign-in") }
             if principal.role == .employer, let employer = principal.employerID {
@@ -27,9 +29,10 @@ public enum WebPages {
         registerSignIn(on: group, users: users)
         // One store, so the flag queue and the employer pages share the employer names and titles it keeps.
         let flags = FlagStore(pool: pool, reportQueue: reportQueue)
-        registerFlags(on: group, pool: pool, flags: flags)
-        registerEmployers(on: group, pool: pool, flags: flags)
+        registerFlags(on: group, pool: pool, flags: flags, users: users)
+        registerEmployers(on: group, pool: pool, flags: flags, users: users)
         registerAdmin(on: group, pool: pool, users: users)
+        router.add(middleware: WebNotFoundMiddleware())
     }
 
     /// The signed-in principal; nobody signed in is a 401, which `WebErrorMiddleware` sends to sign-in.

@@ -1,0 +1,96 @@
+import CharterDomain
+import Foundation
+import Hummingbird
+
+/// What a form just did, said on the page the browser is sent to next (the "flash" of a
+/// POST-redirect-GET): signed in, signed out, a flag acted on, a return received.
+///
+/// It travels in a short-lived cookie (`__Host-`, `Secure`, `HttpOnly`, `SameSite=Strict`, so only this
+/// site can set it) holding a code from this fixed list — an action name, a flag or version number, a
+/// period — never a sentence: the sentence is made here from the code and written into the page as
+/// escaped text, so nobody can make a page say anything else by forging the cookie.
+enum WebNotice: Sendable, Hashable {
+    case signedIn
+    case signedOut
+    /// A person's action on a flag succeeded.
+    case flagAction(FlagAction, flagID: Int64)
+    /// An upload was accepted: a new version, or (`unchanged`) content equal to the latest version.
+    case returnReceived(ReportingPeriod, version: Int, unchanged: Bool)
+
+    /// The cookie's name.
+    static let cookieName = "__Host-charterwatch_notice"
+
+    /// How long an unread notice is kept: long enough for the redirect, short enough to be forgotten.
+    static let maxAge = 120
+
+    /// The code in the cookie: `signed-in`, `flag.resolve.12`, `return.2026-Q3.3.new`.
+    var code: String {
+        switch self {
+        case .signedIn: "signed-in"
+        case .signedOut: "signed-out"
+        case .flagAction(let action, let flagID): "flag.\(action.rawValue).\(flagID)"
+        case .returnReceived(let period, let version, let unchanged):
+            "return.\(period).\(version).\(unchanged ? "unchanged" : "new")"
+        }
+    }
+
+    /// The notice a cookie's code stands for; nil for anything not made by `code`.
+    init?(code: String) {
+        let parts = code.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "signed-in" where parts.count == 1: self = .signedIn
+        case "signed-out" where parts.count == 1: self = .signedOut
+        case "flag" where parts.count == 3:
+            guard let action = FlagAction(rawValue: parts[1]), Self.peopleActions.contains(action),
+                let id = Int64(parts[2]), id > 0
+            else { return nil }
+            self = .flagAction(action, flagID: id)
+        case "return" where parts.count == 4:
+            guard let period = ReportingPeriod(parts[1]), let version = Int(parts[2]), version > 0,
+                ["new", "unchanged"].contains(parts[3])
+            else { return nil }
+            self = .returnReceived(period, version: version, unchanged: parts[3] == "unchanged")
+        default: return nil
+        }
+    }
+
+    /// The actions a person takes through the flag page's forms.
+    static let peopleActions: Set<FlagAction> = [.acknowledge, .resolve, .reopen, .dispute, .comment, .respond]
+
+    /// The sentence the next page shows.
+    func sentence(signedInName: String?) -> String {
+        switch self {
+        case .signedIn:
+            signedInName.map { "You are signed in as \($0)." } ?? "You are signed in."
+        case .signedOut:
+            "You have signed out."
+        case .flagAction(let action, let id):
+            switch action {
+            case .acknowledge: "You acknowledged flag #\(id)."
+            case .resolve: "You resolved flag #\(id)."
+            case .reopen: "You reopened flag #\(id); it is open again."
+            case .dispute: "You disputed flag #\(id); a rep will read your note."
+            case .comment: "Your comment on flag #\(id) was added to its history."
+            case .respond: "Your response to flag #\(id) was saved."
+            default: "Flag #\(id) was updated."
+            }
+        case .returnReceived(let period, let version, let unchanged):
+            unchanged
+                ? "Nothing changed: the files you sent are the same as version \(version) of the \(period) return,"
+                    + " so no new version was stored."
+                : "Version \(version) of the \(period) return was received."
+        }
+    }
+
+    /// The `Set-Cookie` that carries this notice to the next page.
+    var cookie: Cookie {
+        Cookie(
+            name: Self.cookieName, value: code, maxAge: Self.maxAge, path: "/", secure: true, httpOnly: true,
+            sameSite: .strict)
+    }
+
+    /// The `Set-Cookie` that forgets a notice once a page has shown it.
+    static var clearing: Cookie {
+        Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .strict)
+    }
+}
