@@ -70,6 +70,25 @@ struct ReturnHeaderReaderTests {
             missing.isSuperset(of: ["attestations.sick_pay_waiting_days", "attestations.flexible_working_day_one"]))
     }
 
+    /// The SPEC's own example leaves `rlw_plan_target` null: the clerk is told when that counts, not that the
+    /// return is incomplete (SPEC §3: a blank attestation nothing applicable uses is not missing data).
+    @Test func aConditionalAttestationLeftBlankSaysWhenItCounts() throws {
+        let json = specHeader(replacing: "\"recognition_agreement\": true", with: "\"recognition_agreement\": null")
+        let (_, report) = readHeader(json)
+        let sentences = Dictionary(
+            report.warnings.compactMap { warning in warning.column.map { ($0, warning.message) } },
+            uniquingKeysWith: { first, _ in first })
+        #expect(
+            sentences["attestations.rlw_plan_target"]
+                == "rlw_plan_target is blank; it counts as missing only for an aspiring employer that pays someone"
+                + " below the Real Living Wage")
+        #expect(
+            sentences["attestations.recognition_agreement"]
+                == "recognition_agreement is blank; it counts as missing only for an employer accredited to the charter"
+        )
+        #expect(!report.warnings.contains { $0.message.contains("the return is incomplete") })
+    }
+
     @Test func everyErrorNamesItsField() {
         let cases: [(String, String, String, String)] = [
             ("\"period\": \"2026-Q3\"", "\"period\": \"Q3 2026\"", "period", "2026-Q3"),

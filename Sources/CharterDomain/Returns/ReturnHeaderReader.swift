@@ -82,8 +82,7 @@ public enum ReturnHeaderReader {
             }
         }
         for name in Attestations.names where isBlank(raw[name]) {
-            report.warning(
-                column: "attestations.\(name)", "the attestation \(name) is missing; the return is incomplete")
+            report.warning(column: "attestations.\(name)", Self.blankAttestationSentence(name))
         }
 
         var contractors: [Contractor] = []
@@ -211,5 +210,20 @@ public enum ReturnHeaderReader {
             return nil
         }
         return number.intValue
+    }
+
+    /// What the reader says of a blank attestation. Two are asked for only in some cases (SPEC §3), which
+    /// the reader cannot know (the tier, the rates in force), so their sentence says when they count; the
+    /// compliance run raises `gov.data-quality` for a blank attestation only where a standard that applies
+    /// needs it.
+    static func blankAttestationSentence(_ name: String) -> String {
+        switch name {
+        case "recognition_agreement":
+            "recognition_agreement is blank; it counts as missing only for an employer accredited to the charter"
+        case "rlw_plan_target":
+            "rlw_plan_target is blank; it counts as missing only for an aspiring employer that pays someone below"
+                + " the Real Living Wage"
+        default: "the attestation \(name) is missing; the return is incomplete"
+        }
     }
 }
