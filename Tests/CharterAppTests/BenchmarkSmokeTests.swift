@@ -63,27 +63,9 @@ struct BenchmarkSmokeTests {
         let run = try await bench(
             [
                 "api", "--employers", "10", "--flags", "50", "--duration", "1", "--rounds", "1", "--connections", "4",
-                "--threads", "1", "--port", "\(try Self.freePort())",
+                "--threads", "1", "--port", "\(try #require(LoopbackPort.free()))",
             ], database: "bench_api")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("flag queue / trivial route:"), "\(run.stdout)")
-    }
-
-    /// A loopback port nobody is listening on now (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(fd, generic, length) == 0 && getsockname(fd, generic, &length) == 0
-            }
-        }
-        try #require(bound, "cannot bind a loopback port")
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

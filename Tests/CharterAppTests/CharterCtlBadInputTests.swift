@@ -7,28 +7,14 @@ import Testing
 /// bad input is refused with a sentence naming the place, never the database's raw error.
 @Suite("charterctl shows stored text safely and refuses bad input", .timeLimit(.minutes(10)))
 struct CharterCtlBadInputTests {
-    let conninfo: String
-    let environment: [String: String]
-    let directory: URL
+    let workspace: CharterCtlWorkspace
+    var conninfo: String { workspace.conninfo }
 
-    init() async throws {
-        conninfo = try await TestCluster.freshDatabase("ctlbadinput")
-        environment = ["CHARTERD_DATABASE_URL": conninfo]
-        directory = FileManager.default.temporaryDirectory.appending(path: "ctl-bad-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let migrated = try await run(["migrate"])
-        #expect(migrated.status == 0, "\(migrated.stderr)")
-    }
+    init() async throws { workspace = try await CharterCtlWorkspace("ctlbadinput") }
 
-    func run(_ arguments: [String]) async throws -> CharterCtlTests.Outcome {
-        try await CharterCtlTests().charterctl(arguments, environment: environment)
-    }
+    func run(_ arguments: [String]) async throws -> CharterCtlTests.Outcome { try await workspace.run(arguments) }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appending(path: name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try workspace.write(name, text) }
 
     @Test func controlCharactersInStoredNamesAndSuppliersAreShownEscaped() async throws {
         // Text stored before input refused control characters (or written behind the service's back).

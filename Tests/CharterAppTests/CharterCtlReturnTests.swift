@@ -5,27 +5,13 @@ import Testing
 /// The employer and return commands of `charterctl`, run as a payroll clerk or the charter team would.
 @Suite("charterctl employers, pledges and returns", .timeLimit(.minutes(10)))
 struct CharterCtlReturnTests {
-    let environment: [String: String]
-    let directory: URL
+    let workspace: CharterCtlWorkspace
 
-    init() async throws {
-        let conninfo = try await TestCluster.freshDatabase("ctlreturns")
-        environment = ["CHARTERD_DATABASE_URL": conninfo]
-        directory = FileManager.default.temporaryDirectory.appending(path: "ctl-returns-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let migrated = try await run(["migrate"])
-        #expect(migrated.status == 0, "\(migrated.stderr)")
-    }
+    init() async throws { workspace = try await CharterCtlWorkspace("ctlreturns") }
 
-    func run(_ arguments: [String]) async throws -> CharterCtlTests.Outcome {
-        try await CharterCtlTests().charterctl(arguments, environment: environment)
-    }
+    func run(_ arguments: [String]) async throws -> CharterCtlTests.Outcome { try await workspace.run(arguments) }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appending(path: name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try workspace.write(name, text) }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -163,7 +163,7 @@ import Testing
     @Test func nothingListeningIsATransientConnectionFailure() async throws {
         // A port bound but never listened on refuses connections for as long as it stays bound; a port
         // merely closed again could be taken by another test's listener in the meantime.
-        let socket = try #require(Self.boundNotListening())
+        let socket = try #require(LoopbackPort.boundNotListening())
         defer { close(socket.descriptor) }
         let port = socket.port
         let client = try SMTPClient(settings: Self.settings(port: port))
@@ -331,27 +331,5 @@ import Testing
             #expect(deliveries.count == 1)
             #expect(deliveries.first?.bytes == message)
         }
-    }
-
-    /// A loopback port that was free a moment ago and has nothing listening on it now.
-    /// A TCP socket bound to a free loopback port without `listen()`: connecting to it is refused.
-    static func boundNotListening() -> (descriptor: Int32, port: Int)? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else {
-            close(descriptor)
-            return nil
-        }
-        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
