@@ -45,8 +45,14 @@ def main():
         open_ones = [c for c in connections if c[5] is None]
         if not open_ones:
             break
-        # Whatever the server closed shows as readable with no data (or a reset).
-        readable, _, _ = select.select([c[0] for c in open_ones], [], [], args.interval)
+        # Whatever the server closed shows as readable with no data (or a reset). poll, not select, which
+        # cannot watch a descriptor past 1,023.
+        poller = select.poll()
+        by_fd = {}
+        for c in open_ones:
+            poller.register(c[0], select.POLLIN | select.POLLERR | select.POLLHUP)
+            by_fd[c[0].fileno()] = c
+        readable = {by_fd[fd][0] for fd, _ in poller.poll(args.interval * 1000)}
         now = time.monotonic()
         for c in open_ones:
             if c[0] in readable:
