@@ -60,18 +60,8 @@ struct ReportsCommand: AsyncParsableCommand {
                     }
                     date = CalendarDate(run.scheduledFor, in: .europeLondon)
                 }
-                return try await pool.withConnection { connection in
-                    try await connection.simpleQuery("BEGIN READ ONLY")
-                    do {
-                        let report = try await ReportGatherer.preview(
-                            kind: kind, recipient: recipient, asOf: date, eventID: event, on: connection)
-                        try await connection.simpleQuery("ROLLBACK")
-                        return report
-                    } catch {
-                        try? await connection.simpleQuery("ROLLBACK")
-                        throw error
-                    }
-                }
+                return try await ReportGatherer.preview(
+                    kind: kind, recipient: recipient, asOf: date, eventID: event, pool: pool)
             }
             guard let report else {
                 throw CommandFailed(description: "no \(kind.rawValue) would be sent to \(recipient ?? "anyone") then")
