@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "CharterStore",
             dependencies: [
-                "CharterDomain", "CharterAccess", "Mail", "PGClient",
+                "CharterDomain", "CharterAccess", "Mail", "PGClient", "Scheduling",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -103,6 +103,18 @@ let package = Package(
                 "PGClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedSQLPlugin"]
+        ),
+        // What a user or a job does, composed from the stores: the nightly compliance run, the rule-change
+        // preview, queueing reports. Stores only read and write; the steps and their order live here.
+        .target(
+            name: "CharterUseCases",
+            dependencies: [
+                "CharterDomain", "CharterStore", "PGClient", "Scheduling",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,6 +136,7 @@ let package = Package(
                 "CharterDomain",
                 "CharterAccess",
                 "CharterStore",
+                "CharterUseCases",
                 "Scheduling",
                 "EmbeddedPostgres",
                 "Mail",
@@ -155,8 +168,10 @@ let package = Package(
                 "CharterApp",
                 "CharterDomain",
                 "CharterStore",
+                "CharterUseCases",
                 "Mail",
                 "PGClient",
+                "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -171,6 +186,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "CharterDomain",
                 "CharterStore",
+                "CharterUseCases",
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "PGClient",
@@ -219,7 +235,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterAccess", "CharterStore", "PGClient", "TestSupport"],
+            dependencies: [
+                "CharterAccess", "CharterStore", "CharterUseCases", "PGClient", "Scheduling", "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         // Runs against a real SMTP server (aiosmtpd, started by the tests from smtp_server.py).
@@ -241,8 +259,8 @@ let package = Package(
         .testTarget(
             name: "CharterAppTests",
             dependencies: [
-                "CharterAccess", "CharterApp", "CharterStore", "EmbeddedPostgres", "PGClient", "Scheduling",
-                "TestSupport",
+                "CharterAccess", "CharterApp", "CharterStore", "CharterUseCases", "EmbeddedPostgres", "PGClient",
+                "Scheduling", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

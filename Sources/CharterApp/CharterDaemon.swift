@@ -1,4 +1,5 @@
 import CharterStore
+import CharterUseCases
 public import Foundation
 import Hummingbird
 import Logging

@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Embeds text the binaries need at run time into the target as Swift string constants:
-/// `sql/migrations/*.sql` into CharterStore; `openapi.yaml` (which it serves), the web pages'
+/// `sql/migrations/*.sql` into CharterStore; `sql/scheduling/*.sql` (the scheduler's own tables) into Scheduling; `openapi.yaml` (which it serves), the web pages'
 /// `templates/web/*.mustache` and the emails' `templates/mail/*.mustache` into CharterApp.
 @main
 struct EmbedSQLPlugin: BuildToolPlugin {
@@ -48,7 +48,8 @@ struct EmbedSQLPlugin: BuildToolPlugin {
                 ),
             ]
         }
-        let directory = context.package.directoryURL.appending(path: "sql").appending(path: "migrations")
+        let directory = context.package.directoryURL.appending(path: "sql")
+            .appending(path: target.name == "Scheduling" ? "scheduling" : "migrations")
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CharterApp
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import PGClient
 

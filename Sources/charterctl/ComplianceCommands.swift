@@ -3,6 +3,7 @@ import CharterAccess
 import CharterApp
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -37,8 +38,8 @@ struct RunCommand: AsyncParsableCommand {
             // By hand as by the scheduler: the run queues its digests (a dry run writes nothing).
             let queue = ReportQueue(renderer: try ReportRenderers.renderer(for: configuration))
             let report = try await withPool { pool in
-                try await CharterJobs.runNightlyComplianceByHand(
-                    pool: pool, reportQueue: queue, asOf: date, dryRun: dryRun, actor: commandActor)
+                try await NightlyCompliance(pool: pool, reportQueue: queue).runByHand(
+                    asOf: date, dryRun: dryRun, actor: commandActor)
             }
             switch format {
             case .json: try printJSON(report)

@@ -4,6 +4,7 @@ import CharterDomain
 import CharterStore
 import Foundation
 import PGClient
+import Scheduling
 
 struct ReportsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,26 +52,16 @@ struct ReportsCommand: AsyncParsableCommand {
             let renderer = try ReportRenderers.renderer(for: configuration)
             let (recipient, asOf, runID, event) = (recipient, asOf.flatMap { CalendarDate(iso: $0) }, run, event)
             // Read only, and rolled back: a preview can never write, whatever a gatherer does.
-            let report = try await withDatabase { connection -> Report? in
-                try await connection.simpleQuery("BEGIN READ ONLY")
-                do {
-                    var date = asOf ?? CalendarDate(Date(), in: .europeLondon)
-                    if let runID {
-                        guard
-                            let row = try await connection.query(
-                                "SELECT scheduled_for FROM job_runs WHERE id = \(runID)"
-                            ).first
-                        else { throw CommandFailed(description: "there is no job run \(runID)") }
-                        date = CalendarDate(try row.decode(Date.self, column: "scheduled_for"), in: .europeLondon)
+            let report = try await withPool { pool -> Report? in
+                var date = asOf ?? CalendarDate(Date(), in: .europeLondon)
+                if let runID {
+                    guard let run = try await JobRunLog(pool: pool).run(id: runID) else {
+                        throw CommandFailed(description: "there is no job run \(runID)")
                     }
-                    let report = try await ReportGatherer.preview(
-                        kind: kind, recipient: recipient, asOf: date, eventID: event, on: connection)
-                    try await connection.simpleQuery("ROLLBACK")
-                    return report
-                } catch {
-                    try? await connection.simpleQuery("ROLLBACK")
-                    throw error
+                    date = CalendarDate(run.scheduledFor, in: .europeLondon)
                 }
+                return try await ReportGatherer.preview(
+                    kind: kind, recipient: recipient, asOf: date, eventID: event, pool: pool)
             }
             guard let report else {
                 throw CommandFailed(description: "no \(kind.rawValue) would be sent to \(recipient ?? "anyone") then")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 
 struct RulesCommand: AsyncParsableCommand {

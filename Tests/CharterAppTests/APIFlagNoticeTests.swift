@@ -1,6 +1,7 @@
 import CharterApp
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,6 +1,7 @@
 import CharterAccess
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import PGClient
 import TestSupport

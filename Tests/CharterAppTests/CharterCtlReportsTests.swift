@@ -2,6 +2,7 @@ import CharterDomain
 import CharterStore
 import Foundation
 import PGClient
+import Scheduling
 import TestSupport
 import Testing
 
@@ -65,6 +66,35 @@ struct CharterCtlReportsTests {
         )
         #expect(after == before)
         #expect(after.0 == 0)
+    }
+
+    /// `--run` previews as of the day a recorded run was for (read through the scheduler's run log).
+    @Test func previewAsOfARecordedRun() async throws {
+        let employer = try await EmployerStore(pool: pool).add(Employer(name: "Knowsley Joinery Ltd"), actor: "test")
+        guard let id = employer.id else { throw CharterStoreError(.notFound, "no id") }
+        _ = try await PledgeStore(pool: pool).add(
+            employerID: id, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2026-07-01")!, validTo: nil, actor: "test")
+        _ = try await EmployerStore(pool: pool).addContact(
+            employerID: id, name: "Payroll", email: "payroll@knowsley.example", role: nil, actor: "test")
+        let started = try #require(ISO8601DateFormatter().date(from: "2026-10-27T12:00:00Z"))
+        let run = try await JobRunLog(pool: pool).recordHandRun(
+            job: "nightly-compliance", triggeredBy: "test", startedAt: started, finishedAt: started, succeeded: true,
+            counts: [:], error: nil)
+
+        let reminder = try await CharterCtlTests().charterctl(
+            ["reports", "preview", "--kind", "reminder", "--recipient", String(id), "--run", String(run)],
+            environment: environment)
+        #expect(reminder.status == 0, "\(reminder.stderr)")
+        #expect(
+            reminder.stdout.contains(
+                "Subject: CharterWatch: Knowsley Joinery Ltd's 2026-Q3 return is due in 3 days"))
+
+        let missing = try await CharterCtlTests().charterctl(
+            ["reports", "preview", "--kind", "reminder", "--recipient", String(id), "--run", String(run + 1000)],
+            environment: environment)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("there is no job run \(run + 1000)"))
     }
 
     @Test func aRepDigestAndAFlagNoticeShowRepsSuppressedFigures() async throws {

@@ -2,6 +2,7 @@ import CharterAccess
 import CharterApp
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import HTTPTypes
 import Hummingbird

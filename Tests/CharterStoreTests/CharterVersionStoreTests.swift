@@ -26,4 +26,45 @@ struct CharterVersionStoreTests {
                 == CalendarDate(iso: "2026-10-30"))
         #expect(try await CharterVersionStore(pool: fixture.pool).version(id: id + 1000) == nil)
     }
+
+    /// Which version applies to an employer and period: its pledge's at the period's snapshot; with no
+    /// pledge then, the newest published version (whose due days a submission's lateness follows).
+    @Test func theVersionInForceIsThePledgedOneElseTheNewestPublished() async throws {
+        let seeded = try await fixture.pool.withConnection {
+            try await $0.query("SELECT id FROM charter_versions")[0].decode(Int64.self, at: 0)
+        }
+        let newer = try await fixture.pool.withConnection {
+            try await $0.query(
+                """
+                INSERT INTO charter_versions (label, effective_from, params)
+                VALUES ('Charter 2027', '2027-01-01', '{"return_due_days": 45}') RETURNING id
+                """)[0].decode(Int64.self, at: 0)
+        }
+        let pledged = try await fixture.newEmployer("Halton Foods Ltd")
+        let unpledged = try await fixture.newEmployer("Halton Logistics Ltd")
+        _ = try await PledgeStore(pool: fixture.pool).add(
+            employerID: pledged, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2026-07-01")!, validTo: nil, actor: "test")
+        let q2 = ReportingPeriod("2026-Q2")!
+        let q3 = ReportingPeriod("2026-Q3")!
+
+        let inForce = try await fixture.pool.withConnection {
+            try await CharterVersionStore.versionsInForce(
+                employerIDs: [pledged, unpledged], periods: [q2, q3], on: $0)
+        }
+        // The pledge starts in Q3, so Q2 has none; the employer with no pledge has none either.
+        #expect(
+            inForce.map { "\($0.employerID) \($0.period) \($0.charterVersionID)" } == ["\(pledged) \(q3) \(seeded)"])
+
+        let (forPledged, forUnpledged) = try await fixture.pool.withConnection { connection in
+            (
+                try await CharterVersionStore.versionInForce(employerID: pledged, period: q3, on: connection),
+                try await CharterVersionStore.versionInForce(employerID: unpledged, period: q3, on: connection)
+            )
+        }
+        #expect(forPledged?.id == seeded)
+        #expect(forPledged?.returnDueDays == 30)
+        #expect(forUnpledged?.id == newer)
+        #expect(forUnpledged?.returnDueDays == 45)
+    }
 }

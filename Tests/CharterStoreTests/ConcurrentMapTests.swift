@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CharterStore
+@testable import CharterUseCases
 
 /// `concurrentMap` is `map` on several cores: the same results, in the same order, and the first error.
 @Suite("Mapping on every core", .timeLimit(.minutes(10)))

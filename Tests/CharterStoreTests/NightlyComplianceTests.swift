@@ -1,5 +1,6 @@
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import PGClient
 import Testing

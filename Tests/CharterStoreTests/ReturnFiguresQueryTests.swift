@@ -1,9 +1,10 @@
 import CharterDomain
+import CharterStore
 import Foundation
 import PGClient
 import Testing
 
-@testable import CharterStore
+@testable import CharterUseCases
 
 /// The SQL that computes a batch's figures must agree with the reference implementation in the
 /// domain (`ReturnFigures(lines:criteria:)`) on every figure, for lines around every cut-off.

@@ -44,18 +44,12 @@ public struct CharterDatabase: Sendable {
     public func releaseEmbedded(logger: Logger) async throws -> Bool {
         guard let embedded, embedded.isRunning else { return false }
         let connection = try await PGConnection.connect(conninfo)
-        let others = try await connection.query(
-            """
-            SELECT count(*) AS n FROM pg_stat_activity
-            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-              AND application_name IS DISTINCT FROM \(ownApplicationName)
-            """
-        ).first?.decode(Int.self, column: "n")
+        let others = try await connection.otherClientBackends(excludingApplicationName: ownApplicationName)
         await connection.close()
         guard others == 0 else {
             logger.info(
                 "leaving the embedded PostgreSQL running for the other processes connected to it",
-                metadata: ["connections": "\(others ?? 0)"])
+                metadata: ["connections": "\(others)"])
             return false
         }
         try await embedded.stop()

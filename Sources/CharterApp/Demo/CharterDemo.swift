@@ -1,6 +1,7 @@
 public import CharterAccess
 public import CharterDomain
-public import CharterStore
+import CharterStore
+public import CharterUseCases
 public import Foundation
 public import PGClient
 
@@ -67,23 +68,15 @@ public enum CharterDemo {
         pool: PGPool, gpgFile: Data, today: CalendarDate, hasher: PasswordHasher = PasswordHasher(),
         reportQueue: ReportQueue? = nil
     ) async throws -> Seeded? {
-        let existing = try await pool.withConnection { connection in
-            try await connection.query("SELECT count(*) AS n FROM employers")[0].decode(Int.self, column: "n")
-        }
-        guard existing == 0 else { return nil }
+        let employers = EmployerStore(pool: pool)
+        guard try await employers.count() == 0 else { return nil }
         let actor = "demo"
         let (records, report) = GPGImportReader.read(gpgFile)
         guard report.isAccepted, !records.isEmpty else {
             throw CharterStoreError(.invalid, "the demo's employer file is not a Gender Pay Gap CSV: \(report)")
         }
-        let employers = EmployerStore(pool: pool)
         _ = try await employers.upsert(records.map(Employer.init(gpg:)), actor: actor, source: "demo")
-        let rows = try await pool.withConnection { connection in
-            try await connection.query("SELECT id, name FROM employers ORDER BY gpg_employer_id")
-        }
-        let seeded = try rows.map {
-            (id: try $0.decode(Int64.self, column: "id"), name: try $0.decode(String.self, column: "name"))
-        }
+        let seeded = try await employers.namesByGPGOrder()
 
         let current = ReportingPeriod(containing: today)
         let periods = [current.previous.previous, current.previous]

@@ -1,4 +1,5 @@
 public import CharterStore
+public import CharterUseCases
 public import Hummingbird
 public import Logging
 public import NIOCore

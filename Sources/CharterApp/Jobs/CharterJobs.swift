@@ -1,5 +1,6 @@
 public import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 public import Logging
 import Metrics

@@ -72,27 +72,11 @@ public struct MetricsSampler: Service, CustomStringConvertible {
     /// Reads the counts and sets the gauges; a series seen before (or known in advance) and gone now is set
     /// to 0, so a state that empties does not keep its last count.
     func sample(zeroing previous: Set<Series>) async throws -> Set<Series> {
-        let counts: [(Series, Int64)] = try await pool.withConnection { connection in
-            let flags = try await connection.query(
-                "SELECT state, severity, count(*)::int8 AS n FROM flags GROUP BY state, severity"
-            ).map { row in
-                (
-                    Series.flags(
-                        state: try row.decode(String.self, column: "state"),
-                        severity: try row.decode(String.self, column: "severity")),
-                    try row.decode(Int64.self, column: "n")
-                )
-            }
-            let outbox = try await connection.query(
-                "SELECT state, count(*)::int8 AS n FROM outbox_messages GROUP BY state"
-            ).map { row in
-                (
-                    Series.outbox(state: try row.decode(String.self, column: "state")),
-                    try row.decode(Int64.self, column: "n")
-                )
-            }
-            return flags + outbox
+        let flags = try await FlagStore(pool: pool).census().map {
+            (Series.flags(state: $0.state, severity: $0.severity), $0.count)
         }
+        let outbox = try await OutboxStore(pool: pool).census().map { (Series.outbox(state: $0.state), $0.count) }
+        let counts = flags + outbox
         for (series, count) in counts { series.gauge.record(count) }
         let current = Set(counts.map(\.0))
         for series in previous.union(Self.knownSeries).subtracting(current) { series.gauge.record(0) }

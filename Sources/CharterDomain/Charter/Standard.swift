@@ -41,15 +41,21 @@ public struct CharterVersion: Sendable, Hashable {
     public var id: Int64
     public var label: String
     public var effectiveFrom: CalendarDate
-    /// Days after the snapshot a return is due (before moving to a working day). Default 30.
+    /// Days after the snapshot a return is due (before moving to a working day). Default
+    /// `defaultReturnDueDays`.
     public var returnDueDays: Int
     /// Less notice than this makes a shift "short notice". Default 28.
     public var shiftNoticeDays: Int
     public var isDraft: Bool
     public var standards: [Standard]
 
+    /// Days after the snapshot a return is due when a version's parameters do not say (SPEC §2), and when
+    /// no version applies at all: the one default every reader of due days uses.
+    public static let defaultReturnDueDays = 30
+
     public init(
-        id: Int64, label: String, effectiveFrom: CalendarDate, returnDueDays: Int = 30, shiftNoticeDays: Int = 28,
+        id: Int64, label: String, effectiveFrom: CalendarDate, returnDueDays: Int = CharterVersion.defaultReturnDueDays,
+        shiftNoticeDays: Int = 28,
         isDraft: Bool = false, standards: [Standard]
     ) {
         self.id = id

@@ -1,9 +1,9 @@
-import CharterDomain
-import PGClient
+public import CharterDomain
+public import PGClient
 
 extension BankHolidays {
     /// Every bank holiday the database holds (data, not code: SPEC §2).
-    static func load(on connection: PGConnection) async throws -> BankHolidays {
+    public static func load(on connection: PGConnection) async throws -> BankHolidays {
         BankHolidays(
             try await connection.query("SELECT date::text AS d FROM bank_holidays").compactMap {
                 CalendarDate(iso: try $0.decode(String.self, column: "d"))

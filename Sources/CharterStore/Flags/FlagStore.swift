@@ -18,13 +18,13 @@ public struct FlagStore: Sendable {
 
     /// Queues the notices an action calls for (a response or dispute to the reps, a resolution to the
     /// employer) in the action's own transaction. Default: nil, no notices.
-    public var reportQueue: ReportQueue?
+    public var reportQueue: (any FlagNoticeQueuing)?
 
     /// Employer names and standard titles for lists, shared by every copy of this store: create the
     /// store once and keep it, not per request.
     public let labels: FlagLabels
 
-    public init(pool: PGPool, reportQueue: ReportQueue? = nil, labels: FlagLabels = FlagLabels()) {
+    public init(pool: PGPool, reportQueue: (any FlagNoticeQueuing)? = nil, labels: FlagLabels = FlagLabels()) {
         self.pool = pool
         self.reportQueue = reportQueue
         self.labels = labels

@@ -80,7 +80,7 @@ public struct OutboxStore: Sendable {
     }
 
     /// Which of `keys` are in the outbox already (in any state).
-    static func existingKeys(_ keys: [String], on connection: PGConnection) async throws -> Set<String> {
+    public static func existingKeys(_ keys: [String], on connection: PGConnection) async throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
         return Set(
             try await connection.query("SELECT dedup_key FROM outbox_messages WHERE dedup_key = ANY(\(keys))").map {
@@ -89,14 +89,19 @@ public struct OutboxStore: Sendable {
     }
 
     /// A kind of message to a recipient list (an `OutboxMessage.recipientKey`).
-    struct Target: Hashable {
-        var kind: OutboxMessage.Kind
-        var recipient: String
+    public struct Target: Hashable, Sendable {
+        public var kind: OutboxMessage.Kind
+        public var recipient: String
+
+        public init(kind: OutboxMessage.Kind, recipient: String) {
+            self.kind = kind
+            self.recipient = recipient
+        }
     }
 
     /// The latest message to each of `targets` that was sent or is still to be sent (dead messages do
     /// not count, their content never arrived), in one query; targets with none are absent.
-    static func lastMessages(to targets: [Target], on connection: PGConnection) async throws
+    public static func lastMessages(to targets: [Target], on connection: PGConnection) async throws
         -> [Target: LastOutboxMessage]
     {
         guard !targets.isEmpty else { return [:] }

@@ -25,17 +25,66 @@ public struct CharterVersionStore: Sendable {
         }
     }
 
+    /// The charter version in force for each of `employerIDs` (every employer when nil) in each of
+    /// `periods`: the one named by the employer's pledge in force at the period's snapshot. Employers
+    /// with no pledge then are absent.
+    ///
+    /// The one place that decides which version applies to an employer and period; due dates, late
+    /// returns and reminders all follow it.
+    public static func versionsInForce(
+        employerIDs: [Int64]?, periods: [ReportingPeriod], on connection: PGConnection
+    ) async throws -> [(employerID: Int64, period: ReportingPeriod, charterVersionID: Int64)] {
+        try await connection.query(
+            """
+            SELECT p.employer_id, q.period, p.charter_version_id
+            FROM pledges p
+            CROSS JOIN unnest(\(periods.map(\.description))::text[]) AS q (period)
+            WHERE daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(q.period)
+              AND (\(employerIDs == nil)::boolean OR p.employer_id = ANY(\(employerIDs ?? [])::bigint[]))
+            ORDER BY p.employer_id, q.period
+            """
+        ).compactMap { row in
+            guard let period = ReportingPeriod(try row.decode(String.self, column: "period")) else { return nil }
+            return (
+                try row.decode(Int64.self, column: "employer_id"), period,
+                try row.decode(Int64.self, column: "charter_version_id")
+            )
+        }
+    }
+
+    /// The version in force for one employer in one period (`versionsInForce`); for an employer with no
+    /// pledge then, the newest published version; nil when there is neither.
+    public static func versionInForce(
+        employerID: Int64, period: ReportingPeriod, on connection: PGConnection
+    ) async throws -> CharterVersion? {
+        let pledged = try await versionsInForce(employerIDs: [employerID], periods: [period], on: connection)
+        let id: Int64?
+        if let pledged = pledged.first {
+            id = pledged.charterVersionID
+        } else {
+            id = try await connection.query(
+                """
+                SELECT id FROM charter_versions WHERE status = 'published'
+                ORDER BY effective_from DESC, id DESC LIMIT 1
+                """
+            ).first?.decode(Int64.self, column: "id")
+        }
+        guard let id else { return nil }
+        return try await version(id: id, on: connection)
+    }
+
     /// A version by id, with its standards; nil when there is none.
     public func version(id: Int64) async throws -> CharterVersion? {
         try await pool.withConnection { try await Self.version(id: id, on: $0) }
     }
 
-    static func version(id: Int64, on connection: PGConnection) async throws -> CharterVersion? {
+    /// The same, on a connection the caller holds (inside its transaction).
+    public static func version(id: Int64, on connection: PGConnection) async throws -> CharterVersion? {
         guard
             let row = try await connection.query(
                 """
                 SELECT id, label, effective_from::text AS effective_from, status,
-                       COALESCE((params->>'return_due_days')::int, 30) AS due_days,
+                       COALESCE((params->>'return_due_days')::int, \(CharterVersion.defaultReturnDueDays)) AS due_days,
                        COALESCE((params->>'shift_notice_days')::int, 28) AS notice_days
                 FROM charter_versions WHERE id = \(id)
                 """

@@ -3,6 +3,25 @@ import Foundation
 public import PGClient
 
 extension ReportGatherer {
+    /// `preview(kind:recipient:asOf:eventID:on:)` in a read-only transaction that is rolled back: a
+    /// preview can never write, whatever a gatherer does.
+    public static func preview(
+        kind: ReportKind, recipient: String?, asOf: CalendarDate, eventID: Int64?, pool: PGPool
+    ) async throws -> Report? {
+        try await pool.withConnection { connection in
+            try await connection.simpleQuery("BEGIN READ ONLY")
+            do {
+                let report = try await preview(
+                    kind: kind, recipient: recipient, asOf: asOf, eventID: eventID, on: connection)
+                try await connection.simpleQuery("ROLLBACK")
+                return report
+            } catch {
+                try? await connection.simpleQuery("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     /// The report of `kind` that `recipient` would get as of `asOf`, as the jobs would gather it now,
     /// for `charterctl reports preview`; nil when there is none (nothing to say, or not their day).
     ///

@@ -214,17 +214,18 @@ public enum ReportGatherer {
             periods.append(cursor)
             cursor = cursor.previous
         }
+        let inForce = try await CharterVersionStore.versionsInForce(
+            employerIDs: employerIDs, periods: periods, on: connection)
+        guard !inForce.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT p.employer_id, e.name, p.charter_version_id, q.period
-            FROM pledges p
-            JOIN employers e ON e.id = p.employer_id
-            CROSS JOIN unnest(\(periods.map(\.description))::text[]) AS q (period)
-            WHERE daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(q.period)
-              AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id AND r.period = q.period)
-              AND (NOT \(withContactsOnly)::boolean OR EXISTS (SELECT 1 FROM contacts c WHERE c.employer_id = p.employer_id))
-              AND (\(employerIDs == nil)::boolean OR p.employer_id = ANY(\(employerIDs ?? [])::bigint[]))
-            ORDER BY p.employer_id, q.period
+            SELECT q.employer_id, e.name, q.charter_version_id, q.period
+            FROM unnest(\(inForce.map(\.employerID))::bigint[], \(inForce.map(\.period.description))::text[],
+                        \(inForce.map(\.charterVersionID))::bigint[]) AS q (employer_id, period, charter_version_id)
+            JOIN employers e ON e.id = q.employer_id
+            WHERE NOT EXISTS (SELECT 1 FROM returns r WHERE r.employer_id = q.employer_id AND r.period = q.period)
+              AND (NOT \(withContactsOnly)::boolean OR EXISTS (SELECT 1 FROM contacts c WHERE c.employer_id = q.employer_id))
+            ORDER BY q.employer_id, q.period
             """)
         guard !rows.isEmpty else { return [:] }
         let holidays = try await BankHolidays.load(on: connection)

@@ -130,81 +130,145 @@ public struct ReturnStore: Sendable {
             guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
                 throw CharterStoreError(.notFound, "there is no employer \(employerID)")
             }
-            let snapshot = period.snapshot.description
             // The pledge in force at the snapshot decides the charter version; without one, the newest published.
-            let days = try await connection.query(
-                """
-                SELECT COALESCE(
-                    (SELECT (v.params->>'return_due_days')::int FROM pledges p
-                     JOIN charter_versions v ON v.id = p.charter_version_id
-                     WHERE p.employer_id = \(employerID)
-                       AND daterange(p.valid_from, p.valid_to, '[)') @> \(snapshot)::date),
-                    (SELECT (params->>'return_due_days')::int FROM charter_versions
-                     WHERE status = 'published' ORDER BY effective_from DESC, id DESC LIMIT 1),
-                    30) AS days
-                """
-            ).first?.decode(Int.self, column: "days")
+            let version = try await CharterVersionStore.versionInForce(
+                employerID: employerID, period: period, on: connection)
             let holidays = try await BankHolidays.load(on: connection)
-            return DueContext(returnDueDays: days ?? 30, holidays: holidays)
+            return DueContext(
+                returnDueDays: version?.returnDueDays ?? CharterVersion.defaultReturnDueDays, holidays: holidays)
         }
     }
 
+    /// Stores one accepted-so-far return in the caller's transaction, step by step: lock the return,
+    /// look up a replayed Idempotency-Key, insert the version row, stream the lines, compare with the
+    /// previous version, add the contractors, complete the version and audit it. A step that finds
+    /// nothing to store throws `Abort`, which rolls the transaction back.
     private func store<Chunks: AsyncSequence>(
         _ submission: ReturnSubmission, header: ReturnHeader, jsonLines: [WorkerLine]?, csv: Chunks?,
         headerReport: ValidationReport, context: DueContext, progress: (Int) -> Void, on connection: PGConnection
     ) async throws -> SubmissionResult where Chunks.Element == [UInt8] {
         let employerID = submission.employerID
-        let period = header.period.description
+        let returnID = try await lockReturn(of: submission, period: header.period, on: connection)
+        let replay = try await idempotencyReplay(of: submission, context: context, on: connection)
+        let previous = try await latestVersion(returnID: returnID, on: connection)
+        let source = csv == nil ? "json" : "csv"
+        let number = (previous?.version ?? 0) + 1
+        let (versionID, receivedAt) = try await insertVersion(
+            returnID: returnID, number: number, source: source, of: submission, on: connection)
+        let headerJSON = try JSONEncoder.charter.encode(header)
+        let copied = try await copyLines(
+            versionID: versionID, header: header, headerJSON: headerJSON, jsonLines: jsonLines, csv: csv,
+            headerReport: headerReport, writeLines: replay == nil, progress: progress, on: connection)
+
+        if let replay {
+            guard replay.hash == copied.contentHash else {
+                throw CharterStoreError(
+                    .conflict,
+                    "Idempotency-Key \"\(submission.idempotencyKey ?? "")\" was already used for a different return;"
+                        + " use a new key for new content")
+            }
+            throw Abort.settled(replay.result)
+        }
+
+        let (changes, lineCounts) = try await diff(
+            header: header, contentHash: copied.contentHash, versionID: versionID, against: previous,
+            context: context, on: connection)
+        try await insertContractors(header.contractors, versionID: versionID, on: connection)
+        try await completeVersion(
+            versionID: versionID, contentHash: copied.contentHash, headerJSON: headerJSON, changes: changes,
+            lineCount: copied.lineCount, warnings: copied.report.warnings, on: connection)
+
+        let stored = StoredVersion(
+            employerID: employerID, period: header.period, returnID: returnID, versionID: versionID,
+            version: number, receivedAt: receivedAt, submittedBy: submission.submittedBy,
+            source: source, contentHash: copied.contentHash, lineCount: copied.lineCount, changes: changes,
+            warnings: copied.report.warnings, header: header, linesPurged: false)
+        let result = SubmissionResult(status: .created, version: stored.version(context))
+        try await rememberIdempotencyKey(
+            of: submission, result: result, contentHash: copied.contentHash, on: connection)
+        try await audit(stored, lineCounts: lineCounts, on: connection)
+        return result
+    }
+
+    /// Creates the return row if this is the period's first submission, and locks it.
+    ///
+    /// Locking the return serialises submissions for it: version numbers never collide.
+    private func lockReturn(
+        of submission: ReturnSubmission, period: ReportingPeriod, on connection: PGConnection
+    ) async throws -> Int64 {
+        let employerID = submission.employerID
+        let period = period.description
         try await connection.execute(
             """
             INSERT INTO returns (employer_id, period, first_received_at)
             VALUES (\(employerID), \(period), LEAST(COALESCE(\(submission.receivedAt)::timestamptz, now()), now()))
             ON CONFLICT (employer_id, period) DO NOTHING
             """)
-        // Locking the return serialises submissions for it: version numbers never collide.
-        let returnID = try await connection.query(
+        return try await connection.query(
             "SELECT id FROM returns WHERE employer_id = \(employerID) AND period = \(period) FOR UPDATE"
         )[0].decode(Int64.self, column: "id")
+    }
 
-        var replay: (hash: [UInt8], result: SubmissionResult)?
-        if let key = submission.idempotencyKey,
+    /// The first result for a repeated Idempotency-Key and the content hash it was given for; nil when the
+    /// key is new (or there is none).
+    ///
+    /// The content still has to be hashed to tell a true retry from a key reused for other content.
+    private func idempotencyReplay(
+        of submission: ReturnSubmission, context: DueContext, on connection: PGConnection
+    ) async throws -> (hash: [UInt8], result: SubmissionResult)? {
+        guard let key = submission.idempotencyKey,
             let row = try await connection.query(
                 """
                 SELECT request_hash, response::text AS response FROM idempotency_keys
-                WHERE employer_id = \(employerID) AND key = \(key)
+                WHERE employer_id = \(submission.employerID) AND key = \(key)
                 """
             ).first
-        {
-            let first = try JSONDecoder.charter.decode(
-                SubmissionResult.self, from: Data(try row.decode(String.self, column: "response").utf8))
-            // The version itself is immutable: read it back rather than trust a JSON copy of it.
-            let version = try await connection.query(
-                "\(StoredVersion.select) WHERE v.id = \(first.version.versionID)"
-            ).first.map { try StoredVersion($0).version(context) }
-            var result = SubmissionResult(status: first.status, version: version ?? first.version)
-            result.replayed = true
-            replay = (try row.decode(PGBytes.self, column: "request_hash").bytes, result)
-        }
+        else { return nil }
+        let first = try JSONDecoder.charter.decode(
+            SubmissionResult.self, from: Data(try row.decode(String.self, column: "response").utf8))
+        // The version itself is immutable: read it back rather than trust a JSON copy of it.
+        let version = try await connection.query(
+            "\(StoredVersion.select) WHERE v.id = \(first.version.versionID)"
+        ).first.map { try StoredVersion($0).version(context) }
+        var result = SubmissionResult(status: first.status, version: version ?? first.version)
+        result.replayed = true
+        return (try row.decode(PGBytes.self, column: "request_hash").bytes, result)
+    }
 
-        let previous = try await latestVersion(returnID: returnID, on: connection)
-        let headerJSON = try JSONEncoder.charter.encode(header)
+    /// Inserts the new version's row before its lines, so the COPY has an id to point them at.
+    ///
+    /// Its hash, header and counts are known only once the lines have streamed through: they are a
+    /// placeholder here, filled in by `completeVersion`, in the same transaction.
+    private func insertVersion(
+        returnID: Int64, number: Int, source: String, of submission: ReturnSubmission, on connection: PGConnection
+    ) async throws -> (id: Int64, receivedAt: Date) {
         let placeholder = try await connection.query(
             """
             INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header,
                                          idempotency_key, received_at)
-            VALUES (\(returnID), \((previous?.version ?? 0) + 1), \(submission.submittedBy),
-                    \(csv == nil ? "json" : "csv"), '\\x'::bytea, '{}'::jsonb, \(submission.idempotencyKey),
+            VALUES (\(returnID), \(number), \(submission.submittedBy),
+                    \(source), '\\x'::bytea, '{}'::jsonb, \(submission.idempotencyKey),
                     LEAST(COALESCE(\(submission.receivedAt)::timestamptz, now()), now()))
             RETURNING id, received_at
             """)[0]
-        let versionID = try placeholder.decode(Int64.self, column: "id")
-        let receivedAt = try placeholder.decode(Date.self, column: "received_at")
+        return (
+            try placeholder.decode(Int64.self, column: "id"), try placeholder.decode(Date.self, column: "received_at")
+        )
+    }
 
-        // Stream the lines into COPY (unless this is a replay, which only needs the hash).
+    /// Validates the lines as they stream and sends them straight on to a COPY, hashing the content as
+    /// it goes, so memory stays flat however long the file.
+    ///
+    /// With `writeLines` false (a replay) the lines are only hashed. A return with any error throws
+    /// `Abort.rejected`, which aborts the COPY and rolls everything back.
+    private func copyLines<Chunks: AsyncSequence>(
+        versionID: Int64, header: ReturnHeader, headerJSON: Data, jsonLines: [WorkerLine]?, csv: Chunks?,
+        headerReport: ValidationReport, writeLines: Bool, progress: (Int) -> Void, on connection: PGConnection
+    ) async throws -> (lineCount: Int, contentHash: [UInt8], report: ValidationReport)
+    where Chunks.Element == [UInt8] {
         var hasher = SHA256()
         hasher.update(data: headerJSON)
         var report = headerReport
-        let writeLines = replay == nil
         let copied = try await connection.copyFrom(
             "COPY worker_lines (return_version_id, line_no, \(PGQuery(unsafeSQL: WorkerLine.contentColumns.joined(separator: ", ")))) FROM STDIN"
         ) { writer in
@@ -243,41 +307,45 @@ public struct ReturnStore: Sendable {
             }
             if !report.isAccepted { throw Abort.rejected(report) }
         }
-        let contentHash = Array(hasher.finalize())
+        return (copied, Array(hasher.finalize()), report)
+    }
 
-        if let replay {
-            guard replay.hash == contentHash else {
-                throw CharterStoreError(
-                    .conflict,
-                    "Idempotency-Key \"\(submission.idempotencyKey ?? "")\" was already used for a different return;"
-                        + " use a new key for new content")
-            }
-            throw Abort.settled(replay.result)
-        }
-
+    /// What changed since the previous version: header fields and lines added, removed and changed
+    /// (the exact counts too, for the audit row; the summary holds them as worker counts).
+    ///
+    /// Throws `Abort.settled` with the previous version when nothing a reader would notice changed: the
+    /// same content, or the same lines in another order under the same header.
+    private func diff(
+        header: ReturnHeader, contentHash: [UInt8], versionID: Int64, against previous: StoredVersion?,
+        context: DueContext, on connection: PGConnection
+    ) async throws -> (changes: ReturnChanges, lineCounts: (added: Int, removed: Int, changed: Int)) {
         var changes = ReturnChanges(previousVersion: previous?.version)
-        // The exact counts, for the audit row; the summary holds them as worker counts.
         var lineCounts = (added: 0, removed: 0, changed: 0)
-        if let previous {
-            if previous.contentHash == contentHash {
-                throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
-            }
-            changes.headerFields = header.changedFields(since: previous.header)
-            if previous.linesPurged {
-                changes.previousLinesPurged = true
-            } else {
-                lineCounts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
-                changes.linesAdded = .exact(lineCounts.added)
-                changes.linesRemoved = .exact(lineCounts.removed)
-                changes.linesChanged = .exact(lineCounts.changed)
-            }
-            // Same lines in another order, same header: nothing a reader of the return would notice.
-            if changes.isEmpty && !changes.previousLinesPurged {
-                throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
-            }
+        guard let previous else { return (changes, lineCounts) }
+        if previous.contentHash == contentHash {
+            throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
         }
+        changes.headerFields = header.changedFields(since: previous.header)
+        if previous.linesPurged {
+            changes.previousLinesPurged = true
+        } else {
+            lineCounts = try await lineChanges(from: previous.versionID, to: versionID, on: connection)
+            changes.linesAdded = .exact(lineCounts.added)
+            changes.linesRemoved = .exact(lineCounts.removed)
+            changes.linesChanged = .exact(lineCounts.changed)
+        }
+        // Same lines in another order, same header: nothing a reader of the return would notice.
+        if changes.isEmpty && !changes.previousLinesPurged {
+            throw Abort.settled(SubmissionResult(status: .unchanged, version: previous.version(context)))
+        }
+        return (changes, lineCounts)
+    }
 
-        for (position, contractor) in header.contractors.enumerated() {
+    /// Stores the header's contractors against the version, in the header's order.
+    private func insertContractors(
+        _ contractors: [Contractor], versionID: Int64, on connection: PGConnection
+    ) async throws {
+        for (position, contractor) in contractors.enumerated() {
             try await connection.execute(
                 """
                 INSERT INTO contractors (return_version_id, position, supplier, service, workers, hours_per_day,
@@ -287,40 +355,52 @@ public struct ReturnStore: Sendable {
                         \(contractor.rlwPaid), \(contractor.milestone?.description)::date)
                 """)
         }
-        let warnings = String(decoding: try JSONEncoder.charter.encode(report.warnings), as: UTF8.self)
+    }
+
+    /// Fills in what `insertVersion` left as a placeholder, now that the lines have been read: the content
+    /// hash, the header, the change summary, the line count and the warnings.
+    private func completeVersion(
+        versionID: Int64, contentHash: [UInt8], headerJSON: Data, changes: ReturnChanges, lineCount: Int,
+        warnings: [ReturnIssue], on connection: PGConnection
+    ) async throws {
+        let warnings = String(decoding: try JSONEncoder.charter.encode(warnings), as: UTF8.self)
         let changesJSON = String(decoding: try JSONEncoder.charter.encode(changes), as: UTF8.self)
         try await connection.execute(
             """
             UPDATE return_versions
             SET content_hash = \(PGBytes(contentHash)), header = \(String(decoding: headerJSON, as: UTF8.self))::jsonb,
-                change_summary = \(changesJSON)::jsonb, line_count = \(copied), warnings = \(warnings)::jsonb
+                change_summary = \(changesJSON)::jsonb, line_count = \(lineCount), warnings = \(warnings)::jsonb
             WHERE id = \(versionID)
             """)
+    }
 
-        let stored = StoredVersion(
-            employerID: employerID, period: header.period, returnID: returnID, versionID: versionID,
-            version: (previous?.version ?? 0) + 1, receivedAt: receivedAt, submittedBy: submission.submittedBy,
-            source: csv == nil ? "json" : "csv", contentHash: contentHash, lineCount: copied, changes: changes,
-            warnings: report.warnings, header: header, linesPurged: false)
-        let result = SubmissionResult(status: .created, version: stored.version(context))
-        if let key = submission.idempotencyKey {
-            let response = String(decoding: try JSONEncoder.charter.encode(result), as: UTF8.self)
-            try await connection.execute(
-                """
-                INSERT INTO idempotency_keys (employer_id, key, request_hash, response)
-                VALUES (\(employerID), \(key), \(PGBytes(contentHash)), \(response)::jsonb)
-                """)
-        }
+    /// Keeps the result under the submission's Idempotency-Key, if it has one, so a retry is answered
+    /// with it (`idempotencyReplay`).
+    private func rememberIdempotencyKey(
+        of submission: ReturnSubmission, result: SubmissionResult, contentHash: [UInt8], on connection: PGConnection
+    ) async throws {
+        guard let key = submission.idempotencyKey else { return }
+        let response = String(decoding: try JSONEncoder.charter.encode(result), as: UTF8.self)
+        try await connection.execute(
+            """
+            INSERT INTO idempotency_keys (employer_id, key, request_hash, response)
+            VALUES (\(submission.employerID), \(key), \(PGBytes(contentHash)), \(response)::jsonb)
+            """)
+    }
+
+    /// The audit row of a stored version: who sent what, and how it differs from the one before.
+    private func audit(
+        _ stored: StoredVersion, lineCounts: (added: Int, removed: Int, changed: Int), on connection: PGConnection
+    ) async throws {
         try await AuditTrail.append(
-            on: connection, actor: submission.submittedBy, action: "return.submit", entity: "return_version",
-            entityID: String(versionID),
+            on: connection, actor: stored.submittedBy, action: "return.submit", entity: "return_version",
+            entityID: String(stored.versionID),
             details: [
-                "employer_id": employerID, "period": period, "version": stored.version, "line_count": copied,
-                "content_hash": stored.contentHash.hex, "lines_added": lineCounts.added,
-                "lines_removed": lineCounts.removed, "lines_changed": lineCounts.changed,
-                "header_fields": changes.headerFields,
+                "employer_id": stored.employerID, "period": stored.period.description, "version": stored.version,
+                "line_count": stored.lineCount, "content_hash": stored.contentHash.hex,
+                "lines_added": lineCounts.added, "lines_removed": lineCounts.removed,
+                "lines_changed": lineCounts.changed, "header_fields": stored.changes.headerFields,
             ])
-        return result
     }
 
     /// Counts lines added, removed and changed between two versions, matched by worker_ref, in one pass.
@@ -357,7 +437,8 @@ public struct ReturnStore: Sendable {
 }
 
 extension Array where Element == UInt8 {
-    var hex: String {
+    /// Lower-case hex, as digests are shown in audit rows and stored keys.
+    public var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(count * 2)
@@ -371,7 +452,7 @@ extension Array where Element == UInt8 {
 
 extension JSONEncoder {
     /// JSON of the store's own records (explicit snake_case keys), sorted, ISO 8601 instants.
-    static var charter: JSONEncoder {
+    public static var charter: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -380,7 +461,8 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
-    static var charter: JSONDecoder {
+    /// Reads what `JSONEncoder.charter` wrote.
+    public static var charter: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder

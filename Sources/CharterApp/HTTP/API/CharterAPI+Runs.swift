@@ -1,6 +1,7 @@
 import CharterAccess
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -37,9 +38,8 @@ extension CharterAPI {
                     RunRequest.self, from: request, context: context, fields: RunRequest.fields)
                 let asOf =
                     try asked.asOf.map { try date($0, field: "as_of") } ?? CalendarDate(Date(), in: .europeLondon)
-                let report = try await CharterJobs.runNightlyComplianceByHand(
-                    pool: pool, reportQueue: reportQueue, asOf: asOf, dryRun: asked.dryRun ?? false,
-                    actor: principal.actor)
+                let report = try await NightlyCompliance(pool: pool, reportQueue: reportQueue).runByHand(
+                    asOf: asOf, dryRun: asked.dryRun ?? false, actor: principal.actor)
                 return try APIJSON.response(report)
             },
         ]

@@ -1,6 +1,7 @@
 import CharterAccess
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import HTTPTypes
 public import Hummingbird
 public import PGClient

@@ -1,5 +1,6 @@
 import CharterAccess
 public import CharterStore
+public import CharterUseCases
 import Foundation
 import HTTPTypes
 public import Hummingbird

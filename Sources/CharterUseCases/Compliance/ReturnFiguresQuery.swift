@@ -1,4 +1,5 @@
 import CharterDomain
+import CharterStore
 import Foundation
 import PGClient
 

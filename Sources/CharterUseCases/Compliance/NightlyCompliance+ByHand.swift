@@ -1,10 +1,8 @@
 public import CharterDomain
-public import CharterStore
 import Foundation
-public import PGClient
 import Scheduling
 
-extension CharterJobs {
+extension NightlyCompliance {
     /// Runs the nightly compliance job by hand (`charterctl run`, `POST /v1/runs/nightly-compliance`) and
     /// records the run beside the scheduled ones, so `/v1/runs` and the admin pages list it with its counts
     /// (SPEC §6: every run is recorded, by hand or scheduled).
@@ -12,15 +10,12 @@ extension CharterJobs {
     /// A dry run writes nothing, its record included. A run that fails is recorded as failed with its
     /// error, then the error is rethrown; a run the rules could not finish for some returns is recorded as
     /// succeeded with those errors, as the scheduler records it.
-    public static func runNightlyComplianceByHand(
-        pool: PGPool, reportQueue: ReportQueue?, asOf: CalendarDate, dryRun: Bool, actor: String
-    ) async throws -> ComplianceRunReport {
-        let compliance = NightlyCompliance(pool: pool, reportQueue: reportQueue)
-        if dryRun { return try await compliance.run(asOf: asOf, dryRun: true, actor: actor) }
+    public func runByHand(asOf: CalendarDate, dryRun: Bool, actor: String) async throws -> ComplianceRunReport {
+        if dryRun { return try await run(asOf: asOf, dryRun: true, actor: actor) }
         let log = JobRunLog(pool: pool)
         let startedAt = Date()
         do {
-            let report = try await compliance.run(asOf: asOf, actor: actor)
+            let report = try await run(asOf: asOf, actor: actor)
             try await log.recordHandRun(
                 job: "nightly-compliance", triggeredBy: actor, startedAt: startedAt, finishedAt: Date(),
                 succeeded: true, counts: report.counts,

@@ -1,4 +1,5 @@
 public import CharterDomain
+import CharterStore
 import Foundation
 public import PGClient
 

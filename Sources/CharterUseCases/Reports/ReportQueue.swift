@@ -1,4 +1,5 @@
 public import CharterDomain
+import CharterStore
 public import Foundation
 public import Logging
 public import PGClient
