@@ -9,18 +9,6 @@ struct ArchitecturePictureTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Edges the picture already draws for the `CharterUseCases` module that another branch adds to
-    /// Package.swift. Once that branch is merged, this set becomes empty and the check is exact both ways.
-    static let awaitingPackage: Set<Edge> = [
-        Edge(from: "CharterUseCases", to: "CharterDomain"),
-        Edge(from: "CharterUseCases", to: "CharterStore"),
-        Edge(from: "CharterUseCases", to: "PGClient"),
-        Edge(from: "CharterUseCases", to: "Scheduling"),
-        Edge(from: "CharterApp", to: "CharterUseCases"),
-        Edge(from: "charterctl", to: "CharterUseCases"),
-        Edge(from: "charter-bench", to: "CharterUseCases"),
-    ]
-
     /// One arrow of the picture: `from` names `to` among its dependencies (or its build plugins).
     struct Edge: Hashable, CustomStringConvertible {
         var from: String
@@ -31,7 +19,6 @@ struct ArchitecturePictureTests {
     @Test func everyTargetOfPackageSwiftIsInThePictureWithItsDependencies() throws {
         let package = try Self.targetsInPackageSwift()
         let picture = try Self.modulesInThePicture()
-        let pending = Set(Self.awaitingPackage.flatMap { [$0.from, $0.to] }).subtracting(package.keys)
 
         // Sanity: the parser found the package's targets, so an empty comparison cannot pass by accident.
         #expect(package.keys.contains("CharterDomain") && package.keys.contains("charterd"))
@@ -40,7 +27,7 @@ struct ArchitecturePictureTests {
         for name in package.keys.sorted() where picture[name] == nil {
             Issue.record("Package.swift has the target \(name); docs/architecture.md's picture does not")
         }
-        for name in picture.keys.sorted() where package[name] == nil && !pending.contains(name) {
+        for name in picture.keys.sorted() where package[name] == nil {
             Issue.record("docs/architecture.md's picture has \(name); Package.swift has no such target")
         }
 
@@ -49,9 +36,7 @@ struct ArchitecturePictureTests {
         for edge in packageEdges.subtracting(pictureEdges).sorted(by: { $0.description < $1.description }) {
             Issue.record("Package.swift has \(edge); docs/architecture.md's picture does not")
         }
-        for edge in pictureEdges.subtracting(packageEdges).subtracting(Self.awaitingPackage)
-            .sorted(by: { $0.description < $1.description })
-        {
+        for edge in pictureEdges.subtracting(packageEdges).sorted(by: { $0.description < $1.description }) {
             Issue.record("docs/architecture.md's picture has \(edge); Package.swift does not")
         }
     }

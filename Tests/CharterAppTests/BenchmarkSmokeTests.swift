@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Every benchmark of the README, run at a tiny size on the test cluster, so that a benchmark that no longer
+/// Every benchmark of docs/benchmarks.md, run at a tiny size on the test cluster, so that a benchmark that no longer
 /// runs fails the suite rather than the next person who reaches for it. The figures at this size mean
 /// nothing; what is checked is that each runs to its end and prints the comparison it exists for.
 @Suite("charter-bench smoke runs", .timeLimit(.minutes(10)))
