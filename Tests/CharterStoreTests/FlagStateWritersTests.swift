@@ -26,9 +26,10 @@ struct FlagStateWritersTests {
     static let update = try! NSRegularExpression(
         pattern: #"\bUPDATE\s+flags\b(?:\s+(?:AS\s+)?\w+)?\s+SET\s+(.*?)(?:\bWHERE\b|\bFROM\b|\bRETURNING\b|"""|;|$)"#,
         options: [.caseInsensitive, .dotMatchesLineSeparators])
-    /// `INSERT INTO flags (<columns>)` or `INSERT INTO flags VALUES` (every column, state among them).
+    /// `INSERT INTO flags (<columns>)`, or `INSERT INTO flags VALUES / SELECT` (every column, state among them).
     static let insert = try! NSRegularExpression(
-        pattern: #"\bINSERT\s+INTO\s+flags\b(?:\s+(?:AS\s+)?\w+)?\s*(?:\(([^)]*)\)|VALUES)"#,
+        pattern:
+            #"\bINSERT\s+INTO\s+flags\b(?:\s+(?:AS\s+)?(?!VALUES\b|SELECT\b)\w+)?\s*(?:\(([^)]*)\)|VALUES|SELECT)"#,
         options: [.caseInsensitive])
     static let assignsState = try! NSRegularExpression(
         pattern: #"(?:^|[\s,])state\s*="#, options: [.caseInsensitive])
@@ -90,6 +91,7 @@ struct FlagStateWritersTests {
         #expect(Self.writesFlagState("update flags f set severity = 'x',\n    state = u.st FROM u"))
         #expect(Self.writesFlagState("INSERT INTO flags (employer_id, state, severity) VALUES (1, 'open', 'info')"))
         #expect(Self.writesFlagState("INSERT INTO flags VALUES (1, 'open')"))
+        #expect(Self.writesFlagState("insert into flags as f select * from old_flags"))
         #expect(!Self.writesFlagState("UPDATE flags SET explanation = 'x', updated_at = now() WHERE id = 1"))
         #expect(!Self.writesFlagState("UPDATE flag_events SET to_state = 'open'"))
         #expect(!Self.writesFlagState("INSERT INTO flag_events (flag_id, from_state, to_state) VALUES (1, 'a', 'b')"))
