@@ -33,7 +33,8 @@ struct ReportsBench: AsyncParsableCommand {
     @Option(help: "Employer digests per round.") var digests = 10_000
     @Option(help: "Measured rounds.") var rounds = 3
     @Option(help: "Tasks rendering at once, each a share of the digests (the renderer is Sendable).") var tasks = 1
-    @Flag(help: "Queue the digests into the outbox of a throwaway database (rolled back) instead.") var queue = false
+    @ArgumentParser.Flag(help: "Queue the digests into the outbox of a throwaway database (rolled back) instead.")
+    var queue = false
     @Option(help: "Working directory for the throwaway cluster with --queue (without CHARTERD_DATABASE_URL).")
     var workDirectory = "/tmp/charter-bench-reports"
 
@@ -156,6 +157,7 @@ struct ReportsBench: AsyncParsableCommand {
         ]
         let changes: [ReportFlag.Change] = [.new, .new, .changed, .cleared, .unchanged]
         let asOf = CalendarDate(year: 2026, month: 11, day: 27)!
+        let opened = asOf.start(in: .europeLondon)
         var nextFlag: Int64 = 1
         return (0..<count).map { index in
             let employerID = Int64(index + 1)
@@ -166,12 +168,12 @@ struct ReportsBench: AsyncParsableCommand {
                 let change = changes[Int(generator.next() % UInt64(changes.count))]
                 let lines = Int(generator.next() % 5)
                 defer { nextFlag += 1 }
-                return ReportFlag(
+                let flag = Flag(
                     id: nextFlag, employerID: employerID, employerName: name, standardID: standard.0,
                     standardTitle: standard.1, period: ReportingPeriod(year: 2026, quarter: 3)!,
-                    subject: lines == 0 ? "" : "Contract type zero_hours", severity: .breach,
-                    state: change == .cleared ? .cleared : .open, change: change,
-                    evidence: Array(evidence.prefix(lines)))
+                    subject: lines == 0 ? "" : "Contract type zero_hours", state: change == .cleared ? .cleared : .open,
+                    severity: .breach, openedAt: opened, updatedAt: opened)
+                return ReportFlag(flag: flag, change: change, evidence: Array(evidence.prefix(lines)))
             }
             let recipients = (0..<(1 + Int(generator.next() % 3))).map { person in
                 ReportRecipient(

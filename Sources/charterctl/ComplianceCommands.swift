@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
             discussion: "A dry run prints what would change and writes nothing.")
 
         @Option(help: "Judge as of this date (YYYY-MM-DD); today in Europe/London by default.") var asOf: String?
-        @Flag(help: "Print what would change; write nothing.") var dryRun = false
+        @ArgumentParser.Flag(help: "Print what would change; write nothing.") var dryRun = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func validate() throws {
@@ -79,7 +79,7 @@ struct FlagsCommand: AsyncParsableCommand {
         var severity: String
         var updatedAt: Date
 
-        init(_ flag: FlagSummary) {
+        init(_ flag: CharterDomain.Flag) {
             id = flag.id
             employerID = flag.employerID
             employer = flag.employerName
@@ -118,7 +118,7 @@ struct FlagsCommand: AsyncParsableCommand {
             let limit = limit
             let flags = try await withPool { pool in
                 let store = FlagStore(pool: pool)
-                var flags: [FlagSummary] = []
+                var flags: [CharterDomain.Flag] = []
                 var cursor: String?
                 // Page by page, so --limit may ask for more than one page holds.
                 repeat {

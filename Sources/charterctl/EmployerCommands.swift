@@ -17,7 +17,7 @@ struct EmployerCommand: AsyncParsableCommand {
         @Option(help: "Companies House number: 8 digits, or 2 letters and 6 digits (optional for public bodies).")
         var companyNumber: String?
         @Option(help: "private, public or voluntary.") var sector: String = "private"
-        @Flag(help: "The employer has workplaces in Greater London.") var london = false
+        @ArgumentParser.Flag(help: "The employer has workplaces in Greater London.") var london = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func validate() throws {

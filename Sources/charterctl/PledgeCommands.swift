@@ -17,7 +17,7 @@ struct PledgeCommand: AsyncParsableCommand {
 
         @Option(help: "The employer's id.") var employer: Int64
         @Option(help: "aspiring or accredited.") var tier: String
-        @Flag(help: "The employer also commits to Living Hours.") var livingHours = false
+        @ArgumentParser.Flag(help: "The employer also commits to Living Hours.") var livingHours = false
         @Option(help: "First day of the pledge (YYYY-MM-DD); today by default.") var from: String?
         @Option(help: "Day the pledge ends (exclusive, YYYY-MM-DD); open-ended by default.") var to: String?
         @Option(help: "Charter version label; the one in force on --from by default.") var charterVersion: String?

@@ -14,9 +14,9 @@ struct FlagPageJSONTests {
     }
 
     private func flag(_ id: Int64, name: String, title: String?, subject: String, opened: Date, updated: Date)
-        -> FlagSummary
+        -> Flag
     {
-        FlagSummary(
+        Flag(
             id: id, employerID: id * 7, employerName: name, standardID: "pay.real-living-wage", standardTitle: title,
             period: ReportingPeriod("2026-Q3")!, subject: subject, state: .open, severity: .breach, openedAt: opened,
             updatedAt: updated)
@@ -36,7 +36,7 @@ struct FlagPageJSONTests {
             Date(timeIntervalSince1970: 4_107_542_399),  // 2100-02-28T23:59:59
             Date(timeIntervalSince1970: 253_402_300_799),  // 9999-12-31T23:59:59
         ]
-        var flags: [FlagSummary] = []
+        var flags: [Flag] = []
         for (index, name) in awkward.enumerated() {
             let opened = instants[index % instants.count]
             let updated = instants[(index + 3) % instants.count]
@@ -57,7 +57,7 @@ struct FlagPageJSONTests {
 
     @Test func everyDayOfFourHundredYearsIsWrittenAsTheEncoderWritesIt() throws {
         // A Gregorian cycle, one instant a day at a varying second, from 1900.
-        var flags: [FlagSummary] = []
+        var flags: [Flag] = []
         var instant = Date(timeIntervalSince1970: -2_208_988_800)
         for day in 0..<(146_097 / 100) {
             instant = instant.addingTimeInterval(86_400 * 100 + Double(day % 86_400))

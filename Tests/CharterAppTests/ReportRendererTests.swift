@@ -40,10 +40,13 @@ struct ReportRendererTests {
         evidence: [String] = awkwardEvidence, subject: String = "Contract type \"zero_hours\", <40h>"
     ) -> ReportFlag {
         ReportFlag(
-            id: id, employerID: employerID, employerName: employer, standardID: "pay.real-living-wage",
-            standardTitle: "Pay at least the Real Living Wage", period: ReportingPeriod(year: 2026, quarter: 3)!,
-            subject: subject, severity: .breach, state: change == .cleared ? .cleared : .open, change: change,
-            evidence: evidence)
+            flag: Flag(
+                id: id, employerID: employerID, employerName: employer, standardID: "pay.real-living-wage",
+                standardTitle: "Pay at least the Real Living Wage", period: ReportingPeriod(year: 2026, quarter: 3)!,
+                subject: subject, state: change == .cleared ? .cleared : .open, severity: .breach,
+                openedAt: Date(timeIntervalSince1970: 1_790_000_000),
+                updatedAt: Date(timeIntervalSince1970: 1_790_000_000)),
+            change: change, evidence: evidence)
     }
 
     static let contacts = [

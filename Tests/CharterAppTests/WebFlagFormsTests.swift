@@ -25,7 +25,7 @@ struct WebFlagFormsTests {
             })
     }
 
-    static func firstOpenFlag(_ setup: WebPagesTests.Setup, skipping: Set<Int64> = []) async throws -> FlagSummary {
+    static func firstOpenFlag(_ setup: WebPagesTests.Setup, skipping: Set<Int64> = []) async throws -> Flag {
         let page = try await FlagStore(pool: setup.pool).list(
             FlagStore.Filter(employerID: setup.covered, state: .open), visible: .all, cursor: nil, limit: 50)
         return try #require(page.flags.first { !skipping.contains($0.id) })

@@ -1,4 +1,5 @@
 import CharterDomain
+import Foundation
 import Testing
 
 @Suite("Writing CSV for spreadsheets")
@@ -56,9 +57,12 @@ struct CSVWriterTests {
     @Test("A report's flags CSV: one row per flag, evidence in one cell, every typed cell neutralised")
     func reportFlags() throws {
         let flag = ReportFlag(
-            id: 42, employerID: 7, employerName: "@Łódź Café Ltd", standardID: "pay.real-living-wage",
-            standardTitle: nil, period: ReportingPeriod(year: 2026, quarter: 3)!, subject: "-3 hours",
-            severity: .critical, state: .open, change: .new, evidence: ["+1 line", "=second"])
+            flag: Flag(
+                id: 42, employerID: 7, employerName: "@Łódź Café Ltd", standardID: "pay.real-living-wage",
+                standardTitle: nil, period: ReportingPeriod(year: 2026, quarter: 3)!, subject: "-3 hours",
+                state: .open, severity: .critical, openedAt: Date(timeIntervalSince1970: 1_790_000_000),
+                updatedAt: Date(timeIntervalSince1970: 1_790_000_000)),
+            change: .new, evidence: ["+1 line", "=second"])
         let text = ReportFlag.csv([flag], publicURL: "https://charter.example")
         let (records, errors) = CSVParser.parse(Array(text.utf8))
         #expect(errors.isEmpty)

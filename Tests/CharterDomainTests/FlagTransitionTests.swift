@@ -56,6 +56,16 @@ struct FlagTransitionTests {
         #expect(throws: CharterDomainError.self) { try after(.waive, .open, .admin) }
     }
 
+    @Test func exemptionsWaiveEveryFlagStillOpenOrClearedAndUnwaiveOnlyWaivedOnes() {
+        let waive = FlagTransitions.moves(of: .waive, by: .system)
+        #expect(waive.map(\.from) == [.open, .acknowledged, .disputed, .cleared])
+        #expect(waive.allSatisfy { $0.to == .waived })
+        let unwaive = FlagTransitions.moves(of: .unwaive, by: .system)
+        #expect(unwaive.map(\.from) == [.waived])
+        #expect(unwaive.map(\.to) == [.open])
+        #expect(FlagTransitions.moves(of: .waive, by: .admin).isEmpty)
+    }
+
     @Test func theRefusalSaysWhatAndWhy() {
         do throws(CharterDomainError) {
             _ = try FlagTransitions.apply(.dispute, to: .resolved, by: .employer, note: "wrong")

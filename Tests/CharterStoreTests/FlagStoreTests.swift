@@ -57,9 +57,9 @@ struct FlagStoreTests {
 
     /// Every flag a filter finds, walking the pages.
     func all(_ filter: FlagStore.Filter, visible: EmployerScope = .all, limit: Int = 500) async throws
-        -> [FlagSummary]
+        -> [Flag]
     {
-        var flags: [FlagSummary] = []
+        var flags: [Flag] = []
         var cursor: String?
         repeat {
             let page = try await store.list(filter, visible: visible, cursor: cursor, limit: limit)

@@ -38,7 +38,25 @@ public enum FlagAction: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// The one place that decides which actions are allowed on a flag, by whom, and what state follows.
+///
+/// Every writer of a flag's state takes the state from here: a person's action (`FlagStore.act`), the
+/// nightly run (`FlagWriter`) and exemptions (`NightlyCompliance`, through `moves(of:by:)`). A test holds
+/// that no other code writes `flags.state`.
 public enum FlagTransitions {
+    /// The state the nightly run raises a new flag in.
+    public static let raised: FlagState = .open
+
+    /// Each state `action` by `role` may start from, with the state that follows, in `FlagState`'s order.
+    ///
+    /// For a writer that changes many flags in one statement (exemptions waive and unwaive flags in
+    /// sets): it binds these pairs rather than spelling out states of its own. A note is taken as given,
+    /// so actions that need one are listed as allowed.
+    public static func moves(of action: FlagAction, by role: FlagActorRole) -> [(from: FlagState, to: FlagState)] {
+        FlagState.allCases.compactMap { from in
+            (try? apply(action, to: from, by: role, note: "(set-based change)")).map { (from, $0) }
+        }
+    }
+
     /// The state after `action` by `role` on a flag in `state`, or an error saying why not.
     ///
     /// A note is required to resolve, dispute or reopen, and for a comment or response.

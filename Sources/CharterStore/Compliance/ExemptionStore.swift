@@ -1,36 +1,6 @@
 public import CharterDomain
-public import Foundation
+import Foundation
 public import PGClient
-
-/// An admin-granted exemption from one standard for an employer (SPEC §5).
-public struct Exemption: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var employerID: Int64
-    public var standardID: String
-    /// First and last period covered; nil = unbounded on that side.
-    public var periodFrom: String?
-    public var periodTo: String?
-    public var reason: String
-    public var expiresOn: CalendarDate
-    public var grantedBy: String
-    public var grantedAt: Date
-    public var revokedAt: Date?
-    public var revokedBy: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case employerID = "employer_id"
-        case standardID = "standard_id"
-        case periodFrom = "period_from"
-        case periodTo = "period_to"
-        case reason
-        case expiresOn = "expires_on"
-        case grantedBy = "granted_by"
-        case grantedAt = "granted_at"
-        case revokedAt = "revoked_at"
-        case revokedBy = "revoked_by"
-    }
-}
 
 /// Exemptions: granted with a reason and an expiry, revoked by an admin; the nightly run waives the
 /// flags they cover and reopens them when the exemption ends.

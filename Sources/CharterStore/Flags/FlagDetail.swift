@@ -1,14 +1,14 @@
 public import CharterDomain
 
-/// One flag with everything behind it: the summary, the evidence as stored, what it was judged on, the
-/// employer's latest response and the history, oldest first.
+/// One flag with everything behind it: the `Flag` (`summary`), the evidence as stored, what it was judged
+/// on, the employer's latest response and the history, oldest first.
 ///
-/// The evidence is the employer's view, in full. Union reps get `forReps()` (SPEC §4). The summary's
-/// fields read directly (`detail.state`), and the JSON is flat: the summary's keys next to
+/// The evidence is the employer's view, in full. Union reps get `forReps()` (SPEC §4). The flag's
+/// fields read directly (`detail.state`), and the JSON is flat: the flag's keys next to
 /// `evidence`, `charter_version_id`, `return_version_id`, `response` and `events`.
 @dynamicMemberLookup
 public struct FlagDetail: Sendable, Hashable, Codable {
-    public var summary: FlagSummary
+    public var summary: Flag
     public var evidence: Evidence
     public var charterVersionID: Int64?
     /// The return version last judged; nil for a missing return (or once that version is deleted).
@@ -18,7 +18,7 @@ public struct FlagDetail: Sendable, Hashable, Codable {
     public var events: [FlagEvent]
 
     public init(
-        summary: FlagSummary, evidence: Evidence, charterVersionID: Int64?, returnVersionID: Int64?,
+        summary: Flag, evidence: Evidence, charterVersionID: Int64?, returnVersionID: Int64?,
         response: FlagResponse?, events: [FlagEvent]
     ) {
         self.summary = summary
@@ -29,7 +29,7 @@ public struct FlagDetail: Sendable, Hashable, Codable {
         self.events = events
     }
 
-    public subscript<Value>(dynamicMember keyPath: KeyPath<FlagSummary, Value>) -> Value {
+    public subscript<Value>(dynamicMember keyPath: KeyPath<Flag, Value>) -> Value {
         summary[keyPath: keyPath]
     }
 
@@ -49,7 +49,7 @@ public struct FlagDetail: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        summary = try FlagSummary(from: decoder)
+        summary = try Flag(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         evidence = try container.decode(Evidence.self, forKey: .evidence)
         charterVersionID = try container.decodeIfPresent(Int64.self, forKey: .charterVersionID)

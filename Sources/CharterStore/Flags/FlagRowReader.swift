@@ -25,7 +25,7 @@ enum FlagRowReader {
 
     /// A summary from a `listSelect` row and its labels; nil when its employer has no name (deleted
     /// since the row was read, and with it the flag).
-    static func listed(_ row: PGRow, labels: FlagLabels.Resolved) throws -> FlagSummary? {
+    static func listed(_ row: PGRow, labels: FlagLabels.Resolved) throws -> Flag? {
         let (employerID, versionID) = try labelKeys(row)
         guard let employerName = labels.names[employerID] else { return nil }
         return try summary(
@@ -34,8 +34,8 @@ enum FlagRowReader {
     }
 
     /// The summary of a row that starts with `summaryColumns`.
-    private static func summary(_ row: PGRow, employerName: String, standardTitle: String?) throws -> FlagSummary {
-        FlagSummary(
+    private static func summary(_ row: PGRow, employerName: String, standardTitle: String?) throws -> Flag {
+        Flag(
             id: try id(row), employerID: try row.decode(Int64.self, at: 1), employerName: employerName,
             standardID: try row.decode(String.self, at: 3), standardTitle: standardTitle,
             period: try stored(row, 4) { ReportingPeriod($0) },

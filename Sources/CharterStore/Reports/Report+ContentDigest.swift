@@ -15,6 +15,7 @@ extension Report {
     public var contentDigest: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[ReportFlag.omitsTimes] = true
         // Plain values (strings, numbers, dates as text) always encode.
         let data = (try? encoder.encode(normalisedForDigest)) ?? Data()
         return OutboxMessage.digest(of: data)
@@ -66,13 +67,13 @@ extension Report {
 
     /// The outbox's unique key for this report (SPEC §7: kind, recipient, subject period or run), so
     /// queuing it again — a rerun, a retried transaction — is a no-op:
-    /// `employer-digest:<employer>:<date>`, `rep-digest:<rep>:<date>`,
+    /// `employer-digest:<employer>:<date>`, `rep-digest:<rep>:<date>` (both `DigestKey`),
     /// `reminder:<employer>:<period>:<step>`, `weekly-summary:<date>`,
     /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient).
     public var dedupKey: String {
         switch self {
-        case .employerDigest(let digest): "employer-digest:\(digest.employerID):\(digest.asOf)"
-        case .repDigest(let digest): "rep-digest:\(digest.repID):\(digest.asOf)"
+        case .employerDigest(let digest): DigestKey(recipient: .employer(digest.employerID), asOf: digest.asOf).text
+        case .repDigest(let digest): DigestKey(recipient: .rep(digest.repID), asOf: digest.asOf).text
         case .reminder(let reminder):
             "reminder:\(reminder.employerID):\(reminder.due.period):\(reminder.step.rawValue)"
         case .weeklySummary(let summary): "weekly-summary:\(summary.weekEnding)"

@@ -11,7 +11,7 @@ public import PGClient
 ///
 /// **What changed since the last digest.** A digest's recipient (an employer, or a rep) has a "since":
 /// when the last digest to them was queued (`outbox_messages.created_at` of the newest non-dead
-/// message whose dedup key starts `employer-digest:<employer>:` or `rep-digest:<rep>:`). A flag's
+/// message whose dedup key starts with the recipient's `DigestKey.prefix(for:)`). A flag's
 /// change is read from its `flag_events` after that instant:
 /// - **new**: active (open, acknowledged, disputed) and opened after `since`, or reopened after it
 ///   (a transition to `open` from cleared, resolved or waived), or there was no digest before;
@@ -38,14 +38,16 @@ public enum ReportGatherer {
     ) async throws -> [EmployerDigest] {
         let ids = employerIDs ?? []
         let all = employerIDs == nil
-        let owners: PGQuery = """
-            SELECT e.id AS owner_id, e.id AS employer_id,
-                   (SELECT max(m.created_at) FROM outbox_messages m
-                    WHERE m.kind = 'employer-digest' AND m.state <> 'dead'
-                      AND m.dedup_key LIKE 'employer-digest:' || e.id || ':%') AS since
-            FROM employers e
+        let recipients = try await connection.query(
+            """
+            SELECT e.id FROM employers e
             WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.employer_id = e.id)
               AND (\(all)::boolean OR e.id = ANY(\(ids)::bigint[]))
+            """
+        ).map { DigestKey.Recipient.employer(try $0.decode(Int64.self, column: "id")) }
+        let owners: PGQuery = """
+            SELECT k.owner_id, k.owner_id AS employer_id, \(lastDigest) AS since
+            FROM \(digestRecipients(recipients))
             """
         let flags = try await flagRows(owners: owners, forReps: false, on: connection)
         let due = try await dueReturns(
@@ -85,13 +87,12 @@ public enum ReportGatherer {
     ) async throws -> [RepDigest] {
         let ids = repIDs ?? []
         let all = repIDs == nil
+        let recipients = try await connection.query(
+            "SELECT r.id FROM reps r WHERE (\(all)::boolean OR r.id = ANY(\(ids)::bigint[]))"
+        ).map { DigestKey.Recipient.rep(try $0.decode(Int64.self, column: "id")) }
         let owners: PGQuery = """
-            SELECT r.id AS owner_id, rc.employer_id,
-                   (SELECT max(m.created_at) FROM outbox_messages m
-                    WHERE m.kind = 'rep-digest' AND m.state <> 'dead'
-                      AND m.dedup_key LIKE 'rep-digest:' || r.id || ':%') AS since
-            FROM reps r JOIN rep_coverage rc ON rc.rep_id = r.id
-            WHERE (\(all)::boolean OR r.id = ANY(\(ids)::bigint[]))
+            SELECT k.owner_id, rc.employer_id, \(lastDigest) AS since
+            FROM \(digestRecipients(recipients)) JOIN rep_coverage rc ON rc.rep_id = k.owner_id
             """
         let flags = try await flagRows(owners: owners, forReps: true, on: connection)
         guard !flags.isEmpty else { return [] }
@@ -120,6 +121,22 @@ public enum ReportGatherer {
         return digests
     }
 
+    /// `recipients` as rows `k (owner_id, kind, prefix)`: each recipient's id, the kind of its digests and
+    /// the prefix `DigestKey` gives every digest key to it.
+    static func digestRecipients(_ recipients: [DigestKey.Recipient]) -> PGQuery {
+        """
+        unnest(\(recipients.map(\.id))::bigint[], \(recipients.map(\.kind.rawValue))::text[],
+               \(recipients.map(DigestKey.prefix(for:)))::text[]) AS k (owner_id, kind, prefix)
+        """
+    }
+
+    /// When the last digest to the recipient of a `digestRecipients` row `k` was queued (a dead one
+    /// does not count), or NULL when there was none.
+    static let lastDigest: PGQuery = """
+        (SELECT max(m.created_at) FROM outbox_messages m
+         WHERE m.kind = k.kind AND m.state <> 'dead' AND starts_with(m.dedup_key, k.prefix))
+        """
+
     /// The listed flags of each owner (employer or rep), classified as described on the type, in the
     /// order a report lists them: employer, severity (worst first), period (newest first), standard.
     ///
@@ -133,7 +150,8 @@ public enum ReportGatherer {
             WITH owners AS (\(owners))
             SELECT * FROM (
                 SELECT o.owner_id, f.id, f.employer_id, e.name AS employer_name, f.standard_id, st.title,
-                       f.period, f.subject, f.severity, f.state, f.evidence::text AS evidence,
+                       f.period, f.subject, f.severity, f.state, f.evidence::text AS evidence, f.opened_at,
+                       f.updated_at,
                        CASE WHEN f.state IN ('open', 'acknowledged', 'disputed') THEN
                                 CASE WHEN o.since IS NULL OR f.opened_at > o.since OR coalesce(x.reopened, false)
                                          THEN 'new'
@@ -170,7 +188,7 @@ public enum ReportGatherer {
     }
 
     /// A flag row (id, employer_id, employer_name, standard_id, title, period, subject, severity, state,
-    /// evidence) as a report lists it; evidence suppressed when `forReps`.
+    /// evidence, opened_at, updated_at) as a report lists it; evidence suppressed when `forReps`.
     static func reportFlag(_ row: PGRow, change: ReportFlag.Change, forReps: Bool) throws -> ReportFlag {
         let periodText = try row.decode(String.self, column: "period")
         let severityText = try row.decode(String.self, column: "severity")
@@ -184,13 +202,15 @@ public enum ReportGatherer {
         if let evidence = try? Evidence(json: Data(try row.decode(String.self, column: "evidence").utf8)) {
             lines = (forReps ? evidence.forReps() : evidence).reportLines
         }
-        return ReportFlag(
+        let flag = Flag(
             id: try row.decode(Int64.self, column: "id"), employerID: try row.decode(Int64.self, column: "employer_id"),
             employerName: try row.decode(String.self, column: "employer_name"),
             standardID: try row.decode(String.self, column: "standard_id"),
             standardTitle: try row.decode(String?.self, column: "title"), period: period,
-            subject: try row.decode(String.self, column: "subject"), severity: severity, state: state, change: change,
-            evidence: lines)
+            subject: try row.decode(String.self, column: "subject"), state: state, severity: severity,
+            openedAt: try row.decode(Date.self, column: "opened_at"),
+            updatedAt: try row.decode(Date.self, column: "updated_at"))
+        return ReportFlag(flag: flag, change: change, evidence: lines)
     }
 
     // MARK: Returns owed
@@ -360,7 +380,7 @@ public enum ReportGatherer {
                 """
                 SELECT fe.kind AS event_kind, fe.to_state, fe.actor, fe.note,
                        f.id, f.employer_id, e.name AS employer_name, f.standard_id, st.title, f.period, f.subject,
-                       f.severity, f.state, f.evidence::text AS evidence
+                       f.severity, f.state, f.evidence::text AS evidence, f.opened_at, f.updated_at
                 FROM flag_events fe
                 JOIN flags f ON f.id = fe.flag_id
                 JOIN employers e ON e.id = f.employer_id

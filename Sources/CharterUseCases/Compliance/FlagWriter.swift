@@ -19,6 +19,7 @@ enum FlagWriter {
         var returnVersionID: Int64?
     }
 
+    /// A flag of a judged (employer, period) as stored, before the run changes it.
     private struct Existing {
         var id: Int64
         var state: FlagState
@@ -28,11 +29,39 @@ enum FlagWriter {
         var digest: String?
     }
 
+    /// A flag's identity: one flag per employer, period, standard and subject.
     private struct Key: Hashable {
         var employerID: Int64
         var period: String
         var standardID: String
         var subject: String
+    }
+
+    /// A finding's evidence as stored (JSON text) and the hex SHA-256 of that text.
+    private struct Encoded {
+        var evidence: String
+        var digest: String
+    }
+
+    /// A flag the rules found for the first time.
+    private struct NewFlag {
+        var key: Key
+        var severity: String
+        var evidence: String
+        var digest: String
+        var charterVersionID: Int64
+        var returnVersionID: Int64?
+    }
+
+    /// New state, figures or judgement for an existing flag; a charter version of 0 keeps the stored one.
+    private struct Update {
+        var id: Int64
+        var state: FlagState
+        var severity: String
+        var evidence: String
+        var digest: String?
+        var charterVersionID: Int64
+        var returnVersionID: Int64?
     }
 
     private struct Event {
@@ -43,11 +72,34 @@ enum FlagWriter {
         var note: String?
     }
 
+    /// What a batch calls for: the writes, decided before any is made.
+    private struct Plan {
+        var inserts: [NewFlag] = []
+        var updates: [Update] = []
+        /// Events of existing flags; those of new flags follow once the flags have ids.
+        var events: [Event] = []
+    }
+
+    /// Brings the flags of every judged (employer, period) of `batch` in line with its findings, adding to
+    /// `report` what changed: read the flags (locked), decide each change through `FlagTransitions`, then
+    /// write the new flags, the changed ones and their events — one statement each.
     static func reconcile(
         _ batch: [Judged], actor: String, report: inout ComplianceRunReport, on connection: PGConnection
     ) async throws {
         guard !batch.isEmpty else { return }
-        // 1. Every flag of the judged (employer, period) pairs, locked.
+        let existing = try await readExisting(of: batch, on: connection)
+        let encoded = try await encodeEvidence(of: batch)
+        var plan = Plan()
+        let seen = try decideFound(batch, encoded: encoded, existing: existing, plan: &plan, report: &report)
+        try decideCleared(batch, existing: existing, seen: seen, plan: &plan, report: &report)
+        plan.events += try await writeNewFlags(plan.inserts, on: connection)
+        try await writeChanges(plan.updates, on: connection)
+        try await writeEvents(plan.events, actor: actor, on: connection)
+    }
+
+    /// Every flag of the batch's (employer, period) pairs, locked (`FOR UPDATE`) so a person's action
+    /// on one of them waits for the run, and is then judged on the state the run left.
+    private static func readExisting(of batch: [Judged], on connection: PGConnection) async throws -> [Key: Existing] {
         var existing: [Key: Existing] = [:]
         for row in try await connection.query(
             """
@@ -71,143 +123,168 @@ enum FlagWriter {
                 evidence: try row.decode(String.self, column: "evidence"),
                 digest: try row.decode(String?.self, column: "digest"))
         }
+        return existing
+    }
 
-        // 2. Decide, in Swift, through the transition table.
-        var inserts: [(key: Key, severity: String, evidence: String, digest: String, charter: Int64, version: Int64?)] =
-            []
-        var updates:
-            [(
-                id: Int64, state: FlagState, severity: String, evidence: String, digest: String?, charter: Int64,
-                version: Int64?
-            )] = []
-        var events: [Event] = []
-        func change(_ kind: FlagChange.Kind, _ key: Key, _ severity: String) {
-            report.changes.append(
-                FlagChange(
-                    kind: kind, employerID: key.employerID, period: key.period, standardID: key.standardID,
-                    subject: key.subject, severity: severity))
-        }
-        // Each finding's evidence as stored (JSON text) and its digest, encoded on every core: the
-        // encoding is pure, and most of the time the decisions below take.
-        let encoded = try await batch.concurrentMap { judged in
+    /// Each finding's evidence as stored and its digest, encoded on every core: the encoding is pure,
+    /// and most of the time the decisions take.
+    private static func encodeEvidence(of batch: [Judged]) async throws -> [[Encoded]] {
+        try await batch.concurrentMap { judged in
             judged.findings.map { finding in
                 let json = finding.evidence.jsonData()
-                return (evidence: String(decoding: json, as: UTF8.self), digest: Array(SHA256.hash(data: json)).hex)
+                return Encoded(
+                    evidence: String(decoding: json, as: UTF8.self), digest: Array(SHA256.hash(data: json)).hex)
             }
         }
-        let judgedPairs = Set(batch.map { "\($0.employerID)/\($0.period)" })
+    }
+
+    /// Plans what each finding calls for — a new flag, a cleared flag's reappearance, new figures, or
+    /// nothing — and returns the keys found (a repeated finding counts once).
+    private static func decideFound(
+        _ batch: [Judged], encoded: [[Encoded]], existing: [Key: Existing], plan: inout Plan,
+        report: inout ComplianceRunReport
+    ) throws -> Set<Key> {
         var seen: Set<Key> = []
         for (judged, encodings) in zip(batch, encoded) {
             let versionNote = judged.returnVersionID.map { "return version \($0)" } ?? "no return"
-            for (finding, (evidence, digest)) in zip(judged.findings, encodings) {
+            for (finding, encoding) in zip(judged.findings, encodings) {
                 let key = Key(
                     employerID: judged.employerID, period: judged.period, standardID: finding.standardID,
                     subject: finding.subject)
-                guard !seen.contains(key) else { continue }
-                seen.insert(key)
+                guard seen.insert(key).inserted else { continue }
                 let severity = finding.severity.rawValue
                 guard let flag = existing[key] else {
-                    inserts.append((key, severity, evidence, digest, judged.charterVersionID, judged.returnVersionID))
+                    plan.inserts.append(
+                        NewFlag(
+                            key: key, severity: severity, evidence: encoding.evidence, digest: encoding.digest,
+                            charterVersionID: judged.charterVersionID, returnVersionID: judged.returnVersionID))
                     report.flagsOpened += 1
-                    change(.opened, key, severity)
+                    record(.opened, key, severity, in: &report)
                     continue
                 }
                 var state = flag.state
                 if flag.state == .cleared {
                     state = try FlagTransitions.apply(.reappear, to: .cleared, by: .system, note: nil)
-                    events.append(
+                    plan.events.append(
                         Event(
                             flagID: flag.id, kind: "transition", from: .cleared, to: state,
                             note: "the breach is back in \(versionNote)"))
                     report.flagsReopened += 1
-                    change(.reopened, key, severity)
+                    record(.reopened, key, severity, in: &report)
                 }
                 // The digest settles it unless the flag predates digests or was encoded differently.
                 let sameFacts =
-                    flag.severity == severity && (flag.digest == digest || sameJSON(flag.evidence, evidence))
+                    flag.severity == severity
+                    && (flag.digest == encoding.digest || sameJSON(flag.evidence, encoding.evidence))
                 if state == flag.state && sameFacts {
                     report.flagsUnchanged += 1
                     continue
                 }
-                updates.append(
-                    (flag.id, state, severity, evidence, digest, judged.charterVersionID, judged.returnVersionID))
+                plan.updates.append(
+                    Update(
+                        id: flag.id, state: state, severity: severity, evidence: encoding.evidence,
+                        digest: encoding.digest, charterVersionID: judged.charterVersionID,
+                        returnVersionID: judged.returnVersionID))
                 if state == flag.state {
-                    events.append(
+                    plan.events.append(
                         Event(
                             flagID: flag.id, kind: "evidence", from: nil, to: nil,
                             note: "figures updated from \(versionNote)"))
                     report.flagsUpdated += 1
-                    change(.updated, key, severity)
+                    record(.updated, key, severity, in: &report)
                 }
             }
         }
-        // Active flags of the judged pairs that the rules no longer find are cleared.
-        let versionOf = Dictionary(
+        return seen
+    }
+
+    /// Plans the clearing of the active flags of the judged pairs that the rules no longer find.
+    private static func decideCleared(
+        _ batch: [Judged], existing: [Key: Existing], seen: Set<Key>, plan: inout Plan,
+        report: inout ComplianceRunReport
+    ) throws {
+        let judgedPairs = Dictionary(
             batch.map { ("\($0.employerID)/\($0.period)", $0) }, uniquingKeysWith: { first, _ in first })
-        for (key, flag) in existing
-        where !seen.contains(key) && flag.state.isActive && judgedPairs.contains("\(key.employerID)/\(key.period)") {
+        for (key, flag) in existing where !seen.contains(key) && flag.state.isActive {
+            guard let judged = judgedPairs["\(key.employerID)/\(key.period)"] else { continue }
             let state = try FlagTransitions.apply(.clear, to: flag.state, by: .system, note: nil)
-            let judged = versionOf["\(key.employerID)/\(key.period)"]
-            updates.append(
-                (flag.id, state, flag.severity, flag.evidence, flag.digest, judged?.charterVersionID ?? 0, nil))
-            events.append(
+            plan.updates.append(
+                Update(
+                    id: flag.id, state: state, severity: flag.severity, evidence: flag.evidence, digest: flag.digest,
+                    charterVersionID: judged.charterVersionID, returnVersionID: nil))
+            plan.events.append(
                 Event(
                     flagID: flag.id, kind: "transition", from: flag.state, to: state,
-                    note: judged?.returnVersionID.map { "not found in return version \($0)" } ?? "no longer found"))
+                    note: judged.returnVersionID.map { "not found in return version \($0)" } ?? "no longer found"))
             report.flagsCleared += 1
-            change(.cleared, key, flag.severity)
+            record(.cleared, key, flag.severity, in: &report)
         }
+    }
 
-        // 3. Write: new flags, changed flags, events — one statement each.
-        if !inserts.isEmpty {
-            let created = try await connection.query(
-                """
-                INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
-                                   evidence_digest, charter_version_id, return_version_id)
-                SELECT e, s, p, sub, 'open', sev, ev::jsonb, decode(dg, 'hex'), cv, rv
-                FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
-                            \(inserts.map(\.key.period))::text[], \(inserts.map(\.key.subject))::text[],
-                            \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
-                            \(inserts.map(\.digest))::text[],
-                            \(inserts.map(\.charter))::bigint[], \(inserts.map { $0.version ?? 0 })::bigint[])
-                     AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
-                CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
-                RETURNING id
-                """)
-            for row in created {
-                events.append(
-                    Event(
-                        flagID: try row.decode(Int64.self, column: "id"), kind: "opened", from: nil, to: .open,
-                        note: nil))
-            }
+    /// Adds one change to the run's report.
+    private static func record(
+        _ kind: FlagChange.Kind, _ key: Key, _ severity: String, in report: inout ComplianceRunReport
+    ) {
+        report.changes.append(
+            FlagChange(
+                kind: kind, employerID: key.employerID, period: key.period, standardID: key.standardID,
+                subject: key.subject, severity: severity))
+    }
+
+    /// Inserts the new flags in `FlagTransitions.raised`, returning their `opened` events.
+    private static func writeNewFlags(_ inserts: [NewFlag], on connection: PGConnection) async throws -> [Event] {
+        guard !inserts.isEmpty else { return [] }
+        let raised = FlagTransitions.raised
+        let created = try await connection.query(
+            """
+            INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
+                               evidence_digest, charter_version_id, return_version_id)
+            SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, rv
+            FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
+                        \(inserts.map(\.key.period))::text[], \(inserts.map(\.key.subject))::text[],
+                        \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
+                        \(inserts.map(\.digest))::text[],
+                        \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
+                 AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
+            CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
+            RETURNING id
+            """)
+        return try created.map { row in
+            Event(flagID: try row.decode(Int64.self, column: "id"), kind: "opened", from: nil, to: raised, note: nil)
         }
-        if !updates.isEmpty {
-            try await connection.execute(
-                """
-                UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::jsonb,
-                                   evidence_digest = decode(nullif(u.dg, ''), 'hex'),
-                                   charter_version_id = CASE WHEN u.cv = 0 THEN f.charter_version_id ELSE u.cv END,
-                                   return_version_id = coalesce(nullif(u.rv, 0), f.return_version_id),
-                                   updated_at = now()
-                FROM unnest(\(updates.map(\.id))::bigint[], \(updates.map(\.state.rawValue))::text[],
-                            \(updates.map(\.severity))::text[], \(updates.map(\.evidence))::text[],
-                            \(updates.map { $0.digest ?? "" })::text[],
-                            \(updates.map(\.charter))::bigint[], \(updates.map { $0.version ?? 0 })::bigint[])
-                     AS u (id, st, sev, ev, dg, cv, rv)
-                WHERE f.id = u.id
-                """)
-        }
-        if !events.isEmpty {
-            try await connection.execute(
-                """
-                INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
-                SELECT id, \(actor), kind, nullif(from_state, ''), nullif(to_state, ''), nullif(note, '')
-                FROM unnest(\(events.map(\.flagID))::bigint[], \(events.map(\.kind))::text[],
-                            \(events.map { $0.from?.rawValue ?? "" })::text[],
-                            \(events.map { $0.to?.rawValue ?? "" })::text[], \(events.map { $0.note ?? "" })::text[])
-                     AS e (id, kind, from_state, to_state, note)
-                """)
-        }
+    }
+
+    /// Writes the decided states, figures and judgements of existing flags.
+    private static func writeChanges(_ updates: [Update], on connection: PGConnection) async throws {
+        guard !updates.isEmpty else { return }
+        try await connection.execute(
+            """
+            UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::jsonb,
+                               evidence_digest = decode(nullif(u.dg, ''), 'hex'),
+                               charter_version_id = CASE WHEN u.cv = 0 THEN f.charter_version_id ELSE u.cv END,
+                               return_version_id = coalesce(nullif(u.rv, 0), f.return_version_id),
+                               updated_at = now()
+            FROM unnest(\(updates.map(\.id))::bigint[], \(updates.map(\.state.rawValue))::text[],
+                        \(updates.map(\.severity))::text[], \(updates.map(\.evidence))::text[],
+                        \(updates.map { $0.digest ?? "" })::text[],
+                        \(updates.map(\.charterVersionID))::bigint[], \(updates.map { $0.returnVersionID ?? 0 })::bigint[])
+                 AS u (id, st, sev, ev, dg, cv, rv)
+            WHERE f.id = u.id
+            """)
+    }
+
+    /// Records every planned change in each flag's history, as `actor`.
+    private static func writeEvents(_ events: [Event], actor: String, on connection: PGConnection) async throws {
+        guard !events.isEmpty else { return }
+        try await connection.execute(
+            """
+            INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
+            SELECT id, \(actor), kind, nullif(from_state, ''), nullif(to_state, ''), nullif(note, '')
+            FROM unnest(\(events.map(\.flagID))::bigint[], \(events.map(\.kind))::text[],
+                        \(events.map { $0.from?.rawValue ?? "" })::text[],
+                        \(events.map { $0.to?.rawValue ?? "" })::text[], \(events.map { $0.note ?? "" })::text[])
+                 AS e (id, kind, from_state, to_state, note)
+            """)
     }
 
     /// Two JSON texts with the same content (jsonb reorders keys and spacing).

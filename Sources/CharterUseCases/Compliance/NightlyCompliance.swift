@@ -319,41 +319,40 @@ public struct NightlyCompliance: Sendable {
 
     // MARK: Exemptions
 
+    /// Waives the flags an exemption now covers and unwaives the waived ones none covers any more, a
+    /// set at a time: the states each may leave and enter are `FlagTransitions.moves`, bound as arrays.
     private func applyExemptions(
         asOf: CalendarDate, actor: String, report: inout ComplianceRunReport, on connection: PGConnection
     ) async throws {
-        let covered = """
+        let covered: PGQuery = """
             EXISTS (SELECT 1 FROM exemptions x
                     WHERE x.employer_id = f.employer_id AND x.standard_id = f.standard_id AND x.revoked_at IS NULL
-                      AND x.expires_on >= $1::date
+                      AND x.expires_on >= \(asOf.description)::date
                       AND (x.period_from IS NULL OR f.period >= x.period_from)
                       AND (x.period_to IS NULL OR f.period <= x.period_to))
             """
-        let waived = try await connection.query(
-            PGQuery(
-                unsafeSQL: """
-                    WITH c AS (SELECT f.id, f.state FROM flags f
-                               WHERE f.state IN ('open', 'acknowledged', 'disputed', 'cleared') AND \(covered)
-                               FOR UPDATE OF f),
-                         u AS (UPDATE flags SET state = 'waived', updated_at = now() FROM c WHERE flags.id = c.id
-                               RETURNING flags.id, flags.employer_id, flags.period, flags.standard_id, flags.subject,
-                                         flags.severity),
-                         e AS (INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
-                               SELECT c.id, $2, 'transition', c.state, 'waived', 'covered by an exemption' FROM c)
-                    SELECT * FROM u
-                    """, binds: [asOf.description.pgBind, actor.pgBind]))
-        let unwaived = try await connection.query(
-            PGQuery(
-                unsafeSQL: """
-                    WITH c AS (SELECT f.id FROM flags f WHERE f.state = 'waived' AND NOT \(covered) FOR UPDATE OF f),
-                         u AS (UPDATE flags SET state = 'open', updated_at = now() FROM c WHERE flags.id = c.id
-                               RETURNING flags.id, flags.employer_id, flags.period, flags.standard_id, flags.subject,
-                                         flags.severity),
-                         e AS (INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
-                               SELECT c.id, $2, 'transition', 'waived', 'open', 'no exemption covers it any more' FROM c)
-                    SELECT * FROM u
-                    """, binds: [asOf.description.pgBind, actor.pgBind]))
-        for (rows, kind) in [(waived, FlagChange.Kind.waived), (unwaived, .unwaived)] {
+        let steps: [(FlagAction, FlagChange.Kind, PGQuery, String)] = [
+            (.waive, .waived, covered, "covered by an exemption"),
+            (.unwaive, .unwaived, "NOT \(covered)", "no exemption covers it any more"),
+        ]
+        for (action, kind, condition, note) in steps {
+            let moves = FlagTransitions.moves(of: action, by: .system)
+            let from = moves.map(\.from.rawValue)
+            // `f.state = ANY(…)` as well as the join, so the planner can use the state index.
+            let rows = try await connection.query(
+                """
+                WITH c AS (SELECT f.id, f.state AS from_state, t.to_state FROM flags f
+                           JOIN unnest(\(from)::text[], \(moves.map(\.to.rawValue))::text[])
+                                AS t (from_state, to_state) ON t.from_state = f.state
+                           WHERE f.state = ANY(\(from)::text[]) AND \(condition)
+                           FOR UPDATE OF f),
+                     u AS (UPDATE flags SET state = c.to_state, updated_at = now() FROM c WHERE flags.id = c.id
+                           RETURNING flags.id, flags.employer_id, flags.period, flags.standard_id, flags.subject,
+                                     flags.severity),
+                     e AS (INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
+                           SELECT c.id, \(actor), 'transition', c.from_state, c.to_state, \(note) FROM c)
+                SELECT * FROM u
+                """)
             for row in rows {
                 report.changes.append(
                     FlagChange(
@@ -363,9 +362,8 @@ public struct NightlyCompliance: Sendable {
                         subject: try row.decode(String.self, column: "subject"),
                         severity: try row.decode(String.self, column: "severity")))
             }
+            if action == .waive { report.flagsWaived += rows.count } else { report.flagsUnwaived += rows.count }
         }
-        report.flagsWaived += waived.count
-        report.flagsUnwaived += unwaived.count
     }
 }
 

@@ -22,7 +22,7 @@ extension FlagPage {
     }
 }
 
-extension FlagSummary {
+extension Flag {
     /// Members in sorted order, as `APIJSON.encoder` writes them.
     func write(to writer: inout JSONWriter) {
         writer.beginObject()

@@ -266,7 +266,7 @@ extension WebPages {
     }
 
     /// A queue row: the standard by its title where the charter version has one, its id beneath.
-    static func summaryRow(_ flag: FlagSummary) -> [String: Any] {
+    static func summaryRow(_ flag: Flag) -> [String: Any] {
         [
             "id": flag.id, "employer": flag.employerName, "standard": flag.standardTitle ?? flag.standardID,
             "standardID": flag.standardID, "period": flag.period.description, "severity": flag.severity.rawValue,

@@ -1,8 +1,30 @@
-public import CharterDomain
 public import Foundation
 
-/// One flag as a queue lists it: whose, which standard and period, where it is in its review.
-public struct FlagSummary: Sendable, Hashable, Codable {
+/// One flag (SPEC §5): a breach the nightly run found for one employer, standard, period and subject,
+/// where it is in its review, how serious it is and when it was raised and last changed.
+///
+/// The flag as a queue lists it (its JSON is the list row of the API); `FlagDetail` adds its evidence and
+/// history, and a report lists it as a `ReportFlag`, with what changed and its evidence in words. Its
+/// state changes only through `FlagTransitions`.
+public struct Flag: Sendable, Hashable, Codable {
+    /// What makes a flag this flag: the nightly run keeps one flag per identity, and changes it as
+    /// returns are amended rather than raising another.
+    public struct Identity: Sendable, Hashable {
+        public var employerID: Int64
+        /// The SPEC's standard id, e.g. `pay.real-living-wage`.
+        public var standardID: String
+        public var period: ReportingPeriod
+        /// Empty, or what the flag is about within the standard.
+        public var subject: String
+
+        public init(employerID: Int64, standardID: String, period: ReportingPeriod, subject: String) {
+            self.employerID = employerID
+            self.standardID = standardID
+            self.period = period
+            self.subject = subject
+        }
+    }
+
     public var id: Int64
     public var employerID: Int64
     public var employerName: String
@@ -19,6 +41,10 @@ public struct FlagSummary: Sendable, Hashable, Codable {
     public var openedAt: Date
     /// The last change to the flag: a transition, new figures, a comment or a response.
     public var updatedAt: Date
+
+    public var identity: Identity {
+        Identity(employerID: employerID, standardID: standardID, period: period, subject: subject)
+    }
 
     public init(
         id: Int64, employerID: Int64, employerName: String, standardID: String, standardTitle: String?,
