@@ -9,15 +9,7 @@ import PGClient
 /// that is what the settings say), then releases the cluster if this command started it.
 func withDatabase<Result: Sendable>(_ body: (PGConnection) async throws -> Result) async throws -> Result {
     try await withOpenDatabase { database, logger in
-        let connection = try await PGConnection.connect(database.conninfo, logger: logger)
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PGConnection.with(database.conninfo, logger: logger, body)
     }
 }
 

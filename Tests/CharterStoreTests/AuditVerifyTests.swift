@@ -16,15 +16,7 @@ struct AuditVerifyTests {
     func onConnection<Result: Sendable>(
         to conninfo: String? = nil, _ body: (PGConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await PGConnection.connect(conninfo ?? fixture.conninfo)
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PGConnection.with(conninfo ?? fixture.conninfo, body)
     }
 
     func verify(

@@ -45,6 +45,22 @@ public actor PGConnection {
         return connection
     }
 
+    /// Opens a connection to `conninfo`, runs `body` on it and closes it whether `body` returns or throws:
+    /// a connection of its own for one piece of work (a command, a test), which cannot be left open.
+    public static func with<Result: Sendable>(
+        _ conninfo: String, logger: Logger = Logger(label: "pg"), _ body: (PGConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await connect(conninfo, logger: logger)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     private func open(_ conninfo: String) throws {
         // Earlier keywords are defaults: the caller's string (expanded from `dbname`) overrides them.
         let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "dbname"]
