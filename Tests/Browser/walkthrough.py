@@ -6,7 +6,7 @@ Usage: walkthrough.py BASE_URL WORKDIR
 Environment: CW_PASSWORD (every user's), CW_EMPLOYER_ID, CW_FLAG_ID; CW_ARTEFACTS, a directory for the
 screenshots kept as test artefacts (none without it).
 Exit status 0 when every step passed; 1 naming the first step that failed; 3 when Chromium,
-chromedriver, selenium or selenium-axe-python (which ships axe-core) is missing (the Swift test reports
+chromedriver, selenium or axe-playwright-python (which ships axe-core) is missing (the Swift test reports
 that as a failure, never a skip).
 """
 import os
@@ -24,16 +24,9 @@ try:
 except ImportError as error:
     print(f"MISSING: selenium is not installed ({error}); pip install selenium", file=sys.stderr)
     sys.exit(3)
-try:
-    import selenium_axe_python
-except ImportError as error:
-    print(f"MISSING: selenium-axe-python is not installed ({error}); pip install selenium-axe-python",
-          file=sys.stderr)
-    sys.exit(3)
-# axe-core as that package ships it; injected through the driver, so the pages' Content-Security-Policy
-# (no scripts) still holds for everything the pages themselves carry.
-AXE = open(os.path.join(os.path.dirname(selenium_axe_python.__file__), "axe-core", "axe.min.js"),
-           encoding="utf-8").read()
+# axe-core as the axe-playwright-python wheel ships it (browser_kit); injected through the driver, so the
+# pages' Content-Security-Policy (no scripts) still holds for everything the pages themselves carry.
+from browser_kit import AXE  # noqa: E402
 
 BASE, WORKDIR = sys.argv[1].rstrip("/"), sys.argv[2]
 PASSWORD = os.environ["CW_PASSWORD"]

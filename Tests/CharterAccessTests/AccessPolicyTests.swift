@@ -48,6 +48,10 @@ struct AccessPolicyTests {
         (.writeCharterVersions, "own other all", "-", "-", "-"),
         (.verifyAudit, "own other all", "own other all", "-", "-"),
         (.previewRules, "own other all", "own other all", "-", "-"),
+        (.openWorkspace, "own other all", "own other all", "-", "-"),
+        (.readOutbox, "own other all", "own other all", "-", "-"),
+        (.requeueMail, "own other all", "-", "-", "-"),
+        (.readAudit, "own other all", "own other all", "-", "-"),
     ]
 
     static func expected(_ action: Action, _ role: Role) -> Set<Target> {

@@ -13,7 +13,7 @@ import Testing
 /// the 404 page, sign-out, an employer's due dates and upload refused then confirmed with its warnings,
 /// and the administration page — with axe-core run on every page.
 ///
-/// Chromium, chromium-driver, selenium and selenium-axe-python come from the README's test command; when one is missing
+/// Chromium, chromium-driver, selenium and axe-playwright-python come from the README's test command; when one is missing
 /// the walkthrough exits 3 and this test fails saying so — it never skips.
 @Suite("The web pages in a browser", .timeLimit(.minutes(10)))
 struct BrowserWalkthroughTests {

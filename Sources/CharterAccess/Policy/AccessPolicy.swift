@@ -144,6 +144,10 @@ public enum AccessPolicy {
         case .writeCharterVersions: "change charter versions"
         case .verifyAudit: "verify the audit log"
         case .previewRules: "preview rule changes"
+        case .openWorkspace: "use the charter team's workspace"
+        case .readOutbox: "see the outbox"
+        case .requeueMail: "send messages again"
+        case .readAudit: "read the audit log"
         }
     }
 }

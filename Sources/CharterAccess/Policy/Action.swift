@@ -63,6 +63,14 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     case verifyAudit
     /// Judge past returns against a proposed rule change without storing anything.
     case previewRules
+    /// Open the charter team's workspace (`/admin`): the charter team and viewers, nobody else.
+    case openWorkspace
+    /// See the outbox: every message as it was sent, and dead letters with the server's reply.
+    case readOutbox
+    /// Send a dead or held message again.
+    case requeueMail
+    /// Read the audit log's entries.
+    case readAudit
 
     /// Whether the thing acted on belongs to one employer.
     public enum Scope: Sendable, Hashable {
@@ -80,7 +88,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
             .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions:
             .employer
         case .readReps, .writeReps, .readTokens, .writeTokens, .readUsers, .writeUsers, .readRuns, .triggerRun,
-            .readCharterVersions, .writeCharterVersions, .verifyAudit, .previewRules:
+            .readCharterVersions, .writeCharterVersions, .verifyAudit, .previewRules, .openWorkspace, .readOutbox,
+            .requeueMail, .readAudit:
             .global
         }
     }
@@ -91,11 +100,12 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     public var isReadOnly: Bool {
         switch self {
         case .readEmployers, .readContacts, .readPledges, .readReps, .readTokens, .readUsers, .readReturns,
-            .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules:
+            .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules,
+            .openWorkspace, .readOutbox, .readAudit:
             true
         case .writeEmployers, .writeContacts, .writePledges, .writeReps, .writeTokens, .writeUsers, .submitReturn,
             .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag, .reopenFlag, .commentOnFlag,
-            .writeExemptions, .triggerRun, .writeCharterVersions:
+            .writeExemptions, .triggerRun, .writeCharterVersions, .requeueMail:
             false
         }
     }

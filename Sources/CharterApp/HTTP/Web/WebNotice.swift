@@ -16,6 +16,8 @@ enum WebNotice: Sendable, Hashable {
     case flagAction(FlagAction, flagID: Int64)
     /// An upload was accepted: a new version, or (`unchanged`) content equal to the latest version.
     case returnReceived(ReportingPeriod, version: Int, unchanged: Bool)
+    /// An action in the charter team's workspace succeeded.
+    case workspace(WorkspaceNotice)
 
     /// The cookie's name.
     static let cookieName = "__Host-charterwatch_notice"
@@ -31,6 +33,7 @@ enum WebNotice: Sendable, Hashable {
         case .flagAction(let action, let flagID): "flag.\(action.rawValue).\(flagID)"
         case .returnReceived(let period, let version, let unchanged):
             "return.\(period).\(version).\(unchanged ? "unchanged" : "new")"
+        case .workspace(let notice): "workspace.\(notice.code)"
         }
     }
 
@@ -50,6 +53,9 @@ enum WebNotice: Sendable, Hashable {
                 ["new", "unchanged"].contains(parts[3])
             else { return nil }
             self = .returnReceived(period, version: version, unchanged: parts[3] == "unchanged")
+        case "workspace":
+            guard let notice = WorkspaceNotice(parts: parts.dropFirst()) else { return nil }
+            self = .workspace(notice)
         default: return nil
         }
     }
@@ -79,6 +85,8 @@ enum WebNotice: Sendable, Hashable {
                 ? "Nothing changed: the files you sent are the same as version \(version) of the \(period) return,"
                     + " so no new version was stored."
                 : "Version \(version) of the \(period) return was received."
+        case .workspace(let notice):
+            notice.sentence
         }
     }
 

@@ -49,7 +49,7 @@ enum WebPage {
         if principal.role == .employer, let employer = principal.employerID {
             links.append(["href": "/employers/\(employer)", "label": "Our employer page"])
         }
-        if AccessPolicy.decide(principal, .readUsers, employerID: nil).isAllowed {
+        if AccessPolicy.decide(principal, .openWorkspace, employerID: nil).isAllowed {
             links.append(["href": "/admin", "label": "Administration"])
         }
         return links

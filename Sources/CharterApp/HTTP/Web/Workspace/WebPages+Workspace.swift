@@ -1,26 +1,37 @@
 import CharterAccess
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import Hummingbird
 import PGClient
 import Scheduling
 
-extension WebPages {
-    /// What the administration page shows, each asked of the policy; users are the charter team's
-    /// alone (`readUsers`), which keeps the page to admins.
-    static let adminActions: [Action] = [.readUsers, .readEmployers, .readReps, .readRuns, .readExemptions]
+/// What the workspace's pages work with: the same pool, stores and use cases the API uses.
+struct WorkspaceServices: Sendable {
+    let pool: PGPool
+    let users: UserStore
+    /// Queues the digests of a nightly run started from the runs page, as the scheduled run does.
+    let reportQueue: ReportQueue?
+}
 
-    static func registerAdmin(on group: RouterGroup<CharterRequestContext>, pool: PGPool, users: UserStore) {
+extension WebPages {
+    /// The charter team's workspace: the overview at `/admin` and each section's pages, all behind
+    /// `WorkspaceGate`.
+    static func registerWorkspace(on group: RouterGroup<CharterRequestContext>, services: WorkspaceServices) {
+        registerWorkspaceOverview(on: group, services: services)
+    }
+
+    /// The overview: employers, reps, recent runs, exemptions in force, and (for the charter team, not
+    /// viewers) users — each shown only when the policy allows the principal to see it.
+    static func registerWorkspaceOverview(on group: RouterGroup<CharterRequestContext>, services: WorkspaceServices) {
+        let pool = services.pool
         group.get("/admin") { _, context -> Response in
-            let principal = try principal(context)
-            for action in adminActions {
-                try APIAccess.require(principal, action, employerID: nil, notFound: "")
-            }
+            let principal = try Workspace.require(.openWorkspace, context: context)
             let employers = try await EmployerStore(pool: pool).list()
             let names = Dictionary(
                 employers.compactMap { e in e.id.map { ($0, e.name) } }, uniquingKeysWith: { a, _ in a })
-            let data: [String: Any] = [
+            var data: [String: Any] = [
                 "employers": employers.map {
                     (["id": $0.id ?? 0, "name": $0.name] as [String: Any])
                         .with("companyNumber", $0.companyNumber?.description)
@@ -48,14 +59,17 @@ extension WebPages {
                         "reason": $0.reason, "expires": WebPage.date($0.expiresOn),
                     ]
                 },
-                "users": try await users.list().map {
+            ]
+            if Workspace.allows(principal, .readUsers) {
+                data["users"] = try await services.users.list().map {
                     [
                         "email": $0.email, "name": $0.displayName, "role": $0.role.rawValue,
                         "state": $0.disabledAt == nil ? "active" : "disabled",
                     ]
-                },
-            ]
-            return WebPage.render("admin", data, context: context)
+                }
+                data["showUsers"] = true
+            }
+            return Workspace.render("workspace", data, section: "/admin", context: context)
         }
     }
 }
