@@ -209,6 +209,13 @@ let package = Package(
             exclude: ["smtp_server.py", "parse_strict.py", "slow_clients.py"],
             swiftSettings: swiftSettings
         ),
+        // A clock the tests move by hand, for schedules, leases and take-overs without waiting for real time.
+        .target(
+            name: "SchedulingTestSupport",
+            dependencies: ["Scheduling"],
+            path: "Tests/SchedulingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CharterDomainTests",
             dependencies: ["CharterDomain"],
@@ -234,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "CharterStore", "PGClient", "TestSupport"],
+            dependencies: ["Scheduling", "SchedulingTestSupport", "CharterStore", "PGClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -264,7 +271,7 @@ let package = Package(
             name: "CharterAppTests",
             dependencies: [
                 "CharterAccess", "CharterApp", "CharterStore", "CharterUseCases", "EmbeddedPostgres", "PGClient",
-                "Scheduling", "TestSupport",
+                "Scheduling", "SchedulingTestSupport", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

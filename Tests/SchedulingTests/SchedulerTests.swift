@@ -2,6 +2,7 @@ import CharterStore
 import Foundation
 import PGClient
 import Scheduling
+import SchedulingTestSupport
 import Synchronization
 import TestSupport
 import Testing
