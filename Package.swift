@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "CharterStoreTests",
             dependencies: [
-                "CharterAccess", "CharterStore", "CharterUseCases", "PGClient", "Scheduling", "TestSupport",
+                "CharterAccess", "CharterStore", "CharterUseCases", "PGClient", "TestSupport",
             ],
             swiftSettings: swiftSettings
         ),
