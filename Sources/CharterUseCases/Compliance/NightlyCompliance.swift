@@ -3,28 +3,6 @@ import CharterStore
 import Foundation
 public import PGClient
 
-/// One change the nightly run made (or, in a dry run, would make) to a flag.
-public struct FlagChange: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
-        case opened, reopened, cleared, waived, unwaived, updated
-    }
-
-    public var kind: Kind
-    public var employerID: Int64
-    public var period: String
-    public var standardID: String
-    public var subject: String
-    public var severity: String
-
-    enum CodingKeys: String, CodingKey {
-        case kind
-        case employerID = "employer_id"
-        case period
-        case standardID = "standard_id"
-        case subject, severity
-    }
-}
-
 /// Where a nightly run's time went (wall-clock seconds), for the benchmark and the run's log line.
 public struct ComplianceRunTimings: Sendable, Hashable {
     /// The grouped SQL passes over the worker lines (`ReturnFiguresQuery`: figures and references).
@@ -243,7 +221,7 @@ public struct NightlyCompliance: Sendable {
                 case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(
-                            employerID: item.employerID, period: item.period.description, findings: findings,
+                            employerID: item.employerID, period: item.period, findings: findings,
                             charterVersionID: version.id, returnVersionID: item.versionID))
                     evaluated.append((item.returnID, item.versionID, verdict.zeroHoursShare))
                 }
@@ -305,7 +283,7 @@ public struct NightlyCompliance: Sendable {
                 else { continue }
                 judged.append(
                     FlagWriter.Judged(
-                        employerID: try row.decode(Int64.self, column: "employer_id"), period: period.description,
+                        employerID: try row.decode(Int64.self, column: "employer_id"), period: period,
                         findings: [finding], charterVersionID: version.id, returnVersionID: nil))
             }
             let before = report.changes.count
