@@ -119,16 +119,16 @@ public struct CharterConfiguration: Sendable, Equatable {
     ///   skips a line without `=` silently, keeps quotes around a value, keeps no line numbers and cannot
     ///   list the names it read, so it could neither refuse a misspelt `CHARTERD_` name nor say on which
     ///   line it is. ``ConfigurationFile`` does all four.
-    /// - The credentials: `DirectoryFilesProvider` reads every file in the directory (a unit's other
-    ///   credentials too, where one unreadable file would stop us), trims all white space around a value
-    ///   where we take off one line break (a password may end in a space), and is made asynchronously,
-    ///   where this is called synchronously at start-up and from tests; ``credentials(in:)`` reads only
-    ///   the secret settings' files.
-    /// - The layering: a `ConfigReader` over several providers returns the first value found without
-    ///   saying which provider gave it, so it can neither refuse a secret set both as a credential and
-    ///   elsewhere nor name the source in a refusal ("CHARTERD_HTTP_PORT (from the environment) must
-    ///   be…"), and its conversion errors are sentences of its own. The precedence, the two-way check
-    ///   and the typed parsing below are ours.
+    /// - The credentials: `DirectoryFilesProvider` is made asynchronously, where this is called
+    ///   synchronously at start-up and from tests; it reads every file in the directory (a unit's other
+    ///   credentials too, where one unreadable file would stop us), and its string values are trimmed of
+    ///   all white space where we take off one line break (a password may end in a space).
+    ///   ``credentials(in:)`` reads only the secret settings' files.
+    /// - The layering: a `ConfigReader` over several providers returns the first value found and tells
+    ///   which provider gave it only to an access reporter, after the read; its conversion errors are
+    ///   sentences of its own. Refusing a secret set both as a credential and elsewhere, and naming the
+    ///   source in a refusal ("CHARTERD_HTTP_PORT (from the environment) must be…", a file's line), are
+    ///   plainer done here: the precedence, the two-way check and the typed parsing below are ours.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> CharterConfiguration
     {
