@@ -69,7 +69,7 @@ struct APIBench: AsyncParsableCommand {
         let server = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
-            try await waitForListener(port: port)
+            try await Self.waitForListener(port: port)
             // A short unmeasured run first, so the pool has opened its connections when CPU is counted.
             _ = try await wrk(path: "/v1/flags?state=open", token: token, seconds: 2)
             let backends = try await pool.withConnection { connection in
@@ -178,7 +178,7 @@ struct APIBench: AsyncParsableCommand {
     }
 
     /// Waits until something accepts connections on the port.
-    private func waitForListener(port: Int) async throws {
+    static func waitForListener(port: Int) async throws {
         for _ in 0..<200 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
