@@ -11,7 +11,10 @@ struct CharterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter-bench",
         abstract: "Benchmarks, each reported as a ratio against its baseline measured in the same run.",
-        subcommands: [CopyBench.self, IngestBench.self, ComplianceBench.self, APIBench.self, ReportsBench.self]
+        subcommands: [
+            CopyBench.self, IngestBench.self, ComplianceBench.self, APIBench.self, ReportsBench.self,
+            OutcomesBench.self,
+        ]
     )
 }
 

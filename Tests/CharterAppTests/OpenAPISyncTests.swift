@@ -37,6 +37,7 @@ struct OpenAPISyncTests {
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: "host=/nonexistent dbname=none"))
         let routed = Set(CharterAPI.routes(pool: pool).map { "\($0.method.rawValue) \($0.path)" })
+            .union(CharterAPI.openOperations)
         let documented = Self.documentedOperations(OpenAPIDocument.yaml).filter { $0.contains(" /v1/") }
         #expect(!routed.isEmpty)
         #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
@@ -51,7 +52,11 @@ struct OpenAPISyncTests {
         let operational = Set(
             routes.filter { CharterServer.operationalPaths.contains(String($0.split(separator: " ")[1])) })
         #expect(operational == Set(CharterServer.operationalPaths.map { "GET \($0)" }))
+        let openData = Set(
+            routes.filter { CharterServer.openDataPaths.contains(String($0.split(separator: " ")[1])) })
+        #expect(openData == Set(CharterServer.openDataPaths.map { "GET \($0)" }))
         let served = Set(routes.filter { $0.split(separator: " ")[1].hasPrefix("/v1/") }).union(operational)
+            .union(openData)
         #expect(served == Self.documentedOperations(OpenAPIDocument.yaml))
     }
 

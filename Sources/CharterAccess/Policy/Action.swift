@@ -63,6 +63,10 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     case verifyAudit
     /// Judge past returns against a proposed rule change without storing anything.
     case previewRules
+    /// See the charter's outcome figures (SPEC §11) in full: an employer's own, or (with no employer)
+    /// the region's. Everyone, signed in or not, sees the region's with suppression
+    /// (`AccessPolicy.outcomesView`).
+    case readOutcomes
 
     /// Whether the thing acted on belongs to one employer.
     public enum Scope: Sendable, Hashable {
@@ -77,7 +81,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .readEmployers, .writeEmployers, .readContacts, .writeContacts, .readPledges, .writePledges,
             .submitReturn, .readReturns, .readFlags, .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag,
-            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions:
+            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions, .readOutcomes:
             .employer
         case .readReps, .writeReps, .readTokens, .writeTokens, .readUsers, .writeUsers, .readRuns, .triggerRun,
             .readCharterVersions, .writeCharterVersions, .verifyAudit, .previewRules:
@@ -91,7 +95,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     public var isReadOnly: Bool {
         switch self {
         case .readEmployers, .readContacts, .readPledges, .readReps, .readTokens, .readUsers, .readReturns,
-            .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules:
+            .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules, .readOutcomes:
             true
         case .writeEmployers, .writeContacts, .writePledges, .writeReps, .writeTokens, .writeUsers, .submitReturn,
             .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag, .reopenFlag, .commentOnFlag,

@@ -69,6 +69,7 @@ extension WebPages {
             data["flags"] = page.flags.map(summaryRow)
         }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
+        data["outcomes"] = try await employerOutcomes(id, principal: principal, pool: pool)
         var status = HTTPResponse.Status.ok
         if let rejection {
             status = .unprocessableContent

@@ -33,6 +33,7 @@ public enum WebPages {
         registerFlags(on: group, pool: pool, flags: flags, users: users)
         registerEmployers(on: group, pool: pool, flags: flags, users: users)
         registerAdmin(on: group, pool: pool, users: users)
+        registerOutcomes(on: group, pool: pool)
         router.add(middleware: WebNotFoundMiddleware())
     }
 
