@@ -454,3 +454,44 @@ struct OutcomeExportTests {
         #expect(rows[0][header.firstIndex(of: "below_rlw_share")!] == "0")
     }
 }
+
+@Suite("The median of a region's rates")
+struct OutcomeMedianTests {
+    /// The medians found by selection equal the sorted middle, on many sizes and with many ties.
+    @Test func selectionFindsTheSortedMiddle() {
+        var state: UInt64 = 2026
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for count in [1, 2, 3, 4, 5, 10, 101, 1_000, 4_096] {
+            let men = (0..<count).map { _ in Int32(100_000 + Int(next() % 50) * 1_000) }
+            let women = (0..<(count + 1)).map { _ in Int32(90_000 + Int(next() % 7) * 5_000) }
+            func line(_ rates: [Int32], _ sex: Sex) -> [WorkerLine] {
+                rates.map { rate in
+                    var line = OutcomeFiguresTests.baseline
+                    line.sex = sex
+                    line.hourlyRate = Decimal(Int(rate)) / 10_000
+                    return line
+                }
+            }
+            let header = ReturnHeader(
+                period: OutcomeFiguresTests.period, headcount: count, attestations: Attestations(), contractors: [])
+            let figures = OutcomeFigures(header: header, lines: line(men, .male) + line(women, .female))
+            let outcomes = RegionalOutcomes(
+                period: OutcomeFiguresTests.period,
+                returns: [
+                    OutcomeReturn(
+                        employerID: 1, sector: .private, tier: nil, figures: figures, rate: OutcomeFiguresTests.rate)
+                ])
+            func sortedMedian(_ rates: [Int32]) -> Decimal {
+                let sorted = rates.sorted()
+                let middle = sorted.count / 2
+                if sorted.count % 2 == 1 { return Decimal(Int(sorted[middle])) }
+                return (Decimal(Int(sorted[middle - 1])) + Decimal(Int(sorted[middle]))) / 2
+            }
+            let male = sortedMedian(men)
+            #expect(outcomes.region[.payGapMedian] == (male - sortedMedian(women)) / male * 100, "\(count) rates")
+        }
+    }
+}

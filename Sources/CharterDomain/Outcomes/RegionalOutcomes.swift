@@ -107,9 +107,7 @@ public struct OutcomeGroup: Sendable, Hashable {
             male.append(contentsOf: item.maleRates)
             female.append(contentsOf: item.femaleRates)
         }
-        male.sort()
-        female.sort()
-        (values, bases) = sums.figures(male: male, female: female)
+        (values, bases) = sums.figures(male: &male, female: &female)
         withheld = []
     }
 
@@ -173,7 +171,9 @@ public struct OutcomeGroup: Sendable, Hashable {
             for rate in item.femaleRates { femaleSum += Int64(rate) }
         }
 
-        func figures(male: [Int32], female: [Int32]) -> ([OutcomeFigure: Decimal?], [OutcomeFigure: OutcomeBasis]) {
+        func figures(male: inout [Int32], female: inout [Int32]) -> (
+            [OutcomeFigure: Decimal?], [OutcomeFigure: OutcomeBasis]
+        ) {
             let all = OutcomeBasis(workers: headcount, employers: employers)
             let ofLines = OutcomeBasis(workers: lines, employers: employersWithLines)
             let ofDirect = OutcomeBasis(workers: direct, employers: employersWithDirect)
@@ -186,8 +186,8 @@ public struct OutcomeGroup: Sendable, Hashable {
                 let maleMean = Decimal(maleSum) / Decimal(male.count)
                 let femaleMean = Decimal(femaleSum) / Decimal(female.count)
                 gapMean = (maleMean - femaleMean) / maleMean * 100
-                let maleMedian = Self.median(male)
-                gapMedian = (maleMedian - Self.median(female)) / maleMedian * 100
+                let maleMedian = Self.median(&male)
+                gapMedian = (maleMedian - Self.median(&female)) / maleMedian * 100
             }
             let values: [OutcomeFigure: Decimal?] = [
                 .employersReporting: Decimal(employers), .workers: Decimal(headcount), .lines: Decimal(lines),
@@ -210,11 +210,49 @@ public struct OutcomeGroup: Sendable, Hashable {
             whole > 0 ? Decimal(part) / Decimal(whole) : nil
         }
 
-        /// The median of sorted rates, in units; the mean of the middle two when their number is even.
-        static func median(_ sorted: [Int32]) -> Decimal {
-            let middle = sorted.count / 2
-            if sorted.count % 2 == 1 { return Decimal(Int(sorted[middle])) }
-            return (Decimal(Int(sorted[middle - 1])) + Decimal(Int(sorted[middle]))) / 2
+        /// The median of `rates` (not empty), in units; the mean of the middle two when their number is
+        /// even. Found by selection, in linear time, rather than by sorting: the region's rates run to a
+        /// million, and each breakdown takes them again. Reorders `rates`.
+        static func median(_ rates: inout [Int32]) -> Decimal {
+            let middle = rates.count / 2
+            let upper = select(&rates, middle)
+            if rates.count % 2 == 1 { return Decimal(Int(upper)) }
+            // After selecting `middle`, everything before it is no greater: the lower middle is their largest.
+            let lower = rates[..<middle].max() ?? upper
+            return (Decimal(Int(lower)) + Decimal(Int(upper))) / 2
+        }
+
+        /// The `k`-th smallest of `values` (0-based), leaving it at index `k` with no greater value
+        /// before it and no smaller after it (Hoare's selection with a median-of-three pivot).
+        static func select(_ values: inout [Int32], _ k: Int) -> Int32 {
+            var low = 0
+            var high = values.count - 1
+            while low < high {
+                let middle = low + (high - low) / 2
+                if values[middle] < values[low] { values.swapAt(middle, low) }
+                if values[high] < values[low] { values.swapAt(high, low) }
+                if values[high] < values[middle] { values.swapAt(high, middle) }
+                let pivot = values[middle]
+                var i = low
+                var j = high
+                while i <= j {
+                    while values[i] < pivot { i += 1 }
+                    while values[j] > pivot { j -= 1 }
+                    if i <= j {
+                        values.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j {
+                    high = j
+                } else if k >= i {
+                    low = i
+                } else {
+                    return values[k]
+                }
+            }
+            return values[k]
         }
     }
 }
