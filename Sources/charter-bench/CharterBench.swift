@@ -13,7 +13,7 @@ struct CharterBench: AsyncParsableCommand {
         abstract: "Benchmarks, each reported as a ratio against its baseline measured in the same run.",
         subcommands: [
             CopyBench.self, IngestBench.self, ComplianceBench.self, APIBench.self, ReportsBench.self,
-            WorkspaceBench.self,
+            WorkspaceBench.self, OutcomesBench.self,
         ]
     )
 }

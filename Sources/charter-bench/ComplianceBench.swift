@@ -157,7 +157,7 @@ struct ComplianceBench: AsyncParsableCommand {
         return quarters
     }
 
-    private func generate(on connection: PGConnection) async throws {
+    func generate(on connection: PGConnection) async throws {
         // Pledged from the first day of the first quarter generated, so each employer owes exactly the
         // returns it sends. (A fixed 2025-01-01 left every employer three returns short with 4 quarters:
         // 30,000 of the first run's 52,982 flags were `gov.return-missing`, not findings on the lines.)

@@ -58,6 +58,10 @@ struct RatesCommand: AsyncParsableCommand {
         @Option(name: .customLong("age-18-20"), help: "Statutory minimum, 18 to 20.") var age18To20: String?
         @Option(name: .customLong("under-18"), help: "Statutory minimum, under 18.") var under18: String?
         @Option(help: "Statutory minimum, apprentice rate.") var apprentice: String?
+        @ArgumentParser.Flag(
+            help:
+                "Real Living Wage: correct a rate year already held (its figures are replaced; outcome figures follow)."
+        ) var correct = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         static func money(_ text: String?, _ option: String) throws -> Decimal {
@@ -79,6 +83,9 @@ struct RatesCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "give either --rate-year (a Real Living Wage rate) or --effective (statutory minimum rates)")
             }
+            if correct, rateYear == nil {
+                throw ValidationError("--correct corrects a Real Living Wage rate year: give --rate-year")
+            }
             if rateYear != nil {
                 _ = try Self.money(uk, "uk")
                 _ = try Self.money(london, "london")
@@ -98,13 +105,16 @@ struct RatesCommand: AsyncParsableCommand {
                 let rate = RealLivingWageRate(
                     rateYear: rateYear, uk: try Self.money(uk, "uk"), london: try Self.money(london, "london"),
                     announcedOn: try Self.date(announced, "announced"), deadline: try Self.date(deadline, "deadline"))
-                try await withPool { try await RateStore(pool: $0).add(rate, actor: commandActor) }
+                let moved = try await withPool {
+                    try await RateStore(pool: $0).add(rate, actor: commandActor, correcting: correct)
+                }
                 switch format {
                 case .json: try printJSON(rate)
                 case .text:
                     print(
-                        "Added Real Living Wage \(rateYear): UK \(rate.uk), London \(rate.london), from \(rate.deadline)"
-                    )
+                        "\(correct ? "Corrected" : "Added") Real Living Wage \(rateYear): UK \(rate.uk),"
+                            + " London \(rate.london), from \(rate.deadline)"
+                            + (moved > 0 ? "; below_rlw moved for \(moved) return version(s)" : ""))
                 }
             } else {
                 let rates = MinimumWageRates(

@@ -52,6 +52,7 @@ struct AccessPolicyTests {
         (.readOutbox, "own other all", "own other all", "-", "-"),
         (.requeueMail, "own other all", "-", "-", "-"),
         (.readAudit, "own other all", "own other all", "-", "-"),
+        (.readOutcomes, "own other all", "own other all", "own", "own"),
     ]
 
     static func expected(_ action: Action, _ role: Role) -> Set<Target> {
@@ -201,5 +202,25 @@ struct AccessPolicyTests {
         #expect(Action.reopenFlag.flagAction == .reopen)
         #expect(Action.commentOnFlag.flagAction == .comment)
         #expect(Action.allCases.filter { $0.flagAction != nil }.count == 6)
+    }
+}
+
+@Suite("Who sees the charter's outcomes in full")
+struct OutcomesViewTests {
+    @Test func thePublicRepsAndEmployersSeeTheRegionSuppressedTheCharterTeamInFull() {
+        #expect(AccessPolicy.outcomesView(nil) == .suppressed)
+        #expect(AccessPolicy.outcomesView(.admin(actor: "user:1")) == .full)
+        #expect(AccessPolicy.outcomesView(.viewer(actor: "user:2")) == .full)
+        #expect(AccessPolicy.outcomesView(.employer(1, actor: "user:3")) == .suppressed)
+        #expect(AccessPolicy.outcomesView(.rep(7, covering: [1, 3], actor: "user:4")) == .suppressed)
+    }
+
+    @Test func anEmployersOwnFiguresAreFullForItSuppressedForItsRepsAndHiddenFromOthers() {
+        #expect(AccessPolicy.outcomesView(.employer(1, actor: "user:3"), employerID: 1) == .full)
+        #expect(AccessPolicy.outcomesView(.employer(1, actor: "user:3"), employerID: 2) == .denied)
+        #expect(AccessPolicy.outcomesView(.rep(7, covering: [1, 3], actor: "user:4"), employerID: 3) == .suppressed)
+        #expect(AccessPolicy.outcomesView(.rep(7, covering: [1, 3], actor: "user:4"), employerID: 2) == .denied)
+        #expect(AccessPolicy.outcomesView(.viewer(actor: "user:2"), employerID: 2) == .full)
+        #expect(AccessPolicy.outcomesView(nil, employerID: 1) == .denied)
     }
 }

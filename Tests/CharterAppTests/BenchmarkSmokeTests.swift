@@ -48,6 +48,14 @@ struct BenchmarkSmokeTests {
         #expect(run.stdout.contains("ratio (nightly run / bare aggregate):"), "\(run.stdout)")
     }
 
+    @Test func outcomesComparesThePeriodsFiguresWithTheBareAggregate() async throws {
+        let run = try await bench(
+            ["outcomes", "--employers", "30", "--lines", "10", "--rounds", "1"], database: "bench_outcomes")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("outcomes of 30 employers, 300 lines, 3 sector and 2 tier groups"), "\(run.stdout)")
+        #expect(run.stdout.contains("ratio (outcomes / bare aggregate):"), "\(run.stdout)")
+    }
+
     @Test func reportsRendersAndQueuesDigests() async throws {
         let rendered = try await bench(["reports", "--digests", "20", "--rounds", "1"], database: "bench_reports")
         #expect(rendered.status == 0, "\(rendered.stdout)\(rendered.stderr)")

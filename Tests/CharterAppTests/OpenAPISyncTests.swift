@@ -52,7 +52,11 @@ struct OpenAPISyncTests {
         let operational = Set(
             routes.filter { CharterServer.operationalPaths.contains(String($0.split(separator: " ")[1])) })
         #expect(operational == Set(CharterServer.operationalPaths.map { "GET \($0)" }))
+        let openData = Set(
+            routes.filter { CharterServer.openDataPaths.contains(String($0.split(separator: " ")[1])) })
+        #expect(openData == Set(CharterServer.openDataPaths.map { "GET \($0)" }))
         let served = Set(routes.filter { $0.split(separator: " ")[1].hasPrefix("/v1/") }).union(operational)
+            .union(openData)
         #expect(served == Self.documentedOperations(OpenAPIDocument.yaml))
     }
 

@@ -55,6 +55,29 @@ struct DecodingTests {
         }
     }
 
+    /// Integer arrays take a byte-level path (no `String` per element); what it does not expect — a NULL
+    /// element, a value past the Swift type's range — still goes the general way and is read or refused as before.
+    @Test func integerArraysAreReadStraightFromTheirBytes() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let row = try #require(
+            try await connection.query(
+                """
+                SELECT '{1,-2,300000,2147483647,-2147483648}'::int4[] AS small, '{}'::int4[] AS empty,
+                       '{7}'::int2[] AS short, ARRAY[NULL, 1]::int4[] AS holed,
+                       '{9223372036854775807,-9223372036854775808,0}'::int8[] AS big,
+                       '{2147483648}'::int8[] AS past
+                """
+            ).first)
+        #expect(try row.decode([Int32].self, column: "small") == [1, -2, 300_000, .max, .min])
+        #expect(try row.decode([Int32].self, column: "empty") == [])
+        #expect(try row.decode([Int32].self, column: "short") == [7])
+        #expect(try row.decode([Int].self, column: "small") == [1, -2, 300_000, 2_147_483_647, -2_147_483_648])
+        #expect(try row.decode([Int64].self, column: "big") == [.max, .min, 0])
+        #expect(throws: (any Error).self) { try row.decode([Int32].self, column: "holed") }
+        #expect(throws: (any Error).self) { try row.decode([Int32].self, column: "past") }
+        #expect(try row.decode([Int64].self, column: "past") == [2_147_483_648])
+    }
+
     @Test func integersAreReadToTheirLimitsAndRefusedPastThem() async throws {
         let connection = try await PGConnection.connect(conninfo)
         let row = try #require(

@@ -103,13 +103,13 @@ public enum AccessPolicy {
     /// What an employer principal may do, before the own-employer check.
     private static let employerActions: Set<Action> = [
         .readEmployers, .readContacts, .writeContacts, .readPledges, .readReturns, .submitReturn, .readFlags,
-        .respondToFlag, .disputeFlag, .commentOnFlag, .readExemptions, .readCharterVersions,
+        .respondToFlag, .disputeFlag, .commentOnFlag, .readExemptions, .readCharterVersions, .readOutcomes,
     ]
 
     /// What a rep principal may do, before the covered-employer check.
     private static let repActions: Set<Action> = [
         .readEmployers, .readPledges, .readReturns, .readFlags, .acknowledgeFlag, .resolveFlag, .reopenFlag,
-        .commentOnFlag, .readExemptions, .readCharterVersions,
+        .commentOnFlag, .readExemptions, .readCharterVersions, .readOutcomes,
     ]
 
     /// The action in words for a refusal: "An employer cannot <words>."
@@ -148,6 +148,7 @@ public enum AccessPolicy {
         case .readOutbox: "see the outbox"
         case .requeueMail: "send messages again"
         case .readAudit: "read the audit log"
+        case .readOutcomes: "see outcome figures in full"
         }
     }
 }

@@ -71,6 +71,10 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     case requeueMail
     /// Read the audit log's entries.
     case readAudit
+    /// See the charter's outcome figures (SPEC §11) in full: an employer's own, or (with no employer)
+    /// the region's. Everyone, signed in or not, sees the region's with suppression
+    /// (`AccessPolicy.outcomesView`).
+    case readOutcomes
 
     /// Whether the thing acted on belongs to one employer.
     public enum Scope: Sendable, Hashable {
@@ -85,7 +89,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .readEmployers, .writeEmployers, .readContacts, .writeContacts, .readPledges, .writePledges,
             .submitReturn, .readReturns, .readFlags, .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag,
-            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions:
+            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions, .readOutcomes:
             .employer
         case .readReps, .writeReps, .readTokens, .writeTokens, .readUsers, .writeUsers, .readRuns, .triggerRun,
             .readCharterVersions, .writeCharterVersions, .verifyAudit, .previewRules, .openWorkspace, .readOutbox,
@@ -101,7 +105,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .readEmployers, .readContacts, .readPledges, .readReps, .readTokens, .readUsers, .readReturns,
             .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules,
-            .openWorkspace, .readOutbox, .readAudit:
+            .openWorkspace, .readOutbox, .readAudit, .readOutcomes:
             true
         case .writeEmployers, .writeContacts, .writePledges, .writeReps, .writeTokens, .writeUsers, .submitReturn,
             .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag, .reopenFlag, .commentOnFlag,

@@ -12,6 +12,10 @@ public enum CharterServer {
     /// document itself, all `GET`, unauthenticated, and documented in `openapi.yaml` like the API.
     public static let operationalPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
 
+    /// Open data outside `/v1`, served with the web pages and documented in `openapi.yaml`: the charter's
+    /// outcomes as CSV (SPEC §11), suppressed.
+    public static let openDataPaths: Set<String> = ["/outcomes.csv"]
+
     /// Builds the router: health, readiness, metrics, the OpenAPI document, the JSON API and the web pages.
     ///
     /// `users` signs people in and finds their sessions; tests pass one with a fast password hasher.

@@ -63,7 +63,7 @@ extension ReportRenderer {
         func counts(_ counts: [WeeklySummary.Count]) -> [[String: Any]] {
             counts.map { ["label": $0.label, "count": Self.grouped($0.count)] }
         }
-        return [
+        var data: [String: Any] = [
             "weekEnding": summary.weekEnding.description,
             "date": summary.weekEnding.description,
             "employersPledged": Self.grouped(summary.employersPledged),
@@ -85,6 +85,16 @@ extension ReportRenderer {
             "auditChainHead": summary.auditChainHead,
             "auditRows": Self.grouped(summary.auditRows),
         ]
+        if let headline = summary.outcomes {
+            data["outcomes"] =
+                [
+                    "period": headline.period, "previousPeriod": headline.previousPeriod ?? "",
+                    "hasPrevious": headline.previousPeriod != nil,
+                    "outcomesURL": "\(publicURL)/outcomes?period=\(headline.period)",
+                    "lines": headline.lines.map { ["label": $0.label, "value": $0.value, "change": $0.change] },
+                ] as [String: Any]
+        }
+        return data
     }
 
     func flagNoticeData(_ notice: FlagNotice, day: String) -> [String: Any] {

@@ -38,6 +38,30 @@ public struct WeeklySummary: Sendable, Hashable, Codable {
     /// Hex SHA-256 of the newest audit row, and how many rows the chain holds.
     public var auditChainHead: String
     public var auditRows: Int
+    /// The charter's headline outcomes (SPEC §11) of the latest counted period, in full, with their
+    /// change since the period before; nil when no return has been counted.
+    public var outcomes: OutcomesHeadline?
+
+    /// The headline outcome figures as the weekly summary carries them.
+    public struct OutcomesHeadline: Sendable, Hashable, Codable {
+        public var period: String
+        /// The period the changes are measured from; nil when there is none with returns.
+        public var previousPeriod: String?
+        public var lines: [OutcomeSummary.Line]
+
+        public init(period: String, previousPeriod: String?, lines: [OutcomeSummary.Line]) {
+            self.period = period
+            self.previousPeriod = previousPeriod
+            self.lines = lines
+        }
+
+        /// The headline of `report`: its region's headline figures against the period before.
+        public init(_ report: OutcomesReport) {
+            self.init(
+                period: report.period.description, previousPeriod: report.previous?.period.description,
+                lines: OutcomeSummary.headline(report.current.region, previous: report.previous?.region))
+        }
+    }
 
     public init(
         recipients: [ReportRecipient], weekEnding: CalendarDate, employersPledged: Int, returnsReceivedThisWeek: Int,

@@ -40,8 +40,13 @@ public struct RateStore: Sendable {
         }
     }
 
-    /// Adds a Real Living Wage rate year; a year or deadline already present is a conflict.
-    public func add(_ rate: RealLivingWageRate, actor: String) async throws {
+    /// Adds a Real Living Wage rate year; a year or deadline already present is a conflict unless
+    /// `correcting`, which replaces the figures of a year already held (and refuses one that is not).
+    ///
+    /// Either way the outcome figures' `below_rlw` (SPEC §11) follow in the same transaction; the
+    /// result is how many return versions' `below_rlw` moved.
+    @discardableResult
+    public func add(_ rate: RealLivingWageRate, actor: String, correcting: Bool = false) async throws -> Int {
         guard rate.deadline > rate.announcedOn else {
             throw CharterStoreError(
                 .invalid, "the deadline \(rate.deadline) must be after the announcement \(rate.announcedOn)")
@@ -49,7 +54,10 @@ public struct RateStore: Sendable {
         guard rate.uk > 0, rate.london > 0, rate.uk <= 500, rate.london <= 500 else {
             throw CharterStoreError(.invalid, "rates must be positive amounts in pounds per hour")
         }
-        try await pool.withTransaction { connection in
+        return try await pool.withTransaction { connection in
+            if correcting {
+                return try await Self.correct(rate, actor: actor, on: connection)
+            }
             do {
                 try await connection.execute(
                     """
@@ -70,7 +78,49 @@ public struct RateStore: Sendable {
                     "uk": "\(rate.uk)", "london": "\(rate.london)", "announced_on": rate.announcedOn.description,
                     "deadline": rate.deadline.description,
                 ])
+            return try await OutcomeStore.refreshBelowRealLivingWage(on: connection)
         }
+    }
+
+    /// Replaces a held rate year's figures, audited with the figures before and after.
+    private static func correct(_ rate: RealLivingWageRate, actor: String, on connection: PGConnection) async throws
+        -> Int
+    {
+        guard
+            let before = try await connection.query(
+                """
+                SELECT uk::text AS uk, london::text AS london, announced_on::text AS announced_on,
+                       deadline::text AS deadline
+                FROM rlw_rates WHERE rate_year = \(rate.rateYear) FOR UPDATE
+                """
+            ).first
+        else {
+            throw CharterStoreError(
+                .notFound, "there is no Real Living Wage rate for \(rate.rateYear) to correct; add it without --correct"
+            )
+        }
+        do {
+            try await connection.execute(
+                """
+                UPDATE rlw_rates SET uk = \(rate.uk), london = \(rate.london),
+                    announced_on = \(rate.announcedOn.description)::date, deadline = \(rate.deadline.description)::date
+                WHERE rate_year = \(rate.rateYear)
+                """)
+        } catch let error as PGError where error.sqlState == .uniqueViolation {
+            throw CharterStoreError(.conflict, "another Real Living Wage rate has the deadline \(rate.deadline)")
+        }
+        let moved = try await OutcomeStore.refreshBelowRealLivingWage(on: connection)
+        try await AuditTrail.append(
+            on: connection, actor: actor, action: "rates.correct", entity: "rlw_rate", entityID: rate.rateYear,
+            details: [
+                "uk": "\(rate.uk)", "london": "\(rate.london)", "announced_on": rate.announcedOn.description,
+                "deadline": rate.deadline.description, "uk_before": try before.decode(String.self, column: "uk"),
+                "london_before": try before.decode(String.self, column: "london"),
+                "announced_on_before": try before.decode(String.self, column: "announced_on"),
+                "deadline_before": try before.decode(String.self, column: "deadline"),
+                "outcome_figures_moved": moved,
+            ])
+        return moved
     }
 
     /// Adds the statutory minimum wage bands taking effect on a date; all four bands are needed.

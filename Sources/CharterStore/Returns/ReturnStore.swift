@@ -177,6 +177,9 @@ public struct ReturnStore: Sendable {
         try await completeVersion(
             versionID: versionID, contentHash: copied.contentHash, headerJSON: headerJSON, changes: changes,
             lineCount: copied.lineCount, warnings: copied.report.warnings, on: connection)
+        // SPEC §11: the outcome figures are kept with the version, from the lines just streamed.
+        try await OutcomeStore.insert(
+            copied.outcomes.figures(header: header), versionID: versionID, period: header.period, on: connection)
 
         let stored = StoredVersion(
             employerID: employerID, period: header.period, returnID: returnID, versionID: versionID,
@@ -256,17 +259,18 @@ public struct ReturnStore: Sendable {
         )
     }
 
-    /// Validates the lines as they stream and sends them straight on to a COPY, hashing the content as
-    /// it goes, so memory stays flat however long the file.
+    /// Validates the lines as they stream and sends them straight on to a COPY, hashing the content and
+    /// adding up the outcome figures as it goes, so memory stays flat however long the file.
     ///
     /// With `writeLines` false (a replay) the lines are only hashed. A return with any error throws
     /// `Abort.rejected`, which aborts the COPY and rolls everything back.
     private func copyLines<Chunks: AsyncSequence>(
         versionID: Int64, header: ReturnHeader, headerJSON: Data, jsonLines: [WorkerLine]?, csv: Chunks?,
         headerReport: ValidationReport, writeLines: Bool, progress: (Int) -> Void, on connection: PGConnection
-    ) async throws -> (lineCount: Int, contentHash: [UInt8], report: ValidationReport)
+    ) async throws -> (lineCount: Int, contentHash: [UInt8], report: ValidationReport, outcomes: OutcomeFigures.Tally)
     where Chunks.Element == [UInt8] {
         var hasher = SHA256()
+        var outcomes = OutcomeFigures.Tally()
         hasher.update(data: headerJSON)
         var report = headerReport
         let copied = try await connection.copyFrom(
@@ -287,7 +291,10 @@ public struct ReturnStore: Sendable {
                     row.append(10)
                     // The hash covers the content only: ids and line numbers are not content.
                     hasher.update(data: row[content...])
-                    if writeLines && stillClean { try await writer.write(bytes: row) }
+                    if writeLines && stillClean {
+                        try await writer.write(bytes: row)
+                        outcomes.add(line)
+                    }
                 }
             }
             if let jsonLines {
@@ -307,7 +314,7 @@ public struct ReturnStore: Sendable {
             }
             if !report.isAccepted { throw Abort.rejected(report) }
         }
-        return (copied, Array(hasher.finalize()), report)
+        return (copied, Array(hasher.finalize()), report, outcomes)
     }
 
     /// What changed since the previous version: header fields and lines added, removed and changed

@@ -170,10 +170,13 @@ public struct ReportQueue: Sendable {
     /// The weekly summary for the week before `weekEnding` (the `weekly-summary` job); nothing queued
     /// when no admin is there to receive it.
     public func queueWeeklySummary(weekEnding: CalendarDate, pool: PGPool) async throws -> Outcome {
-        try await pool.withTransaction { connection in
-            guard let summary = try await ReportGatherer.weeklySummary(weekEnding: weekEnding, on: connection) else {
+        // The outcomes are read from the figures kept per return version, before the queueing transaction.
+        let headline = try await Outcomes(pool: pool).report().map(WeeklySummary.OutcomesHeadline.init)
+        return try await pool.withTransaction { connection in
+            guard var summary = try await ReportGatherer.weeklySummary(weekEnding: weekEnding, on: connection) else {
                 return Outcome()
             }
+            summary.outcomes = headline
             return try await queueReporting([.weeklySummary(summary)], on: connection)
         }
     }

@@ -178,6 +178,41 @@ enum PGArrayText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The elements of a one-dimensional array of integers written plainly (`{1,-2,3}`), or nil for
+    /// anything else — a NULL element, quotes, spaces, a number out of `T`'s range — which the general
+    /// path then reads (or refuses) as it always has.
+    static func integers<T: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, as _: T.Type) -> [T]? {
+        guard bytes.count >= 2, bytes[0] == open, bytes[bytes.count - 1] == close else { return nil }
+        var result: [T] = []
+        if bytes.count == 2 { return result }
+        result.reserveCapacity(bytes.count / 4)
+        var index = 1
+        let end = bytes.count - 1
+        while index < end {
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            var value: T = 0
+            var digits = 0
+            while index < end, bytes[index] &- UInt8(ascii: "0") < 10 {
+                let digit = T(bytes[index] &- UInt8(ascii: "0"))
+                let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+                let (added, overflowB) =
+                    negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                if overflowA || overflowB { return nil }
+                value = added
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            result.append(value)
+            if index < end {
+                guard bytes[index] == comma, index + 1 < end else { return nil }
+                index += 1
+            }
+        }
+        return result
+    }
+
     /// The elements (nil for NULL), or nil when the text is not a one-dimensional array.
     static func decode(_ text: String) -> [String?]? {
         let bytes = Array(text.utf8)

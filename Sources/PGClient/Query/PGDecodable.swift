@@ -321,6 +321,26 @@ extension Array: PGDecodable where Element: PGArrayElement {
         guard let element = type.arrayElement else { return false }
         return Element.accepts(element)
     }
+    /// An `int2[]`/`int4[]` read as `[Int32]`, or an integer array as `[Int64]`/`[Int]`, is parsed straight
+    /// from its bytes: no `String` per element. Arrays of kept hourly rates run to a million elements a
+    /// query (`outcome_figures`), where a `String` each cost more than the query. Anything else, or text
+    /// the fast path does not expect (a NULL element, quotes, an out-of-range number), takes the general path.
+    public static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> [Element]
+    {
+        if Element.self == Int32.self, Int32.accepts(type.arrayElement ?? .text),
+            let values = PGArrayText.integers(bytes, as: Int32.self)
+        {
+            return values as! [Element]
+        }
+        if Element.self == Int64.self || Element.self == Int.self, Int64.accepts(type.arrayElement ?? .text),
+            let values = PGArrayText.integers(bytes, as: Int64.self)
+        {
+            return Element.self == Int64.self ? values as! [Element] : values.map(Int.init) as! [Element]
+        }
+        return try decode(pgText: String(decoding: bytes, as: UTF8.self), type: type)
+    }
+
     public static func decode(pgText text: String, type: PGType) throws(PGDecodingFailure) -> [Element] {
         guard let elementType = type.arrayElement, let items = PGArrayText.decode(text) else {
             throw PGDecodingFailure("is not a one-dimensional array")

@@ -5,8 +5,14 @@ import Hummingbird
 public import PGClient
 
 extension CharterAPI {
-    /// The API's public routes: the register of signatories, for procurement checks.
+    /// The API's public routes: the register of signatories, for procurement checks, and the charter's
+    /// outcomes.
     public static func publicRoutes(pool: PGPool) -> [PublicRoute] {
+        registerRoutes(pool: pool) + outcomeRoutes(pool: pool)
+    }
+
+    /// The public register (SPEC §10): the list, with search, and one signatory by company number.
+    static func registerRoutes(pool: PGPool) -> [PublicRoute] {
         let register = RegisterStore(pool: pool)
         return [
             PublicRoute(.get, "/v1/register") { request, _ in

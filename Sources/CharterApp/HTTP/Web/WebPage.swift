@@ -49,6 +49,7 @@ enum WebPage {
         if principal.role == .employer, let employer = principal.employerID {
             links.append(["href": "/employers/\(employer)", "label": "Our employer page"])
         }
+        links.append(["href": "/outcomes", "label": "Outcomes"])
         if AccessPolicy.decide(principal, .openWorkspace, employerID: nil).isAllowed {
             links.append(["href": "/admin", "label": "Administration"])
         }

@@ -71,6 +71,7 @@ extension WebPages {
         }
         if let readiness = try await readiness(id, principal: principal, pool: pool) { data["readiness"] = readiness }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
+        data["outcomes"] = try await employerOutcomes(id, principal: principal, pool: pool)
         var status = HTTPResponse.Status.ok
         if let rejection {
             status = .unprocessableContent
