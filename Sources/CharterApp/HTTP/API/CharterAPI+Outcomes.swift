@@ -3,8 +3,8 @@ import CharterDomain
 import CharterUseCases
 import Foundation
 import HTTPTypes
-public import Hummingbird
-public import PGClient
+import Hummingbird
+import PGClient
 
 extension CharterAPI {
     /// The public route of the charter's outcomes (SPEC §11), one of `publicRoutes`.
