@@ -103,7 +103,7 @@ struct WorkspacePeopleTests {
             let html = Web.text(duplicate)
             #expect(html.contains("There is a problem"))
             #expect(html.contains(##"href="#company_number""##))
-            #expect(html.contains("company number 01234567 is already registered to employer"))
+            #expect(html.contains("Company number 01234567 is already registered to employer"))
             #expect(html.contains(#"value="Another Ltd""#))
             let bad = try await Self.post(
                 client, admin, "/admin/employers", from: "/admin/employers",

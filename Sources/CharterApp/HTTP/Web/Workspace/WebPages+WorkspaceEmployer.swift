@@ -215,7 +215,6 @@ extension WebPages {
             "id": id, "name": employer.name, "companyNumber": employer.companyNumber?.value ?? "none",
             "sectorName": employer.sector.rawValue, "londonText": employer.hasLondonWorkplaces ? "yes" : "no",
             "gpgID": employer.gpgEmployerID.map(String.init) ?? "none", "sizeBand": employer.sizeBand ?? "not known",
-            "address": [employer.address, employer.postcode].compactMap { $0 }.joined(separator: ", "),
             "detailValues": detailValues, "values": otherValues,
             "londonChecked": detailValues["london"] == "yes",
             "livingHoursChecked": otherValues["living_hours"] == "yes",
@@ -261,6 +260,8 @@ extension WebPages {
             },
             "returnsHref": "/employers/\(id)", "flagsHref": "/flags?employer=\(id)",
         ]
+        // Left out when there is none: an empty string would still open `{{#address}}`.
+        data.setIfPresent("address", [employer.address, employer.postcode].compactMap { $0 }.joined(separator: ", "))
         var status = HTTPResponse.Status.ok
         if let refused, !refused.errors.isEmpty {
             status = .unprocessableContent
