@@ -106,6 +106,12 @@ public struct ReportRenderer: ReportRendering {
             data = weeklySummaryData(summary)
         case .flagNotice(let notice):
             data = flagNoticeData(notice, day: londonDay(date))
+        case .invitation(let notice):
+            data = [
+                "name": notice.recipient.name, "email": notice.recipient.email, "role": notice.role,
+                "link": publicURL + notice.path, "expires": notice.expires,
+                "invitation": notice.purpose == .invitation, "reset": notice.purpose == .reset,
+            ]
         }
         data["publicURL"] = publicURL
         data["flagsURL"] = publicURL + "/flags"

@@ -7,6 +7,7 @@ public enum Report: Sendable, Hashable, Codable {
     case reminder(ReturnReminder)
     case weeklySummary(WeeklySummary)
     case flagNotice(FlagNotice)
+    case invitation(PasswordLinkNotice)
 
     public var kind: ReportKind {
         switch self {
@@ -15,6 +16,7 @@ public enum Report: Sendable, Hashable, Codable {
         case .reminder: .reminder
         case .weeklySummary: .weeklySummary
         case .flagNotice: .flagNotice
+        case .invitation: .invitation
         }
     }
 
@@ -25,6 +27,7 @@ public enum Report: Sendable, Hashable, Codable {
         case .reminder(let reminder): reminder.recipients
         case .weeklySummary(let summary): summary.recipients
         case .flagNotice(let notice): notice.recipients
+        case .invitation(let notice): [notice.recipient]
         }
     }
 }

@@ -5,4 +5,6 @@ public enum ReportKind: String, Sendable, Hashable, Codable, CaseIterable {
     case reminder
     case weeklySummary = "weekly-summary"
     case flagNotice = "flag-notice"
+    /// A one-time link to set a password (an invitation, or a reset): `PasswordLinkNotice`.
+    case invitation
 }

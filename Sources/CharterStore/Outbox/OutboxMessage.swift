@@ -13,6 +13,7 @@ public struct OutboxMessage: Sendable, Hashable {
         case reminder
         case weeklySummary = "weekly-summary"
         case flagNotice = "flag-notice"
+        case invitation
     }
 
     public var kind: Kind

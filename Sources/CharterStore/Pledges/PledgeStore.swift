@@ -116,7 +116,7 @@ public struct PledgeStore: Sendable {
         try await pool.withConnection { try await list(employerID: employerID, on: $0) }
     }
 
-    private func list(employerID: Int64?, on connection: PGConnection) async throws -> [PledgeRecord] {
+    func list(employerID: Int64?, on connection: PGConnection) async throws -> [PledgeRecord] {
         try await connection.query(
             """
             SELECT p.id, p.employer_id, e.name, p.charter_version_id, v.label, p.tier, p.living_hours,

@@ -60,7 +60,7 @@ extension Report {
                 return missing
             }
             return .weeklySummary(summary)
-        case .flagNotice:
+        case .flagNotice, .invitation:
             return self
         }
     }
@@ -69,7 +69,7 @@ extension Report {
     /// queuing it again — a rerun, a retried transaction — is a no-op:
     /// `employer-digest:<employer>:<date>`, `rep-digest:<rep>:<date>` (both `DigestKey`),
     /// `reminder:<employer>:<period>:<step>`, `weekly-summary:<date>`,
-    /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient).
+    /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient), `invitation:<password link>`.
     public var dedupKey: String {
         switch self {
         case .employerDigest(let digest): DigestKey(recipient: .employer(digest.employerID), asOf: digest.asOf).text
@@ -79,6 +79,7 @@ extension Report {
         case .weeklySummary(let summary): "weekly-summary:\(summary.weekEnding)"
         case .flagNotice(let notice):
             "flag-notice:\(notice.flagEventID):\(OutboxMessage.recipientKey(notice.recipients.map(\.email)))"
+        case .invitation(let notice): "invitation:\(notice.linkID)"
         }
     }
 

@@ -70,6 +70,10 @@ extension ReportGatherer {
             let wanted = recipient?.lowercased()
             return notices.first { wanted == nil || $0.recipients.contains { $0.email.lowercased() == wanted } }
                 .map { .flagNotice($0) }
+        case .invitation:
+            // Its link is a secret made when the invitation is sent; there is nothing to gather.
+            throw CharterStoreError(
+                .invalid, "an invitation is sent from the users page when a person is invited; it has no preview")
         }
     }
 }
