@@ -20,6 +20,7 @@ extension WebPages {
     /// `WorkspaceGate`.
     static func registerWorkspace(on group: RouterGroup<CharterRequestContext>, services: WorkspaceServices) {
         registerWorkspaceOverview(on: group, services: services)
+        registerWorkspaceOperations(on: group, services: services)
     }
 
     /// The overview: employers, reps, recent runs, exemptions in force, and (for the charter team, not
