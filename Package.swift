@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev and pkg-config).
@@ -72,6 +74,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,6 +155,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQLPlugin"]
@@ -205,6 +209,13 @@ let package = Package(
             exclude: ["smtp_server.py", "parse_strict.py", "slow_clients.py"],
             swiftSettings: swiftSettings
         ),
+        // A clock the tests move by hand, for schedules, leases and take-overs without waiting for real time.
+        .target(
+            name: "SchedulingTestSupport",
+            dependencies: ["Scheduling"],
+            path: "Tests/SchedulingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CharterDomainTests",
             dependencies: ["CharterDomain"],
@@ -230,13 +241,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "CharterStore", "PGClient", "TestSupport"],
+            dependencies: ["Scheduling", "SchedulingTestSupport", "CharterStore", "PGClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterStoreTests",
             dependencies: [
-                "CharterAccess", "CharterStore", "CharterUseCases", "PGClient", "Scheduling", "TestSupport",
+                "CharterAccess", "CharterStore", "CharterUseCases", "PGClient", "TestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -260,7 +271,7 @@ let package = Package(
             name: "CharterAppTests",
             dependencies: [
                 "CharterAccess", "CharterApp", "CharterStore", "CharterUseCases", "EmbeddedPostgres", "PGClient",
-                "Scheduling", "TestSupport",
+                "Scheduling", "SchedulingTestSupport", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

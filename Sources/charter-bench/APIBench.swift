@@ -124,44 +124,43 @@ struct APIBench: AsyncParsableCommand {
 
     /// The generated charter, once; a fresh rep token each run.
     private func seed(pool: PGPool, conninfo: String) async throws -> String {
-        let connection = try await PGConnection.connect(conninfo)
-        defer { Task { await connection.close() } }
-        _ = try await CharterSchema.migrator().migrate(on: connection)
-        let existing = try await connection.query(
-            """
-            SELECT count(*) AS n FROM flags f JOIN employers e ON e.id = f.employer_id
-            WHERE e.name LIKE 'API Bench %' AND f.charter_version_id IS NOT NULL
-            """
-        )[0].decode(Int.self, column: "n")
-        if existing != flags {
-            print("generating \(employers) employers and \(flags) open flags…")
-            try await connection.simpleQuery(
+        let employerIDs = try await PGConnection.with(conninfo) { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            let existing = try await connection.query(
                 """
-                DELETE FROM reps WHERE email = 'bench.rep@union.example';
-                DELETE FROM employers WHERE name LIKE 'API Bench %';
-                """)
-            try await connection.execute(
+                SELECT count(*) AS n FROM flags f JOIN employers e ON e.id = f.employer_id
+                WHERE e.name LIKE 'API Bench %' AND f.charter_version_id IS NOT NULL
                 """
-                INSERT INTO employers (name, sector) SELECT 'API Bench ' || g, 'private'
-                FROM generate_series(1, \(employers)) g
-                """)
-            try await connection.execute(
-                """
-                INSERT INTO flags (employer_id, charter_version_id, standard_id, period, subject, state, severity, evidence)
-                SELECT e.id, (SELECT min(id) FROM charter_versions WHERE status = 'published'), (ARRAY['pay.real-living-wage', 'hours.zero-hours', 'hours.review-overdue',
-                                    'voice.union-access', 'gov.return-late'])[1 + g % 5],
-                       (ARRAY['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'])[1 + (g / 5) % 4], 'bench ' || g, 'open',
-                       (ARRAY['critical', 'breach', 'warning', 'info'])[1 + g % 4], '{}'
-                FROM generate_series(0, \(flags - 1)) g
-                JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM employers
-                      WHERE name LIKE 'API Bench %') e ON e.n = g % \(employers)
-                """)
-            try await connection.simpleQuery("VACUUM ANALYZE")
+            )[0].decode(Int.self, column: "n")
+            if existing != flags {
+                print("generating \(employers) employers and \(flags) open flags…")
+                try await connection.simpleQuery(
+                    """
+                    DELETE FROM reps WHERE email = 'bench.rep@union.example';
+                    DELETE FROM employers WHERE name LIKE 'API Bench %';
+                    """)
+                try await connection.execute(
+                    """
+                    INSERT INTO employers (name, sector) SELECT 'API Bench ' || g, 'private'
+                    FROM generate_series(1, \(employers)) g
+                    """)
+                try await connection.execute(
+                    """
+                    INSERT INTO flags (employer_id, charter_version_id, standard_id, period, subject, state, severity, evidence)
+                    SELECT e.id, (SELECT min(id) FROM charter_versions WHERE status = 'published'), (ARRAY['pay.real-living-wage', 'hours.zero-hours', 'hours.review-overdue',
+                                        'voice.union-access', 'gov.return-late'])[1 + g % 5],
+                           (ARRAY['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'])[1 + (g / 5) % 4], 'bench ' || g, 'open',
+                           (ARRAY['critical', 'breach', 'warning', 'info'])[1 + g % 4], '{}'
+                    FROM generate_series(0, \(flags - 1)) g
+                    JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM employers
+                          WHERE name LIKE 'API Bench %') e ON e.n = g % \(employers)
+                    """)
+                try await connection.simpleQuery("VACUUM ANALYZE")
+            }
+            return try await connection.query(
+                "SELECT id FROM employers WHERE name LIKE 'API Bench %' ORDER BY id"
+            ).map { try $0.decode(Int64.self, column: "id") }
         }
-        let employerIDs = try await connection.query(
-            "SELECT id FROM employers WHERE name LIKE 'API Bench %' ORDER BY id"
-        ).map { try $0.decode(Int64.self, column: "id") }
-        await connection.close()
         let reps = RepStore(pool: pool)
         var rep = try await reps.list().first { $0.email == "bench.rep@union.example" }
         if rep == nil {

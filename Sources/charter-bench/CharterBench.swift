@@ -45,46 +45,48 @@ struct CopyBench: AsyncParsableCommand {
         let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
         print("file: \(rows) rows, \(size / 1_048_576) MiB")
 
-        let connection = try await PGConnection.connect(conninfo)
-        try await connection.simpleQuery(
-            """
-            DROP TABLE IF EXISTS bench_lines;
-            CREATE UNLOGGED TABLE bench_lines (
-                worker_ref text, employment_type text, contract_type text, age_band text,
-                workplace_london boolean, hourly_rate numeric(10,4), contracted_hours numeric(6,2),
-                avg_actual_hours_12w numeric(6,2), start_date date, shifts_scheduled integer)
-            """)
-        let copySQL = "COPY bench_lines FROM STDIN (FORMAT csv, HEADER true)"
-        var client: [Double] = []
-        var psql: [Double] = []
-        for round in 0..<rounds {
-            for loader in round % 2 == 0 ? ["client", "psql"] : ["psql", "client"] {
-                try await connection.execute("TRUNCATE bench_lines")
-                let clock = ContinuousClock()
-                let started = clock.now
-                let copied: Int
-                if loader == "client" {
-                    copied = try await copyWithClient(connection, sql: PGQuery(unsafeSQL: copySQL), file: csv)
-                } else {
-                    copied = try await Self.runPsql(
-                        conninfo: conninfo,
-                        command: "\\copy bench_lines FROM '\(csv.path)' WITH (FORMAT csv, HEADER true)")
+        try await PGConnection.with(conninfo) { connection in
+            try await connection.simpleQuery(
+                """
+                DROP TABLE IF EXISTS bench_lines;
+                CREATE UNLOGGED TABLE bench_lines (
+                    worker_ref text, employment_type text, contract_type text, age_band text,
+                    workplace_london boolean, hourly_rate numeric(10,4), contracted_hours numeric(6,2),
+                    avg_actual_hours_12w numeric(6,2), start_date date, shifts_scheduled integer)
+                """)
+            let copySQL = "COPY bench_lines FROM STDIN (FORMAT csv, HEADER true)"
+            var client: [Double] = []
+            var psql: [Double] = []
+            for round in 0..<rounds {
+                for loader in round % 2 == 0 ? ["client", "psql"] : ["psql", "client"] {
+                    try await connection.execute("TRUNCATE bench_lines")
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let copied: Int
+                    if loader == "client" {
+                        copied = try await copyWithClient(connection, sql: PGQuery(unsafeSQL: copySQL), file: csv)
+                    } else {
+                        copied = try await Self.runPsql(
+                            conninfo: conninfo,
+                            command: "\\copy bench_lines FROM '\(csv.path)' WITH (FORMAT csv, HEADER true)")
+                    }
+                    let seconds = (clock.now - started).seconds
+                    let rate = Double(copied) / seconds
+                    print(
+                        String(
+                            format: "round %d  %-6@  %9d rows  %6.2f s  %10.0f rows/s", round + 1, loader, copied,
+                            seconds,
+                            rate))
+                    if loader == "client" { client.append(rate) } else { psql.append(rate) }
                 }
-                let seconds = (clock.now - started).seconds
-                let rate = Double(copied) / seconds
-                print(
-                    String(
-                        format: "round %d  %-6@  %9d rows  %6.2f s  %10.0f rows/s", round + 1, loader, copied, seconds,
-                        rate))
-                if loader == "client" { client.append(rate) } else { psql.append(rate) }
             }
+            let clientMedian = client.median
+            let psqlMedian = psql.median
+            print(
+                String(format: "median: PGClient COPY %.0f rows/s, psql \\copy %.0f rows/s", clientMedian, psqlMedian))
+            print(String(format: "ratio (PGClient / psql): %.2f  (target ≥ 0.80)", clientMedian / psqlMedian))
+            try await connection.execute("DROP TABLE bench_lines")
         }
-        let clientMedian = client.median
-        let psqlMedian = psql.median
-        print(String(format: "median: PGClient COPY %.0f rows/s, psql \\copy %.0f rows/s", clientMedian, psqlMedian))
-        print(String(format: "ratio (PGClient / psql): %.2f  (target ≥ 0.80)", clientMedian / psqlMedian))
-        try await connection.execute("DROP TABLE bench_lines")
-        await connection.close()
     }
 
     private func copyWithClient(_ connection: PGConnection, sql: PGQuery, file: URL) async throws -> Int {

@@ -18,7 +18,9 @@ struct ChildRun {
     /// posix_spawn and wait4 rather than Foundation's Process, which on this platform can fail to
     /// reap its child, and which cannot report the child's peak memory. The wait happens on a thread of
     /// its own: blocked in wait4 on the cooperative pool, it would take one of the pool's threads (two on
-    /// this machine) from the server under test for the whole run.
+    /// this machine) from the server under test for the whole run. Not swift-subprocess either: it reaps
+    /// the child itself and gives no resource usage, so the peak RSS the benchmarks report (wait4's
+    /// `ru_maxrss`) could not be had through it.
     static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:])
         async throws -> ChildRun
     {

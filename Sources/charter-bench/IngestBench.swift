@@ -29,89 +29,94 @@ struct IngestBench: AsyncParsableCommand {
     }
 
     private func measure(conninfo: String, work: URL) async throws {
-        let connection = try await PGConnection.connect(conninfo)
-        _ = try await CharterSchema.migrator().migrate(on: connection)
-        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
-        let employers = EmployerStore(pool: pool)
-        let ingestEmployer = try await employers.add(Employer(name: "Bench ingest \(UUID())"), actor: "bench").id ?? 0
-        let baselineEmployer = try await employers.add(Employer(name: "Bench psql \(UUID())"), actor: "bench").id ?? 0
-        // The baseline's rows need a version row to belong to, as the ingest's do.
-        let baselineVersion = try await connection.query(
-            """
-            WITH r AS (INSERT INTO returns (employer_id, period) VALUES (\(baselineEmployer), '2026-Q3') RETURNING id)
-            INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header)
-            SELECT id, 1, 'bench', 'csv', '\\x'::bytea, '{}' FROM r RETURNING id
-            """)[0].decode(Int64.self, column: "id")
+        try await PGConnection.with(conninfo) { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+            let employers = EmployerStore(pool: pool)
+            let ingestEmployer =
+                try await employers.add(Employer(name: "Bench ingest \(UUID())"), actor: "bench").id ?? 0
+            let baselineEmployer =
+                try await employers.add(Employer(name: "Bench psql \(UUID())"), actor: "bench").id ?? 0
+            // The baseline's rows need a version row to belong to, as the ingest's do.
+            let baselineVersion = try await connection.query(
+                """
+                WITH r AS (INSERT INTO returns (employer_id, period) VALUES (\(baselineEmployer), '2026-Q3') RETURNING id)
+                INSERT INTO return_versions (return_id, version_no, submitted_by, source, content_hash, header)
+                SELECT id, 1, 'bench', 'csv', '\\x'::bytea, '{}' FROM r RETURNING id
+                """)[0].decode(Int64.self, column: "id")
 
-        let csv = work.appending(path: "return-\(rows).csv")
-        let baseline = work.appending(path: "return-\(rows)-baseline.csv")
-        print("generating \(rows) worker lines → \(csv.path)")
-        try generate(rows: rows, to: csv, baseline: baseline, versionID: baselineVersion)
-        let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
-        print("file: \(rows) lines, \(size / 1_048_576) MiB")
-        let headerFile = work.appending(path: "return-\(rows)-header.json")
-        try Data(
-            #"{"period": "2026-Q3", "headcount": \#(rows), "attestations": {"sick_pay_waiting_days": 0}}"#.utf8
-        ).write(to: headerFile)
-        let charterctl = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appending(path: "charterctl").path
-        guard FileManager.default.isExecutableFile(atPath: charterctl) else {
-            throw BenchError("\(charterctl) is missing; build everything first: swift build -c release")
-        }
-        var peaks: [Double] = []
-        let columns = ["return_version_id", "line_no"] + Self.csvColumns
-        var ingest: [Double] = []
-        var psql: [Double] = []
-        for round in 0..<rounds {
-            for loader in round % 2 == 0 ? ["ingest", "psql"] : ["psql", "ingest"] {
-                try await connection.execute("DELETE FROM returns WHERE employer_id = \(ingestEmployer)")
-                try await connection.execute("DELETE FROM worker_lines WHERE return_version_id = \(baselineVersion)")
-                try await connection.simpleQuery("VACUUM worker_lines")
-                let clock = ContinuousClock()
-                let started = clock.now
-                let lines: Int
-                if loader == "ingest" {
-                    // The real command, in its own process: what a payroll clerk runs, and its own peak memory.
-                    let run = try await ChildRun.run(
-                        charterctl,
-                        [
-                            "return", "submit", "--employer", "\(ingestEmployer)", "--period", "2026-Q3", "--header",
-                            headerFile.path, "--lines", csv.path, "--format", "json",
-                        ], environment: ["CHARTERD_DATABASE_URL": conninfo])
-                    guard run.status == 0,
-                        let object = try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any],
-                        let version = object["version"] as? [String: Any], let count = version["line_count"] as? Int
-                    else {
-                        throw BenchError(
-                            "charterctl return submit failed (\(run.status)): \(run.output.prefix(2_000))\(run.errors.suffix(2_000))"
-                        )
-                    }
-                    lines = count
-                    peaks.append(run.peakMiB)
-                } else {
-                    lines = try await CopyBench.runPsql(
-                        conninfo: conninfo,
-                        command: "\\copy worker_lines (\(columns.joined(separator: ", "))) FROM '\(baseline.path)'"
-                            + " WITH (FORMAT csv, HEADER true)")
-                }
-                let seconds = (clock.now - started).seconds
-                print(
-                    String(
-                        format: "round %d  %-6@  %9d lines  %6.2f s  %10.0f lines/s", round + 1, loader, lines,
-                        seconds, Double(lines) / seconds))
-                if loader == "ingest" { ingest.append(seconds) } else { psql.append(seconds) }
+            let csv = work.appending(path: "return-\(rows).csv")
+            let baseline = work.appending(path: "return-\(rows)-baseline.csv")
+            print("generating \(rows) worker lines → \(csv.path)")
+            try generate(rows: rows, to: csv, baseline: baseline, versionID: baselineVersion)
+            let size = (try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0
+            print("file: \(rows) lines, \(size / 1_048_576) MiB")
+            let headerFile = work.appending(path: "return-\(rows)-header.json")
+            try Data(
+                #"{"period": "2026-Q3", "headcount": \#(rows), "attestations": {"sick_pay_waiting_days": 0}}"#.utf8
+            ).write(to: headerFile)
+            let charterctl = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+                .appending(path: "charterctl").path
+            guard FileManager.default.isExecutableFile(atPath: charterctl) else {
+                throw BenchError("\(charterctl) is missing; build everything first: swift build -c release")
             }
+            var peaks: [Double] = []
+            let columns = ["return_version_id", "line_no"] + Self.csvColumns
+            var ingest: [Double] = []
+            var psql: [Double] = []
+            for round in 0..<rounds {
+                for loader in round % 2 == 0 ? ["ingest", "psql"] : ["psql", "ingest"] {
+                    try await connection.execute("DELETE FROM returns WHERE employer_id = \(ingestEmployer)")
+                    try await connection.execute(
+                        "DELETE FROM worker_lines WHERE return_version_id = \(baselineVersion)")
+                    try await connection.simpleQuery("VACUUM worker_lines")
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let lines: Int
+                    if loader == "ingest" {
+                        // The real command, in its own process: what a payroll clerk runs, and its own peak memory.
+                        let run = try await ChildRun.run(
+                            charterctl,
+                            [
+                                "return", "submit", "--employer", "\(ingestEmployer)", "--period", "2026-Q3",
+                                "--header",
+                                headerFile.path, "--lines", csv.path, "--format", "json",
+                            ], environment: ["CHARTERD_DATABASE_URL": conninfo])
+                        guard run.status == 0,
+                            let object = try? JSONSerialization.jsonObject(with: Data(run.output.utf8))
+                                as? [String: Any],
+                            let version = object["version"] as? [String: Any], let count = version["line_count"] as? Int
+                        else {
+                            throw BenchError(
+                                "charterctl return submit failed (\(run.status)): \(run.output.prefix(2_000))\(run.errors.suffix(2_000))"
+                            )
+                        }
+                        lines = count
+                        peaks.append(run.peakMiB)
+                    } else {
+                        lines = try await CopyBench.runPsql(
+                            conninfo: conninfo,
+                            command: "\\copy worker_lines (\(columns.joined(separator: ", "))) FROM '\(baseline.path)'"
+                                + " WITH (FORMAT csv, HEADER true)")
+                    }
+                    let seconds = (clock.now - started).seconds
+                    print(
+                        String(
+                            format: "round %d  %-6@  %9d lines  %6.2f s  %10.0f lines/s", round + 1, loader, lines,
+                            seconds, Double(lines) / seconds))
+                    if loader == "ingest" { ingest.append(seconds) } else { psql.append(seconds) }
+                }
+            }
+            let peakMiB = peaks.max() ?? 0
+            let ingestMedian = ingest.median
+            let psqlMedian = psql.median
+            print(String(format: "median: ingest %.2f s, psql \\copy %.2f s", ingestMedian, psqlMedian))
+            print(String(format: "ratio (ingest / psql): %.2f  (target ≤ 2.0)", ingestMedian / psqlMedian))
+            print(String(format: "peak RSS of charterctl return submit: %.0f MiB  (target ≤ 150)", peakMiB))
+            try await connection.execute(
+                "DELETE FROM returns WHERE employer_id IN (\(ingestEmployer), \(baselineEmployer))")
+            await pool.close()
         }
-        let peakMiB = peaks.max() ?? 0
-        let ingestMedian = ingest.median
-        let psqlMedian = psql.median
-        print(String(format: "median: ingest %.2f s, psql \\copy %.2f s", ingestMedian, psqlMedian))
-        print(String(format: "ratio (ingest / psql): %.2f  (target ≤ 2.0)", ingestMedian / psqlMedian))
-        print(String(format: "peak RSS of charterctl return submit: %.0f MiB  (target ≤ 150)", peakMiB))
-        try await connection.execute(
-            "DELETE FROM returns WHERE employer_id IN (\(ingestEmployer), \(baselineEmployer))")
-        await pool.close()
-        await connection.close()
     }
 
     static let csvColumns = [

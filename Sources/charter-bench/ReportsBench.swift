@@ -86,27 +86,28 @@ struct ReportsBench: AsyncParsableCommand {
 
     /// Times `ReportQueue.queue` of every report in one transaction, rolled back each round.
     private func measureQueueing(_ reports: [Report], renderer: ReportRenderer, conninfo: String) async throws {
-        let connection = try await PGConnection.connect(conninfo)
-        _ = try await CharterSchema.migrator().migrate(on: connection)
-        let queue = ReportQueue(renderer: renderer, clock: { Date(timeIntervalSince1970: 1_795_815_000) })
-        var times: [Double] = []
-        for round in 0...rounds {
-            try await connection.simpleQuery("BEGIN")
-            let clock = ContinuousClock()
-            let started = clock.now
-            let queued = try await queue.queue(reports, on: connection)
-            let seconds = (clock.now - started).seconds
-            try await connection.simpleQuery("ROLLBACK")
-            guard queued == reports.count else {
-                throw BenchError("queued \(queued) of \(reports.count) digests; the outbox was not empty")
+        let times = try await PGConnection.with(conninfo) { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            let queue = ReportQueue(renderer: renderer, clock: { Date(timeIntervalSince1970: 1_795_815_000) })
+            var times: [Double] = []
+            for round in 0...rounds {
+                try await connection.simpleQuery("BEGIN")
+                let clock = ContinuousClock()
+                let started = clock.now
+                let queued = try await queue.queue(reports, on: connection)
+                let seconds = (clock.now - started).seconds
+                try await connection.simpleQuery("ROLLBACK")
+                guard queued == reports.count else {
+                    throw BenchError("queued \(queued) of \(reports.count) digests; the outbox was not empty")
+                }
+                print(
+                    String(
+                        format: "%@  %.2f s  %8.0f messages/s", round == 0 ? "warm-up" : "round \(round)", seconds,
+                        Double(queued) / seconds))
+                if round > 0 { times.append(seconds) }
             }
-            print(
-                String(
-                    format: "%@  %.2f s  %8.0f messages/s", round == 0 ? "warm-up" : "round \(round)", seconds,
-                    Double(queued) / seconds))
-            if round > 0 { times.append(seconds) }
+            return times
         }
-        await connection.close()
         let median = times.median
         print(
             String(

@@ -17,9 +17,9 @@ func withDatabase<Result: Sendable>(_ body: (PGConnection) async throws -> Resul
 /// current (the stores need every migration; `charterctl migrate` applies them).
 func withPool<Result: Sendable>(_ body: (PGPool) async throws -> Result) async throws -> Result {
     try await withOpenDatabase { database, logger in
-        let connection = try await PGConnection.connect(database.conninfo, logger: logger)
-        let status = try await CharterSchema.migrator().status(on: connection)
-        await connection.close()
+        let status = try await PGConnection.with(database.conninfo, logger: logger) {
+            try await CharterSchema.migrator().status(on: $0)
+        }
         guard status.isCurrent else {
             throw CommandFailed(
                 description: "the database schema is not current; run `charterctl migrate` (or start charterd) first")

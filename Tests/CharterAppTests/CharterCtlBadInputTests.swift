@@ -18,16 +18,16 @@ struct CharterCtlBadInputTests {
 
     @Test func controlCharactersInStoredNamesAndSuppliersAreShownEscaped() async throws {
         // Text stored before input refused control characters (or written behind the service's back).
-        let connection = try await PGConnection.connect(conninfo)
-        let employer = try await connection.query(
-            "INSERT INTO employers (name) VALUES (\("Evil\u{1B}]2;owned\u{07} Ltd")) RETURNING id"
-        )[0].decode(Int64.self, column: "id")
-        try await connection.execute(
-            """
-            INSERT INTO flags (employer_id, standard_id, period, subject, state, severity)
-            VALUES (\(employer), 'pay.contractor-rlw', '2026-Q3', \("Bright\u{1B}[2Jclean\u{9B}31m"), 'open', 'breach')
-            """)
-        await connection.close()
+        try await PGConnection.with(conninfo) { connection in
+            let employer = try await connection.query(
+                "INSERT INTO employers (name) VALUES (\("Evil\u{1B}]2;owned\u{07} Ltd")) RETURNING id"
+            )[0].decode(Int64.self, column: "id")
+            try await connection.execute(
+                """
+                INSERT INTO flags (employer_id, standard_id, period, subject, state, severity)
+                VALUES (\(employer), 'pay.contractor-rlw', '2026-Q3', \("Bright\u{1B}[2Jclean\u{9B}31m"), 'open', 'breach')
+                """)
+        }
         let listed = try await run(["flags", "list"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains("pay.contractor-rlw (Bright\\u{1B}[2Jclean\\u{9B}31m)"), "\(listed.stdout)")

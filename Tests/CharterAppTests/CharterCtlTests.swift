@@ -38,24 +38,24 @@ struct CharterCtlTests {
 
     @Test func aMigrationTheDatabaseRefusesIsSaidInTheServersWordsAndLeavesNothing() async throws {
         let conninfo = try await TestCluster.freshDatabase("ctl_refused")
-        let connection = try await PGConnection.connect(conninfo)
-        try await connection.simpleQuery("CREATE TABLE employers (id int)")
-        let refused = try await charterctl(["migrate"], environment: ["CHARTERD_DATABASE_URL": conninfo])
-        #expect(refused.status == 1)
-        #expect(
-            refused.stderr.contains(
-                "the database refused: migration 0001_core.sql failed: relation \"employers\" already exists"
-                    + " (SQLSTATE 42P07)"), "\(refused.stderr)")
-        // The migration ran in one transaction: none of it stayed, and none is recorded as applied.
-        let left = try await connection.query(
-            """
-            SELECT string_agg(tablename, ',' ORDER BY tablename) AS t FROM pg_tables
-            WHERE schemaname = 'public' AND tablename NOT IN ('employers', 'schema_migrations')
-            """)
-        #expect(try left[0].decode(String?.self, column: "t") == nil)
-        let applied = try await connection.query("SELECT count(*)::int AS n FROM schema_migrations")
-        #expect(try applied[0].decode(Int.self, column: "n") == 0)
-        await connection.close()
+        try await PGConnection.with(conninfo) { connection in
+            try await connection.simpleQuery("CREATE TABLE employers (id int)")
+            let refused = try await charterctl(["migrate"], environment: ["CHARTERD_DATABASE_URL": conninfo])
+            #expect(refused.status == 1)
+            #expect(
+                refused.stderr.contains(
+                    "the database refused: migration 0001_core.sql failed: relation \"employers\" already exists"
+                        + " (SQLSTATE 42P07)"), "\(refused.stderr)")
+            // The migration ran in one transaction: none of it stayed, and none is recorded as applied.
+            let left = try await connection.query(
+                """
+                SELECT string_agg(tablename, ',' ORDER BY tablename) AS t FROM pg_tables
+                WHERE schemaname = 'public' AND tablename NOT IN ('employers', 'schema_migrations')
+                """)
+            #expect(try left[0].decode(String?.self, column: "t") == nil)
+            let applied = try await connection.query("SELECT count(*)::int AS n FROM schema_migrations")
+            #expect(try applied[0].decode(Int.self, column: "n") == 0)
+        }
     }
 
     @Test func usageErrorsExitTwo() async throws {
@@ -122,10 +122,10 @@ struct CharterCtlTests {
             keyless.stderr.contains(
                 "charterd: CHARTERD_AUDIT_KEY is not set: with CHARTERD_DATABASE_URL the audit chain's key must be"
                     + " given, the same to charterd and charterctl"), "\(keyless.stderr)")
-        let connection = try await PGConnection.connect(conninfo)
-        let untouched = try await connection.query("SELECT to_regclass('schema_migrations') IS NULL AS untouched")
-        #expect(try untouched[0].decode(Bool.self, column: "untouched"))
-        await connection.close()
+        try await PGConnection.with(conninfo) { connection in
+            let untouched = try await connection.query("SELECT to_regclass('schema_migrations') IS NULL AS untouched")
+            #expect(try untouched[0].decode(Bool.self, column: "untouched"))
+        }
 
         let migrated = try await charterctl(["migrate"], environment: ["CHARTERD_DATABASE_URL": conninfo])
         #expect(migrated.status == 0, "\(migrated.stderr)")

@@ -176,10 +176,10 @@ struct ConfigurationTests {
         #expect(merged.hasSuffix(#" password='it\'s a \\ test'"#))
         // The test cluster trusts its socket, so the password is parsed but not needed: a syntax
         // error in it would fail the connection.
-        let connection = try await PGConnection.connect(merged)
-        let rows = try await connection.query("SELECT 1 AS one")
-        #expect(try rows.first?.decode(Int.self, column: "one") == 1)
-        await connection.close()
+        try await PGConnection.with(merged) { connection in
+            let rows = try await connection.query("SELECT 1 AS one")
+            #expect(try rows.first?.decode(Int.self, column: "one") == 1)
+        }
     }
 
     func temporaryDirectory() throws -> String {

@@ -85,28 +85,28 @@ struct DatabaseRolesTests {
         #expect(try await status(of: url.appending(path: "readyz")) == 200)
         #expect(try await daemon.terminate() == 0, "\(daemon.log)")
 
-        let connection = try await PGConnection.connect(asRuntime)
-        try await connection.simpleQuery("UPDATE employers SET name = name")
-        let refused: [(statement: String, message: String)] = [
-            ("UPDATE audit_log SET actor = 'mallory'", "permission denied for table audit_log"),
-            ("DELETE FROM audit_log", "permission denied for table audit_log"),
-            ("TRUNCATE audit_log", "permission denied for table audit_log"),
-            (
-                "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
-                "permission denied for table schema_migrations"
-            ),
-            ("CREATE TABLE shadow (id int)", "permission denied for schema public"),
-            ("DROP TABLE employers", "must be owner of table employers"),
-        ]
-        for (statement, message) in refused {
-            let error = await #expect(throws: PGError.self, "\(statement)") {
-                try await connection.simpleQuery(statement)
+        try await PGConnection.with(asRuntime) { connection in
+            try await connection.simpleQuery("UPDATE employers SET name = name")
+            let refused: [(statement: String, message: String)] = [
+                ("UPDATE audit_log SET actor = 'mallory'", "permission denied for table audit_log"),
+                ("DELETE FROM audit_log", "permission denied for table audit_log"),
+                ("TRUNCATE audit_log", "permission denied for table audit_log"),
+                (
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
+                    "permission denied for table schema_migrations"
+                ),
+                ("CREATE TABLE shadow (id int)", "permission denied for schema public"),
+                ("DROP TABLE employers", "must be owner of table employers"),
+            ]
+            for (statement, message) in refused {
+                let error = await #expect(throws: PGError.self, "\(statement)") {
+                    try await connection.simpleQuery(statement)
+                }
+                #expect(error?.sqlState == .insufficientPrivilege, "\(statement)")
+                #expect(error?.debugDescription.contains(message) == true, "\(statement): \(String(reflecting: error))")
             }
-            #expect(error?.sqlState == .insufficientPrivilege, "\(statement)")
-            #expect(error?.debugDescription.contains(message) == true, "\(statement): \(String(reflecting: error))")
+            let rows = try await connection.query("SELECT count(*) AS n FROM audit_log")
+            #expect(try rows.first?.decode(Int.self, column: "n") == 1)
         }
-        let rows = try await connection.query("SELECT count(*) AS n FROM audit_log")
-        #expect(try rows.first?.decode(Int.self, column: "n") == 1)
-        await connection.close()
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PGClient
 import Scheduling
+import SchedulingTestSupport
 import ServiceLifecycle
 import Synchronization
 import TestSupport

@@ -5,6 +5,7 @@ import Logging
 import MailTransport
 import PGClient
 import Scheduling
+import SchedulingTestSupport
 import ServiceLifecycle
 import TestSupport
 import Testing

@@ -45,17 +45,17 @@ struct BackupRestoreTests {
 
     /// Row counts of every table in the schema.
     func counts(_ conninfo: String) async throws -> [String: Int] {
-        let connection = try await PGConnection.connect(conninfo)
-        var counts: [String: Int] = [:]
-        let tables = try await connection.query(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        for row in tables {
-            let table = try row.decode(String.self, column: "tablename")
-            let count = try await connection.query("SELECT count(*) AS n FROM \(identifier: table)")
-            counts[table] = try count.first?.decode(Int.self, column: "n")
+        try await PGConnection.with(conninfo) { connection in
+            var counts: [String: Int] = [:]
+            let tables = try await connection.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+            for row in tables {
+                let table = try row.decode(String.self, column: "tablename")
+                let count = try await connection.query("SELECT count(*) AS n FROM \(identifier: table)")
+                counts[table] = try count.first?.decode(Int.self, column: "n")
+            }
+            return counts
         }
-        await connection.close()
-        return counts
     }
 
     func run(_ name: String, _ arguments: [String]) async throws {

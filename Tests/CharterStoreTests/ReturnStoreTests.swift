@@ -244,14 +244,15 @@ struct KillingChunks: AsyncSequence {
             guard offset < bytes.count else { return nil }
             if offset >= 300_000 && !killed {
                 killed = true
-                let admin = try await PGConnection.connect(conninfo)
-                let rows = try await admin.query(
-                    """
-                    SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-                    WHERE query LIKE 'COPY worker_lines%' AND datname = current_database() AND pid <> pg_backend_pid()
-                    """)
-                await admin.close()
-                guard rows.count == 1 else { throw CharterStoreError(.notFound, "no COPY backend to kill") }
+                let terminated = try await PGConnection.with(conninfo) { admin in
+                    try await admin.query(
+                        """
+                        SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+                        WHERE query LIKE 'COPY worker_lines%' AND datname = current_database() AND pid <> pg_backend_pid()
+                        """
+                    ).count
+                }
+                guard terminated == 1 else { throw CharterStoreError(.notFound, "no COPY backend to kill") }
             }
             let end = Swift.min(offset + 50_000, bytes.count)
             defer { offset = end }

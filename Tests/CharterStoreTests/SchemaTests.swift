@@ -1,7 +1,6 @@
 import CharterStore
 import Foundation
 import PGClient
-import Scheduling
 import TestSupport
 import Testing
 
@@ -28,24 +27,6 @@ struct SchemaTests {
         let second = try await CharterSchema.migrator().migrate(on: connection)
         #expect(second.applied.isEmpty)
         #expect(try await CharterSchema.migrator().status(on: connection).isCurrent)
-    }
-
-    /// The scheduler owns its migrations now; a database that applied them when they lived with the
-    /// charter's must still be current, so each keeps its version and its text (the checksum recorded
-    /// in `schema_migrations` by then), and no version is used twice.
-    @Test func theSchedulersMigrationsKeepTheirPlaceInTheOneHistory() async throws {
-        let versions = CharterSchema.migrations.map(\.version)
-        #expect(Set(versions).count == versions.count)
-        let handRuns = try #require(SchedulingSchema.migrations.first { $0.version == 14 })
-        #expect(handRuns.checksum == "424f7951b37f660b96c1e061098fa79ff6d23d19a79d19f747b1f48c26b2dfab")
-        #expect(CharterSchema.migrations.contains(handRuns))
-        let connection = try await migrated()
-        let column = try await connection.query(
-            """
-            SELECT count(*) AS n FROM information_schema.columns
-            WHERE table_name = 'job_runs' AND column_name = 'triggered_by'
-            """)
-        #expect(try column.first?.decode(Int.self, column: "n") == 1)
     }
 
     @Test func theTablesOfTheSpecExist() async throws {

@@ -11,11 +11,11 @@ struct StoreFixture {
 
     init(_ label: String) async throws {
         conninfo = try await TestCluster.freshDatabase(label)
-        let connection = try await PGConnection.connect(conninfo)
-        _ = try await CharterSchema.migrator().migrate(on: connection)
-        // As charterd starts: the run's key in use, and the (empty) chain bound to it.
-        try await AuditTrail.seal(on: connection, key: try Self.auditKey(), actor: "test")
-        await connection.close()
+        try await PGConnection.with(conninfo) { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            // As charterd starts: the run's key in use, and the (empty) chain bound to it.
+            try await AuditTrail.seal(on: connection, key: try Self.auditKey(), actor: "test")
+        }
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
     }
 

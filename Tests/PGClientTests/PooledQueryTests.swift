@@ -111,10 +111,10 @@ struct PooledQueryTests {
                 while pool.queuedStatements < 10 { await Task.yield() }
                 let allQueued = clock.now
                 // Something real on another connection while these wait: a table made and read.
-                let other = try await PGConnection.connect(conninfo)
-                try await other.simpleQuery("CREATE TEMP TABLE t AS SELECT generate_series(1, 20000) AS n")
-                _ = try await other.query("SELECT sum(n) FROM t")
-                await other.close()
+                try await PGConnection.with(conninfo) { other in
+                    try await other.simpleQuery("CREATE TEMP TABLE t AS SELECT generate_series(1, 20000) AS n")
+                    _ = try await other.query("SELECT sum(n) FROM t")
+                }
                 let letGoAt = clock.now
                 letGo()
                 try await group.waitForAll()

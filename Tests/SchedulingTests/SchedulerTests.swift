@@ -2,6 +2,7 @@ import CharterStore
 import Foundation
 import PGClient
 import Scheduling
+import SchedulingTestSupport
 import Synchronization
 import TestSupport
 import Testing
@@ -67,11 +68,11 @@ struct SchedulerTests {
     let conninfo: String
     init() async throws {
         conninfo = try await TestCluster.freshDatabase("sched")
-        let connection = try await PGConnection.connect(conninfo)
-        _ = try await CharterSchema.migrator().migrate(on: connection)
-        try await connection.simpleQuery(
-            "CREATE TABLE job_effects (scheduler text, scheduled_for timestamptz)")
-        await connection.close()
+        try await PGConnection.with(conninfo) { connection in
+            _ = try await CharterSchema.migrator().migrate(on: connection)
+            try await connection.simpleQuery(
+                "CREATE TABLE job_effects (scheduler text, scheduled_for timestamptz)")
+        }
     }
 
     // The limit guards against a hang; it also counts the suite's set-up, which at the start of a run waits

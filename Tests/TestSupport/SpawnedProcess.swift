@@ -5,6 +5,14 @@ import Synchronization
 ///
 /// Foundation's `Process` sometimes never reaps a child under the test runner (the child stays a
 /// zombie and `isRunning` stays true), so tests that start `charterd` or `charterctl` use this.
+///
+/// Not swift-subprocess (which EmbeddedPostgres uses for initdb and pg_ctl): its `run` keeps the child
+/// inside one closure's scope, where a test holds this as a value across many steps (start charterd,
+/// call it, signal it, read its log, wait); it cannot wait from a synchronous static initialiser
+/// (``waitBlocking(within:)``, for the test certificate); it has no watchdog that kills a child still
+/// running after a limit and fails with what it wrote (``exitStatus(within:)``, README's two minutes);
+/// it reads output only as a stream or once the child has ended, where ``watchOutput(within:for:)``
+/// looks at what a running server has written so far.
 public final class SpawnedProcess: Sendable {
     public let pid: pid_t
     /// The program and its arguments, for messages.

@@ -44,9 +44,9 @@ public enum TestCluster {
         try await start()
         let name =
             "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try await PGConnection.connect(cluster.conninfo)
-        try await admin.execute("CREATE DATABASE \(identifier: name)")
-        await admin.close()
+        _ = try await PGConnection.with(cluster.conninfo) { admin in
+            try await admin.execute("CREATE DATABASE \(identifier: name)")
+        }
         return conninfo(database: name)
     }
 

@@ -1,4 +1,5 @@
 public import CharterStore
+import Configuration
 public import Foundation
 
 /// Every setting of `charterd` and `charterctl`, from the environment and an optional file.
@@ -110,11 +111,31 @@ public struct CharterConfiguration: Sendable, Equatable {
 
     /// Reads the settings: the file named by `CHARTERD_CONFIG` first, then the environment over it,
     /// and secrets from `$CREDENTIALS_DIRECTORY` when it is set.
+    ///
+    /// The environment is read through swift-configuration's `EnvironmentVariablesProvider`, told which
+    /// names are secrets (so its descriptions redact them). The rest of the library does not fit, so
+    /// these parts stay ours:
+    /// - The file: the library's environment-file parser (`EnvironmentVariablesProvider(environmentFilePath:)`)
+    ///   skips a line without `=` silently, keeps quotes around a value, keeps no line numbers and cannot
+    ///   list the names it read, so it could neither refuse a misspelt `CHARTERD_` name nor say on which
+    ///   line it is. ``ConfigurationFile`` does all four.
+    /// - The credentials: `DirectoryFilesProvider` is made asynchronously, where this is called
+    ///   synchronously at start-up and from tests; it reads every file in the directory (a unit's other
+    ///   credentials too, where one unreadable file would stop us), and its string values are trimmed of
+    ///   all white space where we take off one line break (a password may end in a space).
+    ///   ``credentials(in:)`` reads only the secret settings' files.
+    /// - The layering: a `ConfigReader` over several providers returns the first value found and tells
+    ///   which provider gave it only to an access reporter, after the read; its conversion errors are
+    ///   sentences of its own. Refusing a secret set both as a credential and elsewhere, and naming the
+    ///   source in a refusal ("CHARTERD_HTTP_PORT (from the environment) must be…", a file's line), are
+    ///   plainer done here: the precedence, the two-way check and the typed parsing below are ours.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> CharterConfiguration
     {
+        let environmentProvider = EnvironmentVariablesProvider(
+            environmentVariables: environment, secretsSpecifier: .specific(secretSettingNames))
         var values: [String: (value: String, source: String)] = [:]
-        if let path = environment["CHARTERD_CONFIG"], !path.isEmpty {
+        if let path = try environmentProvider.environmentValue(forName: "CHARTERD_CONFIG"), !path.isEmpty {
             for (name, entry) in try ConfigurationFile.read(path: path) {
                 guard settingNames.contains(name) else {
                     throw ConfigurationError(
@@ -124,10 +145,14 @@ public struct CharterConfiguration: Sendable, Equatable {
                 values[name] = (entry.value, "\(path) line \(entry.line)")
             }
         }
-        for (name, value) in environment where settingNames.contains(name) {
-            values[name] = (value, "the environment")
+        for name in settingNames {
+            if let value = try environmentProvider.environmentValue(forName: name) {
+                values[name] = (value, "the environment")
+            }
         }
-        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+        if let directory = try environmentProvider.environmentValue(forName: "CREDENTIALS_DIRECTORY"),
+            !directory.isEmpty
+        {
             for (name, value) in try credentials(in: directory) {
                 if let other = values[name], !other.value.isEmpty {
                     throw ConfigurationError(

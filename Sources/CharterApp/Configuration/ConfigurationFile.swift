@@ -1,6 +1,10 @@
 import Foundation
 
 /// Reads `NAME=value` lines (systemd EnvironmentFile style).
+///
+/// Ours rather than swift-configuration's environment-file parser, which skips a malformed line
+/// silently, keeps the quotes around a value and forgets line numbers: a line without `=` is refused
+/// here, `"…"` and `'…'` are taken off, and each entry keeps its line for the refusal of an unknown name.
 enum ConfigurationFile {
     struct Entry {
         var value: String

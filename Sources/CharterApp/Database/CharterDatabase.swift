@@ -43,9 +43,9 @@ public struct CharterDatabase: Sendable {
     @discardableResult
     public func releaseEmbedded(logger: Logger) async throws -> Bool {
         guard let embedded, embedded.isRunning else { return false }
-        let connection = try await PGConnection.connect(conninfo)
-        let others = try await connection.otherClientBackends(excludingApplicationName: ownApplicationName)
-        await connection.close()
+        let others = try await PGConnection.with(conninfo) {
+            try await $0.otherClientBackends(excludingApplicationName: ownApplicationName)
+        }
         guard others == 0 else {
             logger.info(
                 "leaving the embedded PostgreSQL running for the other processes connected to it",

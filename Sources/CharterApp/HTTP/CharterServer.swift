@@ -76,6 +76,7 @@ public enum CharterServer {
         }
         CharterAPI.register(
             CharterAPI.routes(pool: pool, tokenCache: tokenCache, reportQueue: reportQueue), on: router)
+        CharterAPI.register(CharterAPI.publicRoutes(pool: pool), on: router)
         WebPages.register(on: router, pool: pool, users: users, reportQueue: reportQueue)
         return router
     }

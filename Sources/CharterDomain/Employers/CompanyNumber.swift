@@ -49,3 +49,19 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars))
     }
 }
+
+extension CompanyNumber {
+    /// The number someone typed to look a signatory up — in any case and with any spacing
+    /// (`sc 123 456`), and with the leading zeros of an all-digit number left off (`1234567` is
+    /// `01234567`, as Companies House's own search reads it); nil when no number could be meant.
+    public init?(lookup text: some StringProtocol) {
+        var squeezed = ""
+        for scalar in text.unicodeScalars where !scalar.properties.isWhitespace && scalar != "-" {
+            squeezed.unicodeScalars.append(scalar)
+        }
+        if (6..<8).contains(squeezed.utf8.count), squeezed.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            squeezed = String(repeating: "0", count: 8 - squeezed.utf8.count) + squeezed
+        }
+        self.init(squeezed)
+    }
+}

@@ -26,29 +26,16 @@ public struct CharterVersionStore: Sendable {
     }
 
     /// The charter version in force for each of `employerIDs` (every employer when nil) in each of
-    /// `periods`: the one named by the employer's pledge in force at the period's snapshot. Employers
-    /// with no pledge then are absent.
+    /// `periods`: the one named by the employer's pledge in force at the period's snapshot
+    /// (`PledgeStore.inForce`). Employers with no pledge then are absent.
     ///
     /// The one place that decides which version applies to an employer and period; due dates, late
     /// returns and reminders all follow it.
     public static func versionsInForce(
         employerIDs: [Int64]?, periods: [ReportingPeriod], on connection: PGConnection
     ) async throws -> [(employerID: Int64, period: ReportingPeriod, charterVersionID: Int64)] {
-        try await connection.query(
-            """
-            SELECT p.employer_id, q.period, p.charter_version_id
-            FROM pledges p
-            CROSS JOIN unnest(\(periods.map(\.description))::text[]) AS q (period)
-            WHERE daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(q.period)
-              AND (\(employerIDs == nil)::boolean OR p.employer_id = ANY(\(employerIDs ?? [])::bigint[]))
-            ORDER BY p.employer_id, q.period
-            """
-        ).compactMap { row in
-            guard let period = ReportingPeriod(try row.decode(String.self, column: "period")) else { return nil }
-            return (
-                try row.decode(Int64.self, column: "employer_id"), period,
-                try row.decode(Int64.self, column: "charter_version_id")
-            )
+        try await PledgeStore.inForce(employerIDs: employerIDs, periods: periods, on: connection).map {
+            ($0.employerID, $0.period, $0.charterVersionID)
         }
     }
 

@@ -144,3 +144,46 @@ public struct PledgeStore: Sendable {
         }
     }
 }
+
+/// The pledge in force for an employer in a reporting period: what that period's return is judged against.
+public struct PledgeInForce: Sendable, Hashable {
+    public var employerID: Int64
+    public var period: ReportingPeriod
+    public var charterVersionID: Int64
+    /// As stored: a `Tier`'s raw value.
+    public var tier: String
+    /// The overrides as JSON text (`{}` when none).
+    public var overrides: String
+}
+
+extension PledgeStore {
+    /// The pledge in force for each of `employerIDs` (every employer when nil) in each of `periods`: the one
+    /// whose dates hold the period's snapshot (its last day). Employers with no pledge then are absent; with
+    /// `withoutReturn`, so are those that have a return for the period (what the nightly run finds missing).
+    ///
+    /// The one query that decides which pledge applies to an employer and period: the charter version in
+    /// force (`CharterVersionStore.versionsInForce`) and the missing returns both read it.
+    public static func inForce(
+        employerIDs: [Int64]?, periods: [ReportingPeriod], withoutReturn: Bool = false, on connection: PGConnection
+    ) async throws -> [PledgeInForce] {
+        try await connection.query(
+            """
+            SELECT p.employer_id, q.period, p.charter_version_id, p.tier, p.overrides::text AS overrides
+            FROM pledges p
+            CROSS JOIN unnest(\(periods.map(\.description))::text[]) AS q (period)
+            WHERE daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(q.period)
+              AND (\(employerIDs == nil)::boolean OR p.employer_id = ANY(\(employerIDs ?? [])::bigint[]))
+              AND NOT (\(withoutReturn)::boolean AND EXISTS (
+                  SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id AND r.period = q.period))
+            ORDER BY p.employer_id, q.period
+            """
+        ).compactMap { row in
+            guard let period = ReportingPeriod(try row.decode(String.self, column: "period")) else { return nil }
+            return PledgeInForce(
+                employerID: try row.decode(Int64.self, column: "employer_id"), period: period,
+                charterVersionID: try row.decode(Int64.self, column: "charter_version_id"),
+                tier: try row.decode(String.self, column: "tier"),
+                overrides: try row.decode(String.self, column: "overrides"))
+        }
+    }
+}

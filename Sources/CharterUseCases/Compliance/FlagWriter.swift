@@ -13,7 +13,7 @@ enum FlagWriter {
     /// The findings for one employer and period, and what they were judged on.
     struct Judged: Sendable {
         var employerID: Int64
-        var period: String
+        var period: ReportingPeriod
         var findings: [Finding]
         var charterVersionID: Int64
         var returnVersionID: Int64?
@@ -30,12 +30,7 @@ enum FlagWriter {
     }
 
     /// A flag's identity: one flag per employer, period, standard and subject.
-    private struct Key: Hashable {
-        var employerID: Int64
-        var period: String
-        var standardID: String
-        var subject: String
-    }
+    private typealias Key = Flag.Identity
 
     /// A finding's evidence as stored (JSON text) and the hex SHA-256 of that text.
     private struct Encoded {
@@ -106,16 +101,20 @@ enum FlagWriter {
             SELECT f.id, f.employer_id, f.period, f.standard_id, f.subject, f.state, f.severity,
                    f.evidence::text AS evidence, encode(f.evidence_digest, 'hex') AS digest
             FROM flags f
-            JOIN unnest(\(batch.map(\.employerID))::bigint[], \(batch.map(\.period))::text[]) AS s (employer_id, period)
+            JOIN unnest(\(batch.map(\.employerID))::bigint[], \(batch.map(\.period.description))::text[])
+                 AS s (employer_id, period)
               ON f.employer_id = s.employer_id AND f.period = s.period
             FOR UPDATE OF f
             """)
         {
             guard let state = FlagState(rawValue: try row.decode(String.self, column: "state")) else { continue }
+            let periodText = try row.decode(String.self, column: "period")
+            guard let period = ReportingPeriod(periodText) else {
+                throw CharterStoreError(.invalid, "a flag has the unreadable period \"\(periodText)\"")
+            }
             let key = Key(
                 employerID: try row.decode(Int64.self, column: "employer_id"),
-                period: try row.decode(String.self, column: "period"),
-                standardID: try row.decode(String.self, column: "standard_id"),
+                standardID: try row.decode(String.self, column: "standard_id"), period: period,
                 subject: try row.decode(String.self, column: "subject"))
             existing[key] = Existing(
                 id: try row.decode(Int64.self, column: "id"), state: state,
@@ -149,7 +148,7 @@ enum FlagWriter {
             let versionNote = judged.returnVersionID.map { "return version \($0)" } ?? "no return"
             for (finding, encoding) in zip(judged.findings, encodings) {
                 let key = Key(
-                    employerID: judged.employerID, period: judged.period, standardID: finding.standardID,
+                    employerID: judged.employerID, standardID: finding.standardID, period: judged.period,
                     subject: finding.subject)
                 guard seen.insert(key).inserted else { continue }
                 let severity = finding.severity.rawValue
@@ -203,10 +202,15 @@ enum FlagWriter {
         _ batch: [Judged], existing: [Key: Existing], seen: Set<Key>, plan: inout Plan,
         report: inout ComplianceRunReport
     ) throws {
+        struct Pair: Hashable {
+            var employerID: Int64
+            var period: ReportingPeriod
+        }
         let judgedPairs = Dictionary(
-            batch.map { ("\($0.employerID)/\($0.period)", $0) }, uniquingKeysWith: { first, _ in first })
+            batch.map { (Pair(employerID: $0.employerID, period: $0.period), $0) },
+            uniquingKeysWith: { first, _ in first })
         for (key, flag) in existing where !seen.contains(key) && flag.state.isActive {
-            guard let judged = judgedPairs["\(key.employerID)/\(key.period)"] else { continue }
+            guard let judged = judgedPairs[Pair(employerID: key.employerID, period: key.period)] else { continue }
             let state = try FlagTransitions.apply(.clear, to: flag.state, by: .system, note: nil)
             plan.updates.append(
                 Update(
@@ -227,7 +231,7 @@ enum FlagWriter {
     ) {
         report.changes.append(
             FlagChange(
-                kind: kind, employerID: key.employerID, period: key.period, standardID: key.standardID,
+                kind: kind, employerID: key.employerID, period: key.period.description, standardID: key.standardID,
                 subject: key.subject, severity: severity))
     }
 
@@ -241,7 +245,7 @@ enum FlagWriter {
                                evidence_digest, charter_version_id, return_version_id)
             SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, rv
             FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
-                        \(inserts.map(\.key.period))::text[], \(inserts.map(\.key.subject))::text[],
+                        \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
                         \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
                         \(inserts.map(\.digest))::text[],
                         \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])

@@ -3,28 +3,6 @@ import CharterStore
 import Foundation
 public import PGClient
 
-/// One change the nightly run made (or, in a dry run, would make) to a flag.
-public struct FlagChange: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
-        case opened, reopened, cleared, waived, unwaived, updated
-    }
-
-    public var kind: Kind
-    public var employerID: Int64
-    public var period: String
-    public var standardID: String
-    public var subject: String
-    public var severity: String
-
-    enum CodingKeys: String, CodingKey {
-        case kind
-        case employerID = "employer_id"
-        case period
-        case standardID = "standard_id"
-        case subject, severity
-    }
-}
-
 /// Where a nightly run's time went (wall-clock seconds), for the benchmark and the run's log line.
 public struct ComplianceRunTimings: Sendable, Hashable {
     /// The grouped SQL passes over the worker lines (`ReturnFiguresQuery`: figures and references).
@@ -243,7 +221,7 @@ public struct NightlyCompliance: Sendable {
                 case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(
-                            employerID: item.employerID, period: item.period.description, findings: findings,
+                            employerID: item.employerID, period: item.period, findings: findings,
                             charterVersionID: version.id, returnVersionID: item.versionID))
                     evaluated.append((item.returnID, item.versionID, verdict.zeroHoursShare))
                 }
@@ -281,23 +259,16 @@ public struct NightlyCompliance: Sendable {
         }
         let asOfEnd = asOf.adding(days: 1).start(in: .europeLondon)
         for period in periods.reversed() {
-            let candidates = try await connection.query(
-                """
-                SELECT p.employer_id, p.charter_version_id, p.tier, p.overrides::text AS overrides
-                FROM pledges p
-                WHERE daterange(p.valid_from, p.valid_to, '[)') @> \(period.snapshot.description)::date
-                  AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id
-                                  AND r.period = \(period.description))
-                """)
+            let candidates = try await PledgeStore.inForce(
+                employerIDs: nil, periods: [period], withoutReturn: true, on: connection)
             var judged: [FlagWriter.Judged] = []
-            for row in candidates {
-                let version = try await charter(try row.decode(Int64.self, column: "charter_version_id"))
+            for pledge in candidates {
+                let version = try await charter(pledge.charterVersionID)
                 // Late after 23:59:59 on the due date: missing once that moment has passed by `asOf`'s end.
                 guard period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays) < asOfEnd,
-                    let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
+                    let tier = Tier(rawValue: pledge.tier)
                 else { continue }
-                let overrides = try PledgeOverrides(
-                    json: Data(try row.decode(String.self, column: "overrides").utf8))
+                let overrides = try PledgeOverrides(json: Data(pledge.overrides.utf8))
                 guard
                     let finding = ComplianceRules.missingReturn(
                         period: period, charterVersion: version, tier: tier, overrides: overrides,
@@ -305,7 +276,7 @@ public struct NightlyCompliance: Sendable {
                 else { continue }
                 judged.append(
                     FlagWriter.Judged(
-                        employerID: try row.decode(Int64.self, column: "employer_id"), period: period.description,
+                        employerID: pledge.employerID, period: period,
                         findings: [finding], charterVersionID: version.id, returnVersionID: nil))
             }
             let before = report.changes.count

@@ -1,6 +1,7 @@
 import CharterAccess
 import CharterDomain
 import CharterStore
+import CharterUseCases
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -68,6 +69,7 @@ extension WebPages {
                 cursor: nil, limit: 100)
             data["flags"] = page.flags.map(summaryRow)
         }
+        if let readiness = try await readiness(id, principal: principal, pool: pool) { data["readiness"] = readiness }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
         var status = HTTPResponse.Status.ok
         if let rejection {
@@ -79,6 +81,30 @@ extension WebPages {
             }
         }
         return WebPage.render("employer", data, context: context, status: status)
+    }
+
+    /// For an aspiring employer, what stands between it and accreditation (SPEC §10), for those who see
+    /// its figures in full — the employer itself and the charter team; a rep's view of the employer
+    /// carries suppressed figures only, so it is not shown there.
+    static func readiness(_ id: Int64, principal: Principal, pool: PGPool) async throws -> [String: Any]? {
+        guard AccessPolicy.seesWorkerDetail(principal), allows(principal, .readReturns, employerID: id) else {
+            return nil
+        }
+        let report = try await Readiness(pool: pool).assess(employerID: id)
+        guard report.currentTier == .aspiring else { return nil }
+        var data: [String: Any] = [
+            "summary": report.summary,
+            "breaches": report.breaches.map { finding -> [String: Any] in
+                ([
+                    "standard": finding.standardID, "severity": finding.severity.rawValue,
+                    "lines": finding.evidence.reportLines,
+                ] as [String: Any])
+                .with("subject", finding.subject)
+            },
+        ]
+        if !report.breaches.isEmpty { data["hasBreaches"] = true }
+        if principal.role == .employer { data["ownPage"] = true }
+        return data
     }
 
     /// A return sent from the employer page: `csrf_token`, `period`, `header` (the JSON file) and then

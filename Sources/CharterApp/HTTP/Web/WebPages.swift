@@ -35,6 +35,7 @@ public enum WebPages {
         let flags = FlagStore(pool: pool, reportQueue: reportQueue)
         registerFlags(on: group, pool: pool, flags: flags, users: users)
         registerEmployers(on: group, pool: pool, flags: flags, users: users)
+        registerPublicRegister(on: group, pool: pool)
         registerWorkspace(on: group, services: WorkspaceServices(pool: pool, users: users, reportQueue: reportQueue))
         router.add(middleware: WebNotFoundMiddleware())
     }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Scheduling
 import Synchronization
 
 /// A clock that moves only when told to (`advance(to:)`), waking every sleeper whose deadline has
