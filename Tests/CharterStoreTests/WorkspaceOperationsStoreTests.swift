@@ -2,12 +2,11 @@ import CharterDomain
 import CharterStore
 import Foundation
 import PGClient
-import Scheduling
 import Testing
 
 /// What the workspace's operations pages need from the store: drafts copied, changed and published
-/// (then immutable), bank holidays added, the audit log filtered and paged, the outbox and the runs
-/// paged — each change audited.
+/// (then immutable), bank holidays added, the audit log filtered and paged, the outbox paged — each
+/// change audited.
 @Suite("The store behind the workspace's operations pages", .timeLimit(.minutes(10)))
 struct WorkspaceOperationsStoreTests {
     let fixture: StoreFixture
@@ -149,7 +148,7 @@ struct WorkspaceOperationsStoreTests {
         #expect(Set(indexes).isSuperset(of: ["audit_log_actor_idx", "audit_log_entity_idx", "audit_log_at_idx"]))
     }
 
-    @Test func theOutboxAndTheRunsPage() async throws {
+    @Test func theOutboxPages() async throws {
         try await fixture.pool.withConnection { connection in
             for index in 0..<3 {
                 _ = try await OutboxStore.enqueue(
@@ -168,16 +167,5 @@ struct WorkspaceOperationsStoreTests {
         let id = try #require(page.first?.id)
         #expect(String(decoding: try #require(try await outbox.message(id: id)), as: UTF8.self).contains("Hello"))
         #expect(try await outbox.message(id: id + 100) == nil)
-
-        let log = JobRunLog(pool: fixture.pool)
-        for index in 0..<3 {
-            try await log.recordHandRun(
-                job: index == 0 ? "weekly-summary" : "nightly-compliance", triggeredBy: "user:1", startedAt: Date(),
-                finishedAt: Date(), succeeded: true, counts: ["n": index], error: nil)
-        }
-        #expect(try await log.count() == 3)
-        #expect(try await log.count(job: "nightly-compliance") == 2)
-        #expect(try await log.page(job: "nightly-compliance", offset: 0, limit: 1).map { $0.counts["n"] } == [2])
-        #expect(try await log.jobs() == ["nightly-compliance", "weekly-summary"])
     }
 }
