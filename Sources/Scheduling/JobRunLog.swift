@@ -55,7 +55,7 @@ public struct JobRunLog: Sendable {
         }
     }
 
-    private static func run(_ row: PGRow) throws -> JobRun {
+    static func run(_ row: PGRow) throws -> JobRun {
         let countsText = try row.decode(String.self, column: "counts")
         let counts = (try? JSONDecoder().decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
         return JobRun(

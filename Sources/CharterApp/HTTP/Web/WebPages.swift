@@ -19,6 +19,9 @@ public enum WebPages {
     public static func register(
         on router: Router<CharterRequestContext>, pool: PGPool, users: UserStore, reportQueue: ReportQueue? = nil
     ) {
+        // Hummingbird builds each route's middleware when the route is added: the gate goes first, so
+        // every /admin route (and every address that matches none) is behind it.
+        router.add(middleware: WorkspaceGate())
         let group = router.group().add(middleware: WebNoticeMiddleware()).add(middleware: WebErrorMiddleware())
         group.get("/") { _, context -> Response in
             guard let principal = context.principal else { return WebPage.redirect(to: "/sign-in") }
@@ -35,7 +38,6 @@ public enum WebPages {
         registerOutcomes(on: group, pool: pool)
         registerPublicRegister(on: group, pool: pool)
         registerWorkspace(on: group, services: WorkspaceServices(pool: pool, users: users, reportQueue: reportQueue))
-        router.add(middleware: WorkspaceGate())
         router.add(middleware: WebNotFoundMiddleware())
     }
 

@@ -21,6 +21,7 @@ extension WebPages {
     static func registerWorkspace(on group: RouterGroup<CharterRequestContext>, services: WorkspaceServices) {
         registerWorkspaceOverview(on: group, services: services)
         registerWorkspacePeople(on: group, services: services)
+        registerWorkspaceOperations(on: group, services: services)
     }
 
     /// The overview: employers, reps, recent runs, exemptions in force, and (for the charter team, not
