@@ -318,3 +318,19 @@ struct PledgeTests {
         #expect(throws: CharterDomainError.self) { try StandardDefaults(json: Data("[1]".utf8)) }
     }
 }
+
+/// A parameter of 0 or 1 is a number, not a truth value: on Linux every NSNumber of 0 or 1 bridges to Bool,
+/// which once made a threshold of 1 read as `true` (and then refused as "must stay a number").
+@Suite("Parameter values read from JSON")
+struct ParameterValueJSONTests {
+    @Test func zeroAndOneAreNumbersAndTrueAndFalseAreFlags() throws {
+        let overrides = try PledgeOverrides(
+            json: Data(#"{"s.x": {"one": 1, "zero": 0, "yes": true, "no": false, "half": 0.5}}"#.utf8))
+        let values = try #require(overrides.values["s.x"])
+        #expect(values["one"] == .number(1))
+        #expect(values["zero"] == .number(0))
+        #expect(values["yes"] == .flag(true))
+        #expect(values["no"] == .flag(false))
+        #expect(values["half"] == .number(Decimal(string: "0.5")!))
+    }
+}

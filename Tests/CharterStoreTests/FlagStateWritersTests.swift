@@ -17,6 +17,8 @@ struct FlagStateWritersTests {
             "exemptions: the from and to states are `FlagTransitions.moves(of: .waive / .unwaive)`, bound as arrays",
         "APIBench.swift":
             "charter-bench seeds a throwaway database with flags in every state to measure the API; not the product",
+        "WorkspaceBench.swift":
+            "charter-bench seeds a throwaway database with 100,000 flags to time the workspace's pages; not the product",
     ]
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

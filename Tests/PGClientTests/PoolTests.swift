@@ -38,14 +38,15 @@ struct PoolTests {
         await pool.close()
     }
 
-    /// Ten statements sleeping five seconds each keep every pool connection's thread busy, with ten more
+    /// Ten statements sleeping fifteen seconds each keep every pool connection's thread busy, with ten more
     /// queued behind them; the cooperative pool must stay free, so a quick query on another connection
     /// answers while all of them are still asleep.
     ///
     /// If libpq blocked the cooperative threads (two on this machine), the probe could not resume before a
     /// sleeper woke. So the check is an order of events — no sleeper had finished when the probe answered —
     /// not a time limit, which a loaded machine (a full test run) would stretch: a probe took 0.8 s once
-    /// against a 0.5 s limit here.
+    /// against a 0.5 s limit here, and with five-second sleepers a probe once came after the first wave woke in
+    /// a full run with three browser walks at once, so the sleepers sleep long enough for any probe.
     @Test func sleepingStatementsDoNotBlockTheCooperativePool() async throws {
         var configuration = PGPoolConfiguration(conninfo: conninfo)
         configuration.maxConnections = 10
@@ -56,7 +57,7 @@ struct PoolTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    _ = try await pool.withConnection { try await $0.execute("SELECT pg_sleep(5)") }
+                    _ = try await pool.withConnection { try await $0.execute("SELECT pg_sleep(15)") }
                     _ = finished.increment()
                 }
             }

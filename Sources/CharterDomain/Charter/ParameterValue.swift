@@ -13,7 +13,9 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     /// The value of a JSONSerialization result; nil for null, objects and lists holding non-strings.
     init?(json: Any) {
         if let number = json as? NSNumber {
-            if json is Bool {
+            // `is Bool` is no test on Linux, where every NSNumber of 0 or 1 bridges to Bool: a threshold
+            // of 1 would read as `true`. JSONSerialization makes true and false as char-typed numbers.
+            if String(cString: number.objCType) == "c" {
                 self = .flag(number.boolValue)
             } else if String(cString: number.objCType) == "d" || String(cString: number.objCType) == "f" {
                 // Via the shortest round-trip text, so 0.1 stays 0.1 rather than 0.1000000000000000055…
