@@ -374,6 +374,23 @@ struct WorkspacePeopleTests {
                 ])
             #expect(try await Self.follow(client, admin, invited).contains("The user was invited"))
             let token = try await Self.link(in: setup.pool, to: "ed@sefton.example")
+            // The outbox shows the invitation's headers but never the link, on its page or as .eml.
+            let invitation = try await setup.pool.withConnection {
+                try await $0.query("SELECT id FROM outbox_messages WHERE kind = 'invitation'")[0].decode(
+                    Int64.self, column: "id")
+            }
+            try await client.execute(uri: "/admin/outbox/\(invitation)", method: .get, headers: [.cookie: admin]) {
+                #expect($0.status == .ok)
+                let html = Web.text($0)
+                #expect(html.contains("ed@sefton.example"))
+                #expect(html.contains("only its recipient may read"))
+                #expect(!html.contains(String(token.prefix(12))))
+                #expect(!html.contains("/eml\""))
+            }
+            try await client.execute(uri: "/admin/outbox/\(invitation)/eml", method: .get, headers: [.cookie: admin]) {
+                #expect($0.status == .forbidden)
+                #expect(!Web.text($0).contains(String(token.prefix(12))))
+            }
 
             let form = try await Web.signInForm(client, uri: "/set-password?token=\(token)")
             let mismatch = try await client.execute(

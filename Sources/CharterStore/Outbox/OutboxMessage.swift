@@ -14,6 +14,11 @@ public struct OutboxMessage: Sendable, Hashable {
         case weeklySummary = "weekly-summary"
         case flagNotice = "flag-notice"
         case invitation
+
+        /// Whether the message's body holds a secret — an invitation's one-time set-password link — that
+        /// only its recipient may read: the workspace shows such a message's headers, never its body or
+        /// its `.eml` (the link is a password until it is used or expires).
+        public var carriesSecret: Bool { self == .invitation }
     }
 
     public var kind: Kind

@@ -53,6 +53,12 @@ extension WebPages {
             let source = MailSource(bytes)
             var data = outboxRow(summary)
             data["headers"] = source.headers.map { ["name": $0.name, "value": $0.value] }
+            if summary.kind.carriesSecret {
+                data["secret"] = true
+                data["size"] = bytes.count
+                return Workspace.render(
+                    "workspace-outbox-message", data, section: "/admin/outbox", change: .requeueMail, context: context)
+            }
             data["parts"] = source.parts.enumerated().map { index, part in
                 var row: [String: Any] = [
                     "number": index + 1, "headers": part.headers.map { ["name": $0.name, "value": $0.value] },
@@ -71,8 +77,14 @@ extension WebPages {
         group.get("/admin/outbox/:message/eml") { _, context -> Response in
             _ = try Workspace.require(.readOutbox, context: context)
             let id = try CharterAPI.id("message", context)
-            guard let bytes = try await store.message(id: id) else {
+            guard let summary = try await store.find(id: id), let bytes = try await store.message(id: id) else {
                 throw Problem(.notFound, "There is no message \(id) in the outbox.")
+            }
+            if summary.kind.carriesSecret {
+                throw Problem(
+                    .forbidden,
+                    "Message \(id) holds a one-time link to set a password, which only its recipient may read, so it "
+                        + "cannot be downloaded. To give the user a new link, reset them on the Users page.")
             }
             var headers = HTTPFields()
             headers[.contentType] = "message/rfc822"
