@@ -150,9 +150,19 @@ func withBenchDatabase(
     let work = URL(fileURLWithPath: workDirectory)
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     // The stores audit every change under the process's key: CHARTERD_AUDIT_KEY for a database that has
-    // one, a fresh key for a throwaway one — put in the environment, so the charterctl a benchmark runs
-    // (ingest) writes under the same key.
-    let key = try ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"].map { try AuditKey(hex: $0) } ?? .random()
+    // one; for a throwaway cluster, which is kept between runs (its generated data is reused), a key kept
+    // beside it, as charterd keeps the embedded cluster's in its state directory. It is put in the
+    // environment, so the charterctl a benchmark runs (ingest) writes under the same key.
+    let keyFile = work.appending(path: "audit-key")
+    let kept = (try? String(contentsOf: keyFile, encoding: .utf8)).flatMap {
+        try? AuditKey(hex: $0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    let key =
+        try ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"].map { try AuditKey(hex: $0) }
+        ?? kept ?? .random()
+    if ProcessInfo.processInfo.environment["CHARTERD_AUDIT_KEY"] == nil, kept == nil {
+        try Data((key.hex + "\n").utf8).write(to: keyFile, options: .atomic)
+    }
     setenv("CHARTERD_AUDIT_KEY", key.hex, 1)
     try AuditTrail.useKey(key)
     if let url = ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] {

@@ -55,6 +55,28 @@ struct DecodingTests {
         }
     }
 
+    /// An `int4[]` parameter goes in PostgreSQL's binary array format: the server reads back exactly what
+    /// was sent — the limits, an empty array, a long one — and sees a one-dimensional array from 1.
+    @Test func int4ArrayParametersArriveWhole() async throws {
+        try await PGConnection.with(conninfo) { connection in
+            let values: [Int32] = [1, -2, 300_000, .max, .min, 0]
+            let long = (0..<100_000).map { Int32($0 * 3 - 7) }
+            let empty: [Int32] = []
+            let row = try #require(
+                try await connection.query(
+                    """
+                    SELECT \(values)::text AS text, array_lower(\(values), 1) AS lower, \(empty) = '{}'::int4[] AS empty,
+                           (SELECT sum(v)::bigint FROM unnest(\(long)) v) AS total, cardinality(\(long)) AS count
+                    """
+                ).first)
+            #expect(try row.decode(String.self, column: "text") == "{1,-2,300000,2147483647,-2147483648,0}")
+            #expect(try row.decode(Int.self, column: "lower") == 1)
+            #expect(try row.decode(Bool.self, column: "empty"))
+            #expect(try row.decode(Int.self, column: "count") == 100_000)
+            #expect(try row.decode(Int64.self, column: "total") == long.reduce(0) { $0 + Int64($1) })
+        }
+    }
+
     /// Integer arrays take a byte-level path (no `String` per element); what it does not expect — a NULL
     /// element, a value past the Swift type's range — still goes the general way and is read or refused as before.
     @Test func integerArraysAreReadStraightFromTheirBytes() async throws {
