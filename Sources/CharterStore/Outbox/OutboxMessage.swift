@@ -14,6 +14,8 @@ public struct OutboxMessage: Sendable, Hashable {
         case weeklySummary = "weekly-summary"
         case flagNotice = "flag-notice"
         case invitation
+        case accreditationReminder = "accreditation-reminder"
+        case accreditationLapsed = "accreditation-lapsed"
     }
 
     public var kind: Kind
