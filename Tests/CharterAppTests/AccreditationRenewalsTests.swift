@@ -231,10 +231,12 @@ struct AccreditationRenewalsTests {
         let early = try await renewals.run(asOf: try day("2026-12-22"), actor: "test")
         #expect(early.remindersQueued == 1 && early.lapsed.isEmpty)
         #expect(try await renewals.run(asOf: try day("2026-12-23"), actor: "test").remindersQueued == 0)
-        // Three days after the lapse day, the round lapses it as of the lapse day itself.
-        let late = try await renewals.run(asOf: try day("2027-02-03"), actor: "test")
-        #expect(late.lapsed.map(\.notice.lapseDate) == [try day("2027-01-31")])
-        #expect(late.lapsed.first?.emailQueued == true)
+        // Three days after the lapse day, two rounds at once: one lapses it, as of the lapse day itself.
+        async let one = renewals.run(asOf: try day("2027-02-03"), actor: "test")
+        async let other = renewals.run(asOf: try day("2027-02-03"), actor: "test")
+        let lapsed = try await [one, other].flatMap(\.lapsed)
+        #expect(lapsed.map(\.notice.lapseDate) == [try day("2027-01-31")])
+        #expect(lapsed.first?.emailQueued == true)
         let after = try await PledgeStore(pool: pool).list(employerID: employer.id)
         #expect(after.first { $0.id == pledge.id }?.validTo == (try day("2027-01-31")))
         #expect(after.first { $0.id != pledge.id }?.tier == "aspiring")
