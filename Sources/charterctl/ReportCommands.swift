@@ -15,12 +15,13 @@ struct ReportsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a report's message exactly as it would be sent (RFC 5322 bytes); writes nothing.",
             discussion: """
-                --recipient is an employer id (employer-digest, reminder), a rep's id or email (rep-digest), an \
+                --recipient is an employer id (employer-digest, reminder, accreditation-reminder), a rep's id or email (rep-digest), an \
                 admin's email (weekly-summary, optional) or the email of a notice's recipient (flag-notice, with \
                 --event). --run takes the date of a job run instead of --as-of.
                 """)
 
-        @Option(help: "employer-digest, rep-digest, reminder, weekly-summary or flag-notice.") var kind: String
+        @Option(help: "employer-digest, rep-digest, reminder, weekly-summary, flag-notice or accreditation-reminder.")
+        var kind: String
         @Option(help: "Who the report is for (see above).") var recipient: String?
         @Option(help: "As of this date (YYYY-MM-DD); today in Europe/London by default.") var asOf: String?
         @Option(help: "Use the date of this job run (job_runs id).") var run: Int64?

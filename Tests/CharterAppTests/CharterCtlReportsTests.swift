@@ -68,6 +68,44 @@ struct CharterCtlReportsTests {
         #expect(after.0 == 0)
     }
 
+    /// An accreditation reminder is previewed as the renewal job would send it; a lapse notice cannot be
+    /// (gathering it is lapsing the pledge), which is said with status 1 and writes nothing.
+    @Test func previewAnAccreditationReminder() async throws {
+        let employer = try await EmployerStore(pool: pool).add(Employer(name: "Halton Care Ltd"), actor: "test")
+        guard let id = employer.id else { throw CharterStoreError(.notFound, "no id") }
+        _ = try await PledgeStore(pool: pool).add(
+            employerID: id, tier: .accredited, livingHours: false, overrides: PledgeOverrides(),
+            validFrom: CalendarDate(iso: "2025-03-01")!, validTo: nil, actor: "test")
+        _ = try await EmployerStore(pool: pool).addContact(
+            employerID: id, name: "HR", email: "hr@halton.example", role: nil, actor: "test")
+        let before = try await count("SELECT count(*)::int FROM audit_log")
+
+        let reminder = try await CharterCtlTests().charterctl(
+            [
+                "reports", "preview", "--kind", "accreditation-reminder", "--recipient", String(id), "--as-of",
+                "2027-01-30",
+            ],
+            environment: environment)
+        #expect(reminder.status == 0, "\(reminder.stderr)")
+        // (The subject is folded after the comma, as RFC 5322 wants a long header line.)
+        #expect(
+            reminder.stdout.contains("Subject: CharterWatch: Halton Care Ltd's accreditation lapses on 2027-03-01,"))
+        #expect(reminder.stdout.contains(" in 30 days\r\n") || reminder.stdout.contains(" in 30 days\n"))
+        #expect(reminder.stdout.contains("To: \"HR\" <hr@halton.example>"))
+
+        let lapse = try await CharterCtlTests().charterctl(
+            [
+                "reports", "preview", "--kind", "accreditation-lapsed", "--recipient", String(id), "--as-of",
+                "2027-03-01",
+            ],
+            environment: environment)
+        #expect(lapse.status != 0)
+        #expect(lapse.stderr.contains("it has no preview"), "\(lapse.stderr)")
+        #expect(try await count("SELECT count(*)::int FROM pledges WHERE tier = 'aspiring'") == 0)
+        #expect(try await count("SELECT count(*)::int FROM outbox_messages") == 0)
+        #expect(try await count("SELECT count(*)::int FROM audit_log") == before)
+    }
+
     /// `--run` previews as of the day a recorded run was for (read through the scheduler's run log).
     @Test func previewAsOfARecordedRun() async throws {
         let employer = try await EmployerStore(pool: pool).add(Employer(name: "Knowsley Joinery Ltd"), actor: "test")

@@ -120,7 +120,7 @@ struct OperationsTests {
         for state in ["queued", "sending", "sent", "dead"] {
             expected.append(#"charter_outbox_messages{state="\#(state)"}"#)
         }
-        for job in ["nightly-compliance", "return-reminders", "weekly-summary"] {
+        for job in ["nightly-compliance", "return-reminders", "weekly-summary", "accreditation-renewals"] {
             for outcome in ["succeeded", "failed"] {
                 expected.append(#"charter_job_runs_total{job="\#(job)",outcome="\#(outcome)"}"#)
             }

@@ -16,11 +16,13 @@ public enum CharterJobs {
     public static let returnRemindersSchedule = "0 8 * * *"
     /// `weekly-summary` at 07:00 every Monday.
     public static let weeklySummarySchedule = "0 7 * * 1"
+    /// `accreditation-renewals` at 06:00 every day (SPEC §10 "Renewal").
+    public static let accreditationRenewalsSchedule = "0 6 * * *"
 
     /// The jobs' names and default schedules; `CHARTERD_JOB_SCHEDULES` may replace any of them.
     public static let defaultSchedules: KeyValuePairs<String, String> = [
         "nightly-compliance": nightlyComplianceSchedule, "return-reminders": returnRemindersSchedule,
-        "weekly-summary": weeklySummarySchedule,
+        "weekly-summary": weeklySummarySchedule, "accreditation-renewals": accreditationRenewalsSchedule,
     ]
 
     /// The schedule of `job`: the override from `schedules` if any, else its default.
@@ -99,6 +101,23 @@ public enum CharterJobs {
                     context.logger.info("weekly summary not queued (no admin user, or sent already)")
                 }
                 return ["emails_queued": outcome.queued, "emails_not_rendered": outcome.unrendered.count]
+            },
+            ScheduledJob(
+                name: "accreditation-renewals", schedule: try schedule("accreditation-renewals", overrides: schedules)
+            ) { context in
+                // The occurrence's own day: a late or repeated run reminds and lapses as of that day, and
+                // the outbox keys and the pledge lock keep a repeat from doing anything twice.
+                let asOf = CalendarDate(context.scheduledFor, in: .europeLondon)
+                let outcome = try await AccreditationRenewals(pool: pool, reportQueue: queue).run(
+                    asOf: asOf, actor: "accreditation-renewals")
+                if queue == nil { context.logger.info("no report renderer: accreditation emails not queued") }
+                for failure in outcome.failures {
+                    context.logger.error("an accreditation could not lapse", metadata: ["reason": "\(failure)"])
+                }
+                context.logger.info(
+                    "accreditation renewals done",
+                    metadata: outcome.counts.reduce(into: Logger.Metadata()) { $0[$1.key] = "\($1.value)" })
+                return outcome.counts
             },
         ]
     }

@@ -59,6 +59,20 @@ extension ReportRenderer {
         ]
     }
 
+    func accreditationReminderData(_ reminder: AccreditationReminder) -> [String: Any] {
+        let days = reminder.asOf.days(until: reminder.lapseDate)
+        return [
+            "employer": reminder.employerName,
+            "employerURL": employerURL(reminder.employerID),
+            "date": reminder.asOf.description,
+            "lapseDate": reminder.lapseDate.description,
+            "lastDay": reminder.lapseDate.adding(days: -1).description,
+            "daysLeft": days,
+            "inDays": days == 1 ? "tomorrow" : "in \(days) days",
+            "rung": reminder.rung.rawValue,
+        ]
+    }
+
     func weeklySummaryData(_ summary: WeeklySummary) -> [String: Any] {
         func counts(_ counts: [WeeklySummary.Count]) -> [[String: Any]] {
             counts.map { ["label": $0.label, "count": Self.grouped($0.count)] }

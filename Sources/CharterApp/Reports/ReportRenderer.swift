@@ -112,6 +112,14 @@ public struct ReportRenderer: ReportRendering {
                 "link": publicURL + notice.path, "expires": notice.expires,
                 "invitation": notice.purpose == .invitation, "reset": notice.purpose == .reset,
             ]
+        case .accreditationReminder(let reminder):
+            data = accreditationReminderData(reminder)
+        case .accreditationLapsed(let notice):
+            data = [
+                "employer": notice.employerName, "employerURL": employerURL(notice.employerID),
+                "lapseDate": notice.lapseDate.description, "charterVersion": notice.charterVersion,
+                "date": notice.lapseDate.description,
+            ]
         }
         data["publicURL"] = publicURL
         data["flagsURL"] = publicURL + "/flags"

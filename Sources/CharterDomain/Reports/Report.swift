@@ -8,6 +8,8 @@ public enum Report: Sendable, Hashable, Codable {
     case weeklySummary(WeeklySummary)
     case flagNotice(FlagNotice)
     case invitation(PasswordLinkNotice)
+    case accreditationReminder(AccreditationReminder)
+    case accreditationLapsed(AccreditationLapse)
 
     public var kind: ReportKind {
         switch self {
@@ -17,6 +19,8 @@ public enum Report: Sendable, Hashable, Codable {
         case .weeklySummary: .weeklySummary
         case .flagNotice: .flagNotice
         case .invitation: .invitation
+        case .accreditationReminder: .accreditationReminder
+        case .accreditationLapsed: .accreditationLapsed
         }
     }
 
@@ -28,6 +32,8 @@ public enum Report: Sendable, Hashable, Codable {
         case .weeklySummary(let summary): summary.recipients
         case .flagNotice(let notice): notice.recipients
         case .invitation(let notice): [notice.recipient]
+        case .accreditationReminder(let reminder): reminder.recipients
+        case .accreditationLapsed(let notice): notice.recipients
         }
     }
 }

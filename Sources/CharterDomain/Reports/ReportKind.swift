@@ -7,4 +7,8 @@ public enum ReportKind: String, Sendable, Hashable, Codable, CaseIterable {
     case flagNotice = "flag-notice"
     /// A one-time link to set a password (an invitation, or a reset): `PasswordLinkNotice`.
     case invitation
+    /// An accreditation lapses soon (90, 30 or 7 days): `AccreditationReminder`.
+    case accreditationReminder = "accreditation-reminder"
+    /// An accreditation lapsed and an aspiring pledge continues: `AccreditationLapse`.
+    case accreditationLapsed = "accreditation-lapsed"
 }

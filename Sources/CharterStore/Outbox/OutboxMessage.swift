@@ -14,6 +14,8 @@ public struct OutboxMessage: Sendable, Hashable {
         case weeklySummary = "weekly-summary"
         case flagNotice = "flag-notice"
         case invitation
+        case accreditationReminder = "accreditation-reminder"
+        case accreditationLapsed = "accreditation-lapsed"
 
         /// Whether the message's body holds a secret — an invitation's one-time set-password link — that
         /// only its recipient may read: the workspace shows such a message's headers, never its body or

@@ -60,8 +60,11 @@ extension Report {
                 return missing
             }
             return .weeklySummary(summary)
-        case .flagNotice, .invitation:
+        case .flagNotice, .invitation, .accreditationLapsed:
             return self
+        case .accreditationReminder(var reminder):
+            reminder.asOf = epoch
+            return .accreditationReminder(reminder)
         }
     }
 
@@ -69,7 +72,8 @@ extension Report {
     /// queuing it again — a rerun, a retried transaction — is a no-op:
     /// `employer-digest:<employer>:<date>`, `rep-digest:<rep>:<date>` (both `DigestKey`),
     /// `reminder:<employer>:<period>:<step>`, `weekly-summary:<date>`,
-    /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient), `invitation:<password link>`.
+    /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient), `invitation:<password link>`,
+    /// `accreditation-reminder:<pledge>:<rung>`, `accreditation-lapsed:<pledge>`.
     public var dedupKey: String {
         switch self {
         case .employerDigest(let digest): DigestKey(recipient: .employer(digest.employerID), asOf: digest.asOf).text
@@ -80,6 +84,9 @@ extension Report {
         case .flagNotice(let notice):
             "flag-notice:\(notice.flagEventID):\(OutboxMessage.recipientKey(notice.recipients.map(\.email)))"
         case .invitation(let notice): "invitation:\(notice.linkID)"
+        case .accreditationReminder(let reminder):
+            "accreditation-reminder:\(reminder.pledgeID):\(reminder.rung.rawValue)"
+        case .accreditationLapsed(let notice): "accreditation-lapsed:\(notice.pledgeID)"
         }
     }
 

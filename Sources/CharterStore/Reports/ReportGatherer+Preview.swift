@@ -25,7 +25,7 @@ extension ReportGatherer {
     /// The report of `kind` that `recipient` would get as of `asOf`, as the jobs would gather it now,
     /// for `charterctl reports preview`; nil when there is none (nothing to say, or not their day).
     ///
-    /// `recipient` is an employer id (employer digest, reminder), a rep's id or email (rep digest), an
+    /// `recipient` is an employer id (employer digest, reminder, accreditation reminder), a rep's id or email (rep digest), an
     /// admin's email or nothing (weekly summary: the summary as sent to every admin), or a recipient's
     /// email (flag notice of flag event `eventID`). Reads only.
     public static func preview(
@@ -74,6 +74,17 @@ extension ReportGatherer {
             // Its link is a secret made when the invitation is sent; there is nothing to gather.
             throw CharterStoreError(
                 .invalid, "an invitation is sent from the users page when a person is invited; it has no preview")
+        case .accreditationReminder:
+            let id = try employerID()
+            return try await accreditationReminders(asOf: asOf, on: connection).first { $0.employerID == id }.map {
+                .accreditationReminder($0)
+            }
+        case .accreditationLapsed:
+            // Gathering it is lapsing the pledge, which a preview must not do.
+            throw CharterStoreError(
+                .invalid,
+                "an accreditation-lapsed notice is sent when the accreditation-renewals job lapses a pledge; "
+                    + "it has no preview")
         }
     }
 }
