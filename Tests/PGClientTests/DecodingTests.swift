@@ -74,6 +74,10 @@ struct DecodingTests {
             #expect(try row.decode(Bool.self, column: "empty"))
             #expect(try row.decode(Int.self, column: "count") == 100_000)
             #expect(try row.decode(Int64.self, column: "total") == long.reduce(0) { $0 + Int64($1) })
+            // An [Int] of small values is still a bigint[] (with Foundation on Linux it would cast to [Int32]).
+            let ids = [1, 2, 3]
+            let kind = try await connection.query("SELECT pg_typeof(\(ids))::text AS kind")[0]
+            #expect(try kind.decode(String.self, column: "kind") == "bigint[]")
         }
     }
 

@@ -111,7 +111,11 @@ extension Array: PGEncodable where Element: PGArrayElement {
     /// as text built from a `String` per element: a large return's kept hourly rates (its outcome figures)
     /// run to a million elements, which as text cost tens of megabytes at submission.
     public var pgBind: PGBind {
-        if let values = self as? [Int32] { return PGBind(type: .int4Array, binary: Self.binaryInt4(values)) }
+        // The element type itself, not `as? [Int32]`: with Foundation on Linux an `[Int]` of small values
+        // casts to `[Int32]` too, and would go as an `int4[]`.
+        if Element.self == Int32.self, let values = self as? [Int32] {
+            return PGBind(type: .int4Array, binary: Self.binaryInt4(values))
+        }
         return PGBind(type: Self.pgType, text: pgText)
     }
 
