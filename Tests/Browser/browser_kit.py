@@ -10,6 +10,7 @@ reports that as a failure, never a skip.
 
 Environment: CW_ARTEFACTS, a directory for the screenshots (none without it).
 """
+import base64
 import importlib.util
 import os
 import shutil
@@ -54,7 +55,7 @@ def find(names):
 class Walk:
     """One browser walking the pages of the charterd at `base`."""
 
-    def __init__(self, base, phone=False):
+    def __init__(self, base, width=1280):
         self.base = base.rstrip("/")
         self.current = "starting"
         self.checked_pages = set()
@@ -68,11 +69,14 @@ class Walk:
             sys.exit(3)
         options = Options()
         options.binary_location = browser
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage"]:
             options.add_argument(argument)
-        if phone:
+        if width < 500:
+            # A phone's viewport, or 400 % zoom of a desktop one (headless windows are at least 500 px wide).
             options.add_experimental_option(
-                "mobileEmulation", {"deviceMetrics": {"width": 360, "height": 740, "pixelRatio": 2}})
+                "mobileEmulation", {"deviceMetrics": {"width": width, "height": 740, "pixelRatio": 2}})
+        else:
+            options.add_argument(f"--window-size={width},1000")
         # The pages carry no JavaScript (checked on every page, and their Content-Security-Policy allows
         # none). Chromium's JavaScript switch stays on: chromedriver needs it to drive the browser.
         self.driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -85,28 +89,44 @@ class Walk:
         self.current = text
         print(text, flush=True)
 
-    def shoot(self, name):
-        """Keeps a screenshot of the page as a test artefact (CW_ARTEFACTS), numbered in walk order."""
+    def shoot(self, name, full_page=False):
+        """Keeps a screenshot of the page as a test artefact (CW_ARTEFACTS), numbered in walk order; with
+        `full_page`, the page's whole height rather than the window."""
         if not self.artefacts:
             return
         os.makedirs(self.artefacts, exist_ok=True)
         self.shots += 1
-        self.driver.save_screenshot(os.path.join(self.artefacts, f"{self.shots:02d}-{name}.png"))
+        path = os.path.join(self.artefacts, f"{self.shots:02d}-{name}.png")
+        if not full_page:
+            self.driver.save_screenshot(path)
+            return
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 12000), "scale": 1}})
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(shot["data"]))
 
     def check(self, condition, what):
         if not condition:
             raise AssertionError(f"{what} (at {self.driver.current_url})")
 
-    def run(self, walk):
-        """Runs `walk(self)`; exits 0 when it passes, 1 naming the failed step (with a screenshot)."""
+    def run(self, walk, nested=False):
+        """Runs `walk(self)`; exits 0 when it passes, 1 naming the failed step (with a screenshot). A
+        `nested` walk (a second browser inside another walk) returns when it passes and raises when it
+        fails, so the outer walk reports it."""
         try:
             walk(self)
         except Exception as error:  # noqa: BLE001 — any failure is the step's failure
             self.shoot("failed")
-            print(f"FAILED at step: {self.current}\n{type(error).__name__}: {error}", file=sys.stderr)
             self.driver.quit()
+            if nested:
+                raise AssertionError(f"{self.current}: {type(error).__name__}: {error}") from error
+            print(f"FAILED at step: {self.current}\n{type(error).__name__}: {error}", file=sys.stderr)
             sys.exit(1)
         self.driver.quit()
+        if nested:
+            return
         print(f"walk passed; axe-core checked {len(self.checked_pages)} pages")
         sys.exit(0)
 

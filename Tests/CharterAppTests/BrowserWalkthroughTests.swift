@@ -50,35 +50,13 @@ struct BrowserWalkthroughTests {
         let work = URL(fileURLWithPath: "/tmp/cw-browser-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
-        environment["CHARTERD_STATE_DIR"] = work.appending(path: "state").path
-        environment["CHARTERD_DATABASE_URL"] = conninfo
-        environment.merge(TestAuditKey.environment) { $1 }
-        environment["CHARTERD_HTTP_PORT"] = "0"
-        let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
-        var stopped = false
-        defer { if !stopped { daemon.signal(SIGTERM) } }
-        let url = try await DaemonProcess.listeningURL(of: daemon).absoluteString
-
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appending(path: "Browser/walkthrough.py").path
-        var browserEnvironment = ProcessInfo.processInfo.environment
-        browserEnvironment["CW_PASSWORD"] = password
-        browserEnvironment["CW_EMPLOYER_ID"] = String(employer)
-        browserEnvironment["CW_FLAG_ID"] = String(flag.id)
-        browserEnvironment["CW_ARTEFACTS"] = Self.artefacts("walkthrough").path
-        let walk = try SpawnedProcess(
-            "/usr/bin/env", ["python3", script, url, work.path], environment: browserEnvironment)
-        // A browser that hangs is stopped after three minutes, and the test fails saying where it was.
-        let status = try? await walk.exitStatus(within: .seconds(180))
-        let report =
-            "the browser walkthrough failed (\(status.map { "exit \($0)" } ?? "killed after 180 s")):\n"
-            + "\(walk.standardOutput)\(walk.standardError)\n"
-            + "charterd's log:\n\(daemon.standardOutput)\(daemon.standardError)"
-        #expect(status == 0, Comment(rawValue: report))
-        daemon.signal(SIGTERM)
-        stopped = true
-        #expect(try await daemon.exitStatus() == 0)
+        let daemon = try DaemonProcess(database: conninfo, stateDirectory: work.appending(path: "state"))
+        try await BrowserWalk.run(
+            "walkthrough.py", against: daemon, arguments: [work.path],
+            environment: [
+                "CW_PASSWORD": password, "CW_EMPLOYER_ID": String(employer), "CW_FLAG_ID": String(flag.id),
+            ], artefacts: "walkthrough")
+        #expect(try await daemon.terminate() == 0)
     }
 
     /// Where a browser test keeps its screenshots: `artefacts/browser/<name>` in the repository (ignored

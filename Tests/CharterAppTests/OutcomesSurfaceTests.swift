@@ -234,34 +234,12 @@ struct OutcomesSurfaceTests {
         let setup = try await Self.setUp("outcomes-browser")
         await setup.web.pool.close()
         let work = URL(fileURLWithPath: "/tmp/cw-outcomes-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
-        environment["CHARTERD_STATE_DIR"] = work.appending(path: "state").path
-        environment["CHARTERD_DATABASE_URL"] = setup.conninfo
-        environment.merge(TestAuditKey.environment) { $1 }
-        environment["CHARTERD_HTTP_PORT"] = "0"
-        let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
-        var stopped = false
-        defer { if !stopped { daemon.signal(SIGTERM) } }
-        let url = try await DaemonProcess.listeningURL(of: daemon).absoluteString
-
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appending(path: "Browser/outcomes.py").path
-        var browserEnvironment = ProcessInfo.processInfo.environment
-        browserEnvironment["CW_PASSWORD"] = WebPagesTests.password
-        browserEnvironment["CW_EMPLOYER_ID"] = String(setup.lone)
-        browserEnvironment["CW_ARTEFACTS"] = BrowserWalkthroughTests.artefacts("outcomes").path
-        let walk = try SpawnedProcess("/usr/bin/env", ["python3", script, url], environment: browserEnvironment)
-        let status = try? await walk.exitStatus(within: .seconds(180))
-        let report =
-            "the outcomes browser test failed (\(status.map { "exit \($0)" } ?? "killed after 180 s")):\n"
-            + "\(walk.standardOutput)\(walk.standardError)\n"
-            + "charterd's log:\n\(daemon.standardOutput)\(daemon.standardError)"
-        #expect(status == 0, Comment(rawValue: report))
-        #expect(walk.standardOutput.contains("outcomes pages passed"))
-        daemon.signal(SIGTERM)
-        stopped = true
-        #expect(try await daemon.exitStatus() == 0)
+        let daemon = try DaemonProcess(database: setup.conninfo, stateDirectory: work.appending(path: "state"))
+        try await BrowserWalk.run(
+            "outcomes.py", against: daemon,
+            environment: ["CW_PASSWORD": WebPagesTests.password, "CW_EMPLOYER_ID": String(setup.lone)],
+            artefacts: "outcomes")
+        #expect(try await daemon.terminate() == 0)
     }
 }

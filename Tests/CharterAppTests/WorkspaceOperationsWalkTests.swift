@@ -53,36 +53,15 @@ struct WorkspaceOperationsWalkTests {
         await pool.close()
 
         let work = URL(fileURLWithPath: "/tmp/cw-ops-walk-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
-        environment["CHARTERD_STATE_DIR"] = work.appending(path: "state").path
-        environment["CHARTERD_DATABASE_URL"] = conninfo
-        environment.merge(TestAuditKey.environment) { $1 }
-        environment["CHARTERD_HTTP_PORT"] = "0"
-        let daemon = try SpawnedProcess(SpawnedProcess.builtExecutable("charterd"), [], environment: environment)
-        var stopped = false
-        defer { if !stopped { daemon.signal(SIGTERM) } }
-        let url = try await DaemonProcess.listeningURL(of: daemon).absoluteString
-
-        let script = Self.repository.appending(path: "Tests/Browser/workspace_operations.py").path
-        var browserEnvironment = ProcessInfo.processInfo.environment
-        browserEnvironment["CW_EMAIL"] = admin.email
-        browserEnvironment["CW_PASSWORD"] = admin.password
-        browserEnvironment["CW_EMPLOYER_ID"] = String(employer)
-        browserEnvironment["CW_DEAD_ID"] = String(dead)
-        browserEnvironment["CW_ARTEFACTS"] = BrowserWalkthroughTests.artefacts("workspace-operations").path
-        let walk = try SpawnedProcess("/usr/bin/env", ["python3", script, url], environment: browserEnvironment)
-        let status = try? await walk.exitStatus(within: .seconds(300))
-        #expect(
-            status == 0,
-            Comment(
-                rawValue: "the walk failed (\(status.map { "exit \($0)" } ?? "killed after 300 s")):\n"
-                    + "\(walk.standardOutput)\(walk.standardError)\n"
-                    + "charterd's log:\n\(daemon.standardOutput)\(daemon.standardError)"))
-        daemon.signal(SIGTERM)
-        stopped = true
-        #expect(try await daemon.exitStatus() == 0)
+        let daemon = try DaemonProcess(database: conninfo, stateDirectory: work.appending(path: "state"))
+        try await BrowserWalk.run(
+            "workspace_operations.py", against: daemon,
+            environment: [
+                "CW_EMAIL": admin.email, "CW_PASSWORD": admin.password, "CW_EMPLOYER_ID": String(employer),
+                "CW_DEAD_ID": String(dead),
+            ], artefacts: "workspace-operations", within: .seconds(300))
+        #expect(try await daemon.terminate() == 0)
 
         // Each step's effect, through charterctl.
         let ctl = ["CHARTERD_DATABASE_URL": conninfo]

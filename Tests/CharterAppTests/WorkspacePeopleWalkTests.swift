@@ -26,23 +26,13 @@ struct WorkspacePeopleWalkTests {
         let admin = try #require(seeded.signIns.first { $0.role == "admin" })
 
         let daemon = try DaemonProcess(stateDirectory: state)
-        let url = try await daemon.listeningURL()
         let work = state.appending(path: "walk")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        var browserEnvironment = ProcessInfo.processInfo.environment
-        browserEnvironment["CW_EMAIL"] = admin.email
-        browserEnvironment["CW_PASSWORD"] = admin.password
-        browserEnvironment["CW_ARTEFACTS"] = BrowserWalkthroughTests.artefacts("workspace-people").path
-        let script = DemoTests.repository.appending(path: "Tests/Browser/workspace_people.py").path
-        let browser = try SpawnedProcess(
-            "/usr/bin/env", ["python3", script, url.absoluteString, work.path], environment: browserEnvironment)
-        // A browser that hangs is stopped after three minutes; the test fails with what it and charterd said.
-        let status = try? await browser.exitStatus(within: .seconds(180))
-        #expect(
-            status == 0,
-            Comment(rawValue: "\(browser.standardOutput)\(browser.standardError)\ncharterd's log:\n\(daemon.log)"))
+        let passed = try await BrowserWalk.run(
+            "workspace_people.py", against: daemon, arguments: [work.path],
+            environment: ["CW_EMAIL": admin.email, "CW_PASSWORD": admin.password], artefacts: "workspace-people")
 
-        if status == 0 {
+        if passed {
             let made =
                 try JSONSerialization.jsonObject(with: Data(contentsOf: work.appending(path: "walk.json")))
                 as? [String: Any] ?? [:]
