@@ -30,6 +30,14 @@ public struct PledgeRecord: Sendable, Hashable, Codable {
     }
 }
 
+extension PledgeRecord {
+    /// Whether the pledge holds on `day`: from its first day up to, not including, its end (`[)`, as the
+    /// table's exclusion constraint reads the range).
+    public func isInForce(on day: CalendarDate) -> Bool {
+        validFrom <= day && validTo.map { day < $0 } ?? true
+    }
+}
+
 /// Pledges: an employer's commitment to a charter version at a tier over a date range.
 public struct PledgeStore: Sendable {
     public let pool: PGPool

@@ -5,9 +5,11 @@ public import PGClient
 
 /// What stands between an employer and accreditation (SPEC §10 "Readiness"): its latest return judged
 /// as if it were accredited, listing each standard that would then be a breach, with the figures.
-public struct ReadinessReport: Sendable, Hashable, Codable {
+public struct ReadinessReport: Sendable, Hashable, Encodable {
     public var employerID: Int64
-    /// The tier of the pledge the latest return was made under; nil when there is no return to judge.
+    /// The tier of the employer's pledge in force today (nil without one) — what readiness is for: an
+    /// aspiring employer's way up. The return judged may have been made under another tier (an
+    /// accreditation that has since lapsed, say).
     public var currentTier: Tier?
     /// The period of the return judged; nil when the employer has no return under a pledge yet.
     public var period: ReportingPeriod?
@@ -43,17 +45,6 @@ public struct ReadinessReport: Sendable, Hashable, Codable {
         case returnVersion = "return_version"
         case charterVersion = "charter_version"
         case breaches, problem, ready, summary
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        employerID = try container.decode(Int64.self, forKey: .employerID)
-        currentTier = try container.decodeIfPresent(Tier.self, forKey: .currentTier)
-        period = try container.decodeIfPresent(ReportingPeriod.self, forKey: .period)
-        returnVersion = try container.decodeIfPresent(Int.self, forKey: .returnVersion)
-        charterVersion = try container.decodeIfPresent(String.self, forKey: .charterVersion)
-        breaches = try container.decode([Finding].self, forKey: .breaches)
-        problem = try container.decodeIfPresent(String.self, forKey: .problem)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,11 +84,17 @@ public struct Readiness: Sendable {
         self.pool = pool
     }
 
-    /// Readiness of `employerID`; a `CharterStoreError` `.notFound` when there is no such employer.
-    public func assess(employerID: Int64) async throws -> ReadinessReport {
+    /// Readiness of `employerID` on `today` (today in Europe/London when nil); a `CharterStoreError` `.notFound` when there is no such employer.
+    public func assess(
+        employerID: Int64, today: CalendarDate? = nil
+    ) async throws -> ReadinessReport {
         guard try await EmployerStore(pool: pool).find(id: employerID) != nil else {
             throw CharterStoreError(.notFound, "there is no employer \(employerID)")
         }
+        let tierToday = try await PledgeStore(pool: pool).list(employerID: employerID)
+            .first { $0.isInForce(on: today ?? CalendarDate(Date(), in: .europeLondon)) }.flatMap {
+                Tier(rawValue: $0.tier)
+            }
         let rates = try await RateStore(pool: pool).table()
         return try await pool.withConnection { connection in
             let latest = try await PendingReturn.load(
@@ -110,10 +107,10 @@ public struct Readiness: Sendable {
                 let version = try await CharterVersionStore.version(id: item.charterVersionID, on: connection)
             else {
                 return ReadinessReport(
-                    employerID: employerID, currentTier: nil, period: nil, returnVersion: nil, charterVersion: nil,
+                    employerID: employerID, currentTier: tierToday, period: nil, returnVersion: nil,
+                    charterVersion: nil,
                     breaches: [], problem: nil)
             }
-            let tier = item.tier
             item.tier = .accredited
             let holidays = try await BankHolidays.load(on: connection)
             let verdict = try await ReturnJudge.judge(
@@ -131,7 +128,7 @@ public struct Readiness: Sendable {
             case nil: problem = "the return could not be read"
             }
             return ReadinessReport(
-                employerID: employerID, currentTier: tier, period: item.period, returnVersion: item.versionNumber,
+                employerID: employerID, currentTier: tierToday, period: item.period, returnVersion: item.versionNumber,
                 charterVersion: version.label, breaches: breaches, problem: problem)
         }
     }

@@ -52,8 +52,9 @@ extension WebPages {
             throw Problem(.notFound, "There is no employer \(id).")
         }
         var data: [String: Any] = ["id": id, "name": employer.name, "csrf": context.csrfToken?.text ?? ""]
+        let pledges = try await PledgeStore(pool: pool).list(employerID: id)
         if allows(principal, .readPledges, employerID: id) {
-            data["pledges"] = try await PledgeStore(pool: pool).list(employerID: id).map {
+            data["pledges"] = pledges.map {
                 (["tier": $0.tier, "livingHours": $0.livingHours, "from": WebPage.date($0.validFrom)] as [String: Any])
                     .with("to", $0.validTo.map(WebPage.date))
             }
@@ -69,7 +70,12 @@ extension WebPages {
                 cursor: nil, limit: 100)
             data["flags"] = page.flags.map(summaryRow)
         }
-        if let readiness = try await readiness(id, principal: principal, pool: pool) { data["readiness"] = readiness }
+        let today = CalendarDate(Date(), in: .europeLondon)
+        if pledges.first(where: { $0.isInForce(on: today) })?.tier == Tier.aspiring.rawValue,
+            let readiness = try await readiness(id, principal: principal, pool: pool)
+        {
+            data["readiness"] = readiness
+        }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
         data["outcomes"] = try await employerOutcomes(id, principal: principal, pool: pool)
         var status = HTTPResponse.Status.ok
@@ -84,15 +90,15 @@ extension WebPages {
         return WebPage.render("employer", data, context: context, status: status)
     }
 
-    /// For an aspiring employer, what stands between it and accreditation (SPEC §10), for those who see
-    /// its figures in full — the employer itself and the charter team; a rep's view of the employer
-    /// carries suppressed figures only, so it is not shown there.
+    /// What stands between an employer that is aspiring today and accreditation (SPEC §10) — judged only
+    /// for such an employer, since it reads the latest return's lines — for those who see its figures in
+    /// full, the employer itself and the charter team; a rep's view of the employer carries suppressed
+    /// figures only, so it is not shown there.
     static func readiness(_ id: Int64, principal: Principal, pool: PGPool) async throws -> [String: Any]? {
         guard AccessPolicy.seesWorkerDetail(principal), allows(principal, .readReturns, employerID: id) else {
             return nil
         }
         let report = try await Readiness(pool: pool).assess(employerID: id)
-        guard report.currentTier == .aspiring else { return nil }
         var data: [String: Any] = [
             "summary": report.summary,
             "breaches": report.breaches.map { finding -> [String: Any] in
