@@ -32,8 +32,9 @@ public enum CharterServer {
         // it costs two dictionary lookups under a lock per request.
         router.add(middleware: MetricsMiddleware())
         // Every request's log lines carry Hummingbird's `hb.request.id` through `context.logger`; this one
-        // line per request (method and path, never headers or bodies) shows at CHARTERD_LOG_LEVEL=debug.
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        // line per request (method and path, never the query, headers or bodies) shows at
+        // CHARTERD_LOG_LEVEL=debug.
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: ClientAddressMiddleware(proxies: proxies))
         let tokens = TokenStore(pool: pool)
