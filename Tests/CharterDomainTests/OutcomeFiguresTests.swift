@@ -343,7 +343,9 @@ struct OutcomeFiguresTests {
         #expect(outcomes.region[.belowRLWShare] == Decimal(10) / 30)
     }
 
-    @Test func breakdownsAreSuppressedGroupByGroup() {
+    /// Region 20 workers, private 15 of them: withholding only the lone voluntary employer would let anyone
+    /// work its 5 out by subtraction, so private is withheld with it; a sector nobody is in has nothing to hide.
+    @Test func noWithheldGroupCanBeWorkedOutBySubtraction() {
         let outcomes = RegionalOutcomes(
             period: Self.period,
             returns: (1...4).map { id in
@@ -351,9 +353,33 @@ struct OutcomeFiguresTests {
             }
         ).suppressed()
         #expect(outcomes.region.withheld.isEmpty)
-        #expect(outcomes.bySector.map(\.isSuppressed) == [false, true, true])
-        #expect(outcomes.bySector[0][.workers] == 15)
+        #expect(outcomes.region[.workers] == 20)
+        #expect(outcomes.bySector.map(\.name) == ["private", "public", "voluntary"])
+        #expect(outcomes.bySector.map(\.isSuppressed) == [true, false, true])
+        #expect(outcomes.bySector[0][.workers] == nil)
         #expect(outcomes.bySector[2][.workers] == nil)
+        #expect(outcomes.bySector[1][.employersReporting] == 0)
+        // With three employers in each of two sectors, both are shown.
+        let both = RegionalOutcomes(
+            period: Self.period,
+            returns: (1...6).map { id in
+                counted(Int64(id), (0..<5).map { _ in line() }, sector: id > 3 ? .voluntary : .private)
+            }
+        ).suppressed()
+        #expect(both.bySector.map(\.isSuppressed) == [false, false, false])
+        #expect(both.bySector[0][.workers] == 15)
+    }
+
+    /// One employer's own figures, as its reps see them: a count of 1–4 workers, and a share that counts
+    /// them, is withheld even when drawn from enough workers.
+    @Test func oneEmployersSmallCountsAreWithheldFromItsReps() {
+        let group = OutcomeGroup(
+            name: "region",
+            returns: [counted(1, (0..<10).map { index in line { $0.hourlyRate = index == 0 ? 10 : 14 } })])
+        #expect(group[.belowRLW] == 1)
+        let forReps = group.suppressed(oneEmployer: true)
+        #expect(forReps.withheld.isSuperset(of: [.belowRLW, .belowRLWShare]))
+        #expect(forReps[.workers] == 10)
     }
 
     // MARK: Presentation

@@ -15,7 +15,7 @@ public enum TestCluster {
             directory: directory,
             // Durability is worthless for a throwaway cluster; speed is not.
             settings: [
-                "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300",
+                "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "600",
                 // Every suite migrates fresh databases at once, each migration taking a lock on every
                 // object it creates: 64 a connection ran out (SQLSTATE 53200) on a loaded machine.
                 "max_locks_per_transaction": "256",

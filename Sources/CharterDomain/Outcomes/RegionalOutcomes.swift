@@ -91,6 +91,9 @@ public struct OutcomeGroup: Sendable, Hashable {
     public var bases: [OutcomeFigure: OutcomeBasis]
     /// Figures withheld by `suppressed()`; empty in the full view.
     public var withheld: Set<OutcomeFigure>
+    /// How many workers each figure counts (a count itself, or a share's numerator; for a pay gap, the
+    /// fewer of men and women): what one employer's figures shown to its reps are withheld on.
+    var counted: [OutcomeFigure: Int] = [:]
 
     public subscript(_ figure: OutcomeFigure) -> Decimal? { values[figure] ?? nil }
 
@@ -108,20 +111,28 @@ public struct OutcomeGroup: Sendable, Hashable {
             female.append(contentsOf: item.femaleRates)
         }
         (values, bases) = sums.figures(male: &male, female: &female)
+        counted = sums.counted(male: male.count, female: female.count)
         withheld = []
     }
 
-    /// The same group with every figure drawn from fewer than 5 workers or 3 employers withheld; for
-    /// `oneEmployer`'s own figures (shown to its reps), every figure drawn from fewer than 5 workers.
-    /// A figure with nothing to compute it from (no value) is not withheld: there is nothing to hide.
+    /// The same group with every figure drawn from fewer than 5 workers or 3 employers withheld, whatever
+    /// its value (an empty figure in a small group would say something too: no men, no direct workers); a
+    /// group no employer is in has nothing to hide. For `oneEmployer`'s own figures (shown to its reps, as
+    /// flag evidence is), every figure drawn from fewer than 5 workers, and every figure counting 1–4 of
+    /// them (`below_rlw` = 2, or its share).
     public func suppressed(oneEmployer: Bool = false) -> OutcomeGroup {
         var copy = self
-        for (figure, basis) in bases
-        where self[figure] != nil && (oneEmployer ? basis.isSmallForOneEmployer : basis.isSmall) {
-            copy.values[figure] = .some(nil)
-            copy.withheld.insert(figure)
+        for (figure, basis) in bases where basis.employers > 0 {
+            let small = oneEmployer ? basis.isSmallForOneEmployer : basis.isSmall
+            let fewCounted = oneEmployer && figure != .employersReporting && (1..<5).contains(counted[figure] ?? 0)
+            if small || fewCounted { copy.withhold(figure) }
         }
         return copy
+    }
+
+    mutating func withhold(_ figure: OutcomeFigure) {
+        values[figure] = .some(nil)
+        withheld.insert(figure)
     }
 
     /// Running totals over a group's returns.
@@ -204,6 +215,14 @@ public struct OutcomeGroup: Sendable, Hashable {
                 .unionRecognitionShare: ofAnswers,
             ]
             return (values, bases)
+        }
+
+        func counted(male: Int, female: Int) -> [OutcomeFigure: Int] {
+            [
+                .workers: headcount, .lines: lines, .directWorkers: direct, .rlwInScope: inScope, .belowRLW: below,
+                .belowRLWShare: below, .zeroHoursShare: zeroHours, .insecureShare: insecure, .lowHoursShare: lowHours,
+                .payGapMean: min(male, female), .payGapMedian: min(male, female),
+            ]
         }
 
         static func share(_ part: Int, of whole: Int) -> Decimal? {
@@ -298,12 +317,46 @@ public struct RegionalOutcomes: Sendable, Hashable {
         }
     }
 
-    /// What the public and reps may see: every figure drawn from fewer than 5 workers or 3 employers withheld.
+    /// What the public and reps may see: every figure drawn from fewer than 5 workers or 3 employers
+    /// withheld — and, within each breakdown, as many more groups' as it takes so that no withheld figure can
+    /// be worked out by subtraction (`complemented`).
     public func suppressed() -> RegionalOutcomes {
         var copy = self
         copy.region = region.suppressed()
-        copy.bySector = bySector.map { $0.suppressed() }
-        copy.byTier = byTier.map { $0.suppressed() }
+        copy.bySector = Self.complemented(bySector.map { $0.suppressed() }, full: bySector)
+        copy.byTier = Self.complemented(byTier.map { $0.suppressed() }, full: byTier)
         return copy
+    }
+
+    /// Secondary suppression: the groups of a breakdown add up to the region, so the region less the groups
+    /// shown is the withheld groups' total. For each figure, while the withheld groups together are drawn
+    /// from fewer than 5 workers or 3 employers, the smallest group still shown is withheld too (with one
+    /// group withheld and the rest shown, that group would be the region less the others).
+    static func complemented(
+        _ groups: [OutcomeGroup], full: [OutcomeGroup]
+    ) -> [OutcomeGroup] {
+        var groups = groups
+        for figure in OutcomeFigure.allCases {
+            while true {
+                let withheld = groups.indices.filter { groups[$0].withheld.contains(figure) }
+                guard !withheld.isEmpty else { break }
+                let hidden = withheld.reduce(OutcomeBasis(workers: 0, employers: 0)) { total, index in
+                    let basis = full[index].bases[figure] ?? OutcomeBasis(workers: 0, employers: 0)
+                    return OutcomeBasis(
+                        workers: total.workers + basis.workers, employers: total.employers + basis.employers)
+                }
+                guard hidden.isSmall else { break }
+                let shown = groups.indices.filter {
+                    !groups[$0].withheld.contains(figure) && (full[$0].bases[figure]?.employers ?? 0) > 0
+                }
+                guard
+                    let smallest = shown.min(by: {
+                        (full[$0].bases[figure]?.workers ?? 0) < (full[$1].bases[figure]?.workers ?? 0)
+                    })
+                else { break }
+                groups[smallest].withhold(figure)
+            }
+        }
+        return groups
     }
 }
