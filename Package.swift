@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev and pkg-config).
@@ -41,7 +42,10 @@ let package = Package(
             providers: [.apt(["libpq-dev", "pkg-config"])]
         ),
         // The pure heart: charter types, periods, rates, validation, rules. Foundation only.
-        .target(name: "CharterDomain", swiftSettings: swiftSettings),
+        // ZIPFoundation only to look inside an evidence file that claims to be DOCX or XLSX.
+        .target(
+            name: "CharterDomain", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
         // Email messages as bytes: addresses, RFC 2047 headers, MIME multiparts, quoted-printable, base64.
         // Pure: Foundation only, no network; transports live elsewhere.
         .target(name: "Mail", swiftSettings: swiftSettings),

@@ -12,7 +12,7 @@ struct CharterCtl: AsyncParsableCommand {
             Migrate.self, EmployerCommand.self, ContactCommand.self, PledgeCommand.self, ReturnCommand.self,
             RatesCommand.self, RunCommand.self, FlagsCommand.self, ExemptionCommand.self, RulesCommand.self,
             RepCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self, OutboxCommand.self,
-            DemoCommand.self, ReportsCommand.self, ReadinessCommand.self, OutcomesCommand.self,
+            DemoCommand.self, ReportsCommand.self, ReadinessCommand.self, OutcomesCommand.self, ApplicationCommand.self,
         ]
     )
 

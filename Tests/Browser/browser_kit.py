@@ -174,6 +174,12 @@ class Walk:
                 raise
         WebDriverWait(self.driver, 30).until(lambda _: self.gone(old))
 
+    def press(self, css):
+        """Clicks the button at `css` (when a form has more than one) and waits for the next page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 30).until(lambda _: self.gone(old))
+
     def follow(self, link_text):
         """Follows the link whose text is `link_text` and waits for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")

@@ -54,6 +54,21 @@ public enum AccessPolicy {
         }
     }
 
+    /// Whether someone with no account, working on application `sessionApplicationID` through the
+    /// emailed link (an applicant's session, SPEC §10), may do `action` on application `applicationID`:
+    /// read it and its evidence, and fill it in — that one application only, and nothing else.
+    public static func decideApplicant(
+        holding sessionApplicationID: Int64, _ action: Action, applicationID: Int64
+    ) -> AccessDecision {
+        guard action == .readApplications || action == .applyToCharter else {
+            return .denied(reason: "An applicant can only see and fill in their own application.")
+        }
+        guard sessionApplicationID == applicationID else {
+            return .denied(reason: "An applicant can \(words(action)) only for their own application.")
+        }
+        return .allowed
+    }
+
     /// Whether `principal` sees an employer's figures in full — worker_refs, one worker's pay, counts of
     /// 1–4 workers — rather than with small-number suppression (SPEC §4, §8).
     ///
@@ -104,12 +119,13 @@ public enum AccessPolicy {
     private static let employerActions: Set<Action> = [
         .readEmployers, .readContacts, .writeContacts, .readPledges, .readReturns, .submitReturn, .readFlags,
         .respondToFlag, .disputeFlag, .commentOnFlag, .readExemptions, .readCharterVersions, .readOutcomes,
+        .readApplications, .applyToCharter,
     ]
 
     /// What a rep principal may do, before the covered-employer check.
     private static let repActions: Set<Action> = [
         .readEmployers, .readPledges, .readReturns, .readFlags, .acknowledgeFlag, .resolveFlag, .reopenFlag,
-        .commentOnFlag, .readExemptions, .readCharterVersions, .readOutcomes,
+        .commentOnFlag, .readExemptions, .readCharterVersions, .readOutcomes, .readApplications,
     ]
 
     /// The action in words for a refusal: "An employer cannot <words>."
@@ -149,6 +165,9 @@ public enum AccessPolicy {
         case .requeueMail: "send messages again"
         case .readAudit: "read the audit log"
         case .readOutcomes: "see outcome figures in full"
+        case .readApplications: "see applications and their evidence"
+        case .applyToCharter: "apply to the charter"
+        case .assessApplications: "assess or decide applications"
         }
     }
 }

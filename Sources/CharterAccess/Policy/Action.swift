@@ -75,6 +75,13 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     /// the region's. Everyone, signed in or not, sees the region's with suppression
     /// (`AccessPolicy.outcomesView`).
     case readOutcomes
+    /// See applications to join the charter (SPEC §10) and their evidence files: the charter team and
+    /// viewers all, an employer its own, a rep those of the employers they cover.
+    case readApplications
+    /// Apply to the charter for one's own employer (a higher tier, a renewal), or fill in an application.
+    case applyToCharter
+    /// Review an application's standards, ask the applicant for more, and decide.
+    case assessApplications
 
     /// Whether the thing acted on belongs to one employer.
     public enum Scope: Sendable, Hashable {
@@ -89,11 +96,12 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .readEmployers, .writeEmployers, .readContacts, .writeContacts, .readPledges, .writePledges,
             .submitReturn, .readReturns, .readFlags, .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag,
-            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions, .readOutcomes:
+            .reopenFlag, .commentOnFlag, .readExemptions, .writeExemptions, .readOutcomes, .readApplications,
+            .applyToCharter:
             .employer
         case .readReps, .writeReps, .readTokens, .writeTokens, .readUsers, .writeUsers, .readRuns, .triggerRun,
             .readCharterVersions, .writeCharterVersions, .verifyAudit, .previewRules, .openWorkspace, .readOutbox,
-            .requeueMail, .readAudit:
+            .requeueMail, .readAudit, .assessApplications:
             .global
         }
     }
@@ -105,11 +113,11 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .readEmployers, .readContacts, .readPledges, .readReps, .readTokens, .readUsers, .readReturns,
             .readFlags, .readExemptions, .readRuns, .readCharterVersions, .verifyAudit, .previewRules,
-            .openWorkspace, .readOutbox, .readAudit, .readOutcomes:
+            .openWorkspace, .readOutbox, .readAudit, .readOutcomes, .readApplications:
             true
         case .writeEmployers, .writeContacts, .writePledges, .writeReps, .writeTokens, .writeUsers, .submitReturn,
             .acknowledgeFlag, .respondToFlag, .disputeFlag, .resolveFlag, .reopenFlag, .commentOnFlag,
-            .writeExemptions, .triggerRun, .writeCharterVersions, .requeueMail:
+            .writeExemptions, .triggerRun, .writeCharterVersions, .requeueMail, .applyToCharter, .assessApplications:
             false
         }
     }

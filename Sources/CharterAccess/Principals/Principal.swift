@@ -80,6 +80,9 @@ public struct Principal: Sendable, Hashable {
     /// The audit actor for a signed-in user: `user:12`.
     public static func userActor(_ userID: Int64) -> String { "user:\(userID)" }
 
+    /// The signed-in user's id when the principal is a user (`user:12`); nil for an API token.
+    public var userID: Int64? { actor.hasPrefix("user:") ? Int64(actor.dropFirst("user:".count)) : nil }
+
     /// The audit actor for an API token, named by its public prefix: `token:ab12cd34`.
     public static func tokenActor(prefix: String) -> String { "token:\(prefix)" }
 

@@ -1,3 +1,4 @@
+import CharterDomain
 public import Foundation
 import Mustache
 
@@ -8,7 +9,7 @@ import Mustache
 /// Each report kind has three: `<kind>.subject` (one line; runs of white space, line breaks included,
 /// become one space), `<kind>.text` and `<kind>.html`, where `<kind>` is the `ReportKind` raw value
 /// (`employer-digest`, `rep-digest`, `reminder`, `weekly-summary`, `flag-notice`, `invitation`,
-/// `accreditation-reminder`, `accreditation-lapsed`). The shipped ones share
+/// `accreditation-reminder`, `accreditation-lapsed`, `application`). The shipped ones share
 /// the partials `flag.text`, `flag.html`, `footer.text` and the HTML layout `layout.html`; an override
 /// directory may replace those too, or add partials of its own.
 ///
@@ -91,10 +92,7 @@ public struct MailTemplates: Sendable {
                     .templateSyntax, "\(source.origin)/\(source.name).mustache does not parse: \(error)")
             }
         }
-        for kind in [
-            "employer-digest", "rep-digest", "reminder", "weekly-summary", "flag-notice", "invitation",
-            "accreditation-reminder", "accreditation-lapsed",
-        ] {
+        for kind in ReportKind.allCases.map(\.rawValue) {
             for part in ["subject", "text", "html"] where library.getTemplate(named: "\(kind).\(part)") == nil {
                 throw ReportRenderingError(.templateSyntax, "the mail template \(kind).\(part).mustache is missing")
             }

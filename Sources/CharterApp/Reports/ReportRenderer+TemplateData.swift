@@ -73,6 +73,24 @@ extension ReportRenderer {
         ]
     }
 
+    func applicationData(_ notice: ApplicationNotice) -> [String: Any] {
+        var data: [String: Any] = [
+            "name": notice.recipient.name, "organisation": notice.organisation,
+            "applicationID": notice.applicationID,
+            notice.step.rawValue == "more-requested" ? "moreRequested" : notice.step.rawValue: true,
+            "applicationURL": publicURL + "/apply/application",
+        ]
+        if let path = notice.path { data["link"] = publicURL + path }
+        if let expires = notice.expires { data["expires"] = expires }
+        if let questions = notice.questions { data["questions"] = questions }
+        if let reasons = notice.reasons { data["reasons"] = reasons }
+        if let decision = notice.decision {
+            data["decision"] = decision.rawValue
+            data[decision == .declined ? "declined" : "approved"] = true
+        }
+        return data
+    }
+
     func weeklySummaryData(_ summary: WeeklySummary) -> [String: Any] {
         func counts(_ counts: [WeeklySummary.Count]) -> [[String: Any]] {
             counts.map { ["label": $0.label, "count": Self.grouped($0.count)] }

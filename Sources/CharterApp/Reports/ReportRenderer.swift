@@ -120,6 +120,8 @@ public struct ReportRenderer: ReportRendering {
                 "lapseDate": notice.lapseDate.description, "charterVersion": notice.charterVersion,
                 "date": notice.lapseDate.description,
             ]
+        case .application(let notice):
+            data = applicationData(notice)
         }
         data["publicURL"] = publicURL
         data["flagsURL"] = publicURL + "/flags"

@@ -10,6 +10,7 @@ public enum Report: Sendable, Hashable, Codable {
     case invitation(PasswordLinkNotice)
     case accreditationReminder(AccreditationReminder)
     case accreditationLapsed(AccreditationLapse)
+    case application(ApplicationNotice)
 
     public var kind: ReportKind {
         switch self {
@@ -21,6 +22,7 @@ public enum Report: Sendable, Hashable, Codable {
         case .invitation: .invitation
         case .accreditationReminder: .accreditationReminder
         case .accreditationLapsed: .accreditationLapsed
+        case .application: .application
         }
     }
 
@@ -34,6 +36,7 @@ public enum Report: Sendable, Hashable, Codable {
         case .invitation(let notice): [notice.recipient]
         case .accreditationReminder(let reminder): reminder.recipients
         case .accreditationLapsed(let notice): notice.recipients
+        case .application(let notice): [notice.recipient]
         }
     }
 }

@@ -11,4 +11,6 @@ public enum ReportKind: String, Sendable, Hashable, Codable, CaseIterable {
     case accreditationReminder = "accreditation-reminder"
     /// An accreditation lapsed and an aspiring pledge continues: `AccreditationLapse`.
     case accreditationLapsed = "accreditation-lapsed"
+    /// A step of an application to join the charter (SPEC §10): `ApplicationNotice`.
+    case application
 }

@@ -91,6 +91,11 @@ extension TextField {
     public static let actionPlan = TextField("action_plan", "an action plan", maxLength: 4_000, multiline: true)
     public static let supplier = TextField("supplier", "a contractor's supplier", maxLength: 200)
     public static let service = TextField("service", "a contractor's service", maxLength: 200)
+    public static let applicationNote = TextField("note", "an application's note", maxLength: 4_000, multiline: true)
+    public static let applicationPlan = TextField("plan", "a plan", maxLength: 4_000, multiline: true)
+    public static let decisionReasons = TextField("reasons", "a decision's reasons", maxLength: 4_000, multiline: true)
+    public static let questions = TextField("questions", "the questions", maxLength: 4_000, multiline: true)
+    public static let evidenceFilename = TextField("filename", "a file's name", maxLength: 200)
 }
 
 extension Int {

@@ -39,23 +39,9 @@ extension UserStore {
         }
         do {
             return try await pool.withTransaction { connection in
-                try await RoleBinding.check(
-                    role: role, employerID: employerID, repID: repID, holder: "user", on: connection)
-                let row = try await connection.query(
-                    """
-                    INSERT INTO users (email, display_name, password_hash, role, employer_id, rep_id)
-                    VALUES (\(address.text), \(displayName), NULL, \(role.rawValue), \(employerID), \(repID))
-                    RETURNING \(Self.userColumns)
-                    """)[0]
-                let user = try Self.user(row)
-                var details: [String: any Sendable] = ["email": user.email, "role": role.rawValue]
-                if let employerID { details["employer_id"] = employerID }
-                if let repID { details["rep_id"] = repID }
-                try await AuditTrail.append(
-                    on: connection, actor: actor, action: "user.invite", entity: "user", entityID: String(user.id),
-                    details: details)
-                return try await Self.issueLink(
-                    for: user, purpose: .invitation, by: actor, mail: mail, now: now, on: connection)
+                try await Self.invite(
+                    address: address, displayName: displayName, role: role, employerID: employerID, repID: repID,
+                    by: actor, mail: mail, now: now, on: connection)
             }
         } catch let error as PGError where error.sqlState == .uniqueViolation {
             let holder = try await pool.withConnection { connection in
@@ -64,6 +50,30 @@ extension UserStore {
             }
             throw CharterStoreError(.conflict, "\(address) is already the email of \(holder ?? "another user")")
         }
+    }
+
+    /// Invites a person inside the caller's transaction; the address, name and binding are checked
+    /// already (the binding against the database here).
+    static func invite(
+        address: EmailAddress, displayName: String, role: Role, employerID: Int64?, repID: Int64?, by actor: String,
+        mail: any ReportQueuing, now: Date, on connection: PGConnection
+    ) async throws -> IssuedPasswordLink {
+        try await RoleBinding.check(role: role, employerID: employerID, repID: repID, holder: "user", on: connection)
+        let row = try await connection.query(
+            """
+            INSERT INTO users (email, display_name, password_hash, role, employer_id, rep_id)
+            VALUES (\(address.text), \(displayName), NULL, \(role.rawValue), \(employerID), \(repID))
+            RETURNING \(Self.userColumns)
+            """)[0]
+        let user = try Self.user(row)
+        var details: [String: any Sendable] = ["email": user.email, "role": role.rawValue]
+        if let employerID { details["employer_id"] = employerID }
+        if let repID { details["rep_id"] = repID }
+        try await AuditTrail.append(
+            on: connection, actor: actor, action: "user.invite", entity: "user", entityID: String(user.id),
+            details: details)
+        return try await Self.issueLink(
+            for: user, purpose: .invitation, by: actor, mail: mail, now: now, on: connection)
     }
 
     /// Emails user `id` a new link to set a password (the old password works until the link is used);

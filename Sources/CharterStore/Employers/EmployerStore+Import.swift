@@ -91,7 +91,7 @@ extension EmployerStore {
                 """
             ).first.map { try $0.decode(Int64.self, column: "id") }
             guard let id = existing else {
-                insertedIDs.append(Positioned(id: try await insert(employer, on: connection), position: position))
+                insertedIDs.append(Positioned(id: try await Self.insert(employer, on: connection), position: position))
                 summary.inserted += 1
                 continue
             }

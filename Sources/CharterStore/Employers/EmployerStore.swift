@@ -15,7 +15,7 @@ public struct EmployerStore: Sendable {
         try employer.checkText()
         do {
             return try await pool.withTransaction { connection in
-                let id = try await insert(employer, on: connection)
+                let id = try await Self.insert(employer, on: connection)
                 var stored = employer
                 stored.id = id
                 try await AuditTrail.append(
@@ -43,7 +43,7 @@ public struct EmployerStore: Sendable {
         }
     }
 
-    func insert(_ employer: Employer, on connection: PGConnection) async throws -> Int64 {
+    static func insert(_ employer: Employer, on connection: PGConnection) async throws -> Int64 {
         let rows = try await connection.query(
             """
             INSERT INTO employers (name, company_number, gpg_employer_id, sic_codes, size_band, sector,
@@ -91,20 +91,29 @@ public struct EmployerStore: Sendable {
             )
         }
         return try await pool.withTransaction { connection in
-            guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
-                throw CharterStoreError(.notFound, "there is no employer \(employerID)")
-            }
-            let id = try await connection.query(
-                """
-                INSERT INTO contacts (employer_id, name, email, role)
-                VALUES (\(employerID), \(name), \(address.text), \(role)) RETURNING id
-                """
-            )[0].decode(Int64.self, column: "id")
-            try await AuditTrail.append(
-                on: connection, actor: actor, action: "contact.add", entity: "employer",
-                entityID: String(employerID), details: ["contact_id": id])
-            return id
+            try await Self.addContact(
+                employerID: employerID, name: name, address: address, role: role, actor: actor, on: connection)
         }
+    }
+
+    /// Adds a contact inside the caller's transaction; the text is checked already.
+    static func addContact(
+        employerID: Int64, name: String, address: EmailAddress, role: String?, actor: String,
+        on connection: PGConnection
+    ) async throws -> Int64 {
+        guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
+            throw CharterStoreError(.notFound, "there is no employer \(employerID)")
+        }
+        let id = try await connection.query(
+            """
+            INSERT INTO contacts (employer_id, name, email, role)
+            VALUES (\(employerID), \(name), \(address.text), \(role)) RETURNING id
+            """
+        )[0].decode(Int64.self, column: "id")
+        try await AuditTrail.append(
+            on: connection, actor: actor, action: "contact.add", entity: "employer",
+            entityID: String(employerID), details: ["contact_id": id])
+        return id
     }
 
     /// The employer's contacts, oldest first.

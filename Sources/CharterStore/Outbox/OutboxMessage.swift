@@ -16,11 +16,13 @@ public struct OutboxMessage: Sendable, Hashable {
         case invitation
         case accreditationReminder = "accreditation-reminder"
         case accreditationLapsed = "accreditation-lapsed"
+        case application
 
-        /// Whether the message's body holds a secret — an invitation's one-time set-password link — that
-        /// only its recipient may read: the workspace shows such a message's headers, never its body or
-        /// its `.eml` (the link is a password until it is used or expires).
-        public var carriesSecret: Bool { self == .invitation }
+        /// Whether the message's body may hold a secret — an invitation's one-time set-password link, an
+        /// application's link that lets the applicant in — that only its recipient may read: the
+        /// workspace shows such a message's headers, never its body or its `.eml` (the link is a password
+        /// until it is used or expires).
+        public var carriesSecret: Bool { self == .invitation || self == .application }
     }
 
     public var kind: Kind

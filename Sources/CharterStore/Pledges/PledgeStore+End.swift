@@ -30,7 +30,7 @@ extension PledgeStore {
             try await AuditTrail.append(
                 on: connection, actor: actor, action: "pledge.end", entity: "pledge", entityID: String(id),
                 details: ["employer_id": employerID, "valid_to": day.description])
-            guard let stored = try await list(employerID: employerID, on: connection).first(where: { $0.id == id })
+            guard let stored = try await Self.list(employerID: employerID, on: connection).first(where: { $0.id == id })
             else { throw CharterStoreError(.notFound, "pledge \(id) vanished inside its own transaction") }
             return stored
         }

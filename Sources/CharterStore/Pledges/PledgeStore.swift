@@ -55,76 +55,87 @@ public struct PledgeStore: Sendable {
     ) async throws -> PledgeRecord {
         try TextField.charterVersionLabel.check(charterVersion)
         return try await pool.withTransaction { connection in
-            guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
-                throw CharterStoreError(.notFound, "there is no employer \(employerID)")
-            }
-            let from = validFrom.description
-            guard
-                let version = try await connection.query(
-                    """
-                    SELECT id, label FROM charter_versions
-                    WHERE status = 'published'
-                      AND (\(charterVersion)::text IS NULL AND effective_from <= \(from)::date OR label = \(charterVersion))
-                    ORDER BY effective_from DESC, id DESC LIMIT 1
-                    """
-                ).first
-            else {
-                throw CharterStoreError(
-                    .notFound,
-                    charterVersion.map { "there is no published charter version \"\($0)\"" }
-                        ?? "no published charter version is in force on \(validFrom)")
-            }
-            let versionID = try version.decode(Int64.self, column: "id")
-            guard let charter = try await CharterVersionStore.version(id: versionID, on: connection) else {
-                throw CharterStoreError(.notFound, "charter version \(versionID) vanished")
-            }
-            let defaults = charter.defaults
-            let pledge: Pledge
-            do {
-                pledge = try Pledge(
-                    employerID: employerID, charterVersionID: versionID, tier: tier, livingHours: livingHours,
-                    overrides: overrides, validFrom: validFrom, validTo: validTo)
-                try pledge.check(against: defaults)
-            } catch {
-                throw CharterStoreError(.invalid, "\(error)")
-            }
-            let overridesJSON = String(decoding: overrides.jsonData, as: UTF8.self)
-            let id: Int64
-            do {
-                id = try await connection.query(
-                    """
-                    INSERT INTO pledges (employer_id, charter_version_id, tier, living_hours, overrides, valid_from, valid_to)
-                    VALUES (\(employerID), \(versionID), \(tier.rawValue), \(livingHours), \(overridesJSON)::jsonb,
-                            \(from)::date, \(validTo?.description)::date)
-                    RETURNING id
-                    """
-                )[0].decode(Int64.self, column: "id")
-            } catch let error as PGError where error.sqlState == .exclusionViolation {
-                throw CharterStoreError(
-                    .conflict,
-                    "employer \(employerID) already has a pledge covering part of \(validFrom) to "
-                        + "\(validTo?.description ?? "open end"); end that pledge first")
-            }
-            try await AuditTrail.append(
-                on: connection, actor: actor, action: "pledge.add", entity: "pledge", entityID: String(id),
-                details: [
-                    "employer_id": employerID, "charter_version_id": versionID, "tier": tier.rawValue,
-                    "living_hours": livingHours, "valid_from": from, "valid_to": validTo?.description ?? "",
-                ])
-            guard let stored = try await list(employerID: employerID, on: connection).first(where: { $0.id == id })
-            else {
-                throw CharterStoreError(.notFound, "pledge \(id) vanished inside its own transaction")
-            }
-            return stored
+            try await Self.add(
+                employerID: employerID, tier: tier, livingHours: livingHours, overrides: overrides,
+                validFrom: validFrom,
+                validTo: validTo, charterVersion: charterVersion, actor: actor, on: connection)
         }
+    }
+
+    /// `add` inside the caller's transaction.
+    static func add(
+        employerID: Int64, tier: Tier, livingHours: Bool, overrides: PledgeOverrides, validFrom: CalendarDate,
+        validTo: CalendarDate?, charterVersion: String?, actor: String, on connection: PGConnection
+    ) async throws -> PledgeRecord {
+        guard try await connection.query("SELECT 1 FROM employers WHERE id = \(employerID)").first != nil else {
+            throw CharterStoreError(.notFound, "there is no employer \(employerID)")
+        }
+        let from = validFrom.description
+        guard
+            let version = try await connection.query(
+                """
+                SELECT id, label FROM charter_versions
+                WHERE status = 'published'
+                  AND (\(charterVersion)::text IS NULL AND effective_from <= \(from)::date OR label = \(charterVersion))
+                ORDER BY effective_from DESC, id DESC LIMIT 1
+                """
+            ).first
+        else {
+            throw CharterStoreError(
+                .notFound,
+                charterVersion.map { "there is no published charter version \"\($0)\"" }
+                    ?? "no published charter version is in force on \(validFrom)")
+        }
+        let versionID = try version.decode(Int64.self, column: "id")
+        guard let charter = try await CharterVersionStore.version(id: versionID, on: connection) else {
+            throw CharterStoreError(.notFound, "charter version \(versionID) vanished")
+        }
+        let defaults = charter.defaults
+        let pledge: Pledge
+        do {
+            pledge = try Pledge(
+                employerID: employerID, charterVersionID: versionID, tier: tier, livingHours: livingHours,
+                overrides: overrides, validFrom: validFrom, validTo: validTo)
+            try pledge.check(against: defaults)
+        } catch {
+            throw CharterStoreError(.invalid, "\(error)")
+        }
+        let overridesJSON = String(decoding: overrides.jsonData, as: UTF8.self)
+        let id: Int64
+        do {
+            id = try await connection.query(
+                """
+                INSERT INTO pledges (employer_id, charter_version_id, tier, living_hours, overrides, valid_from, valid_to)
+                VALUES (\(employerID), \(versionID), \(tier.rawValue), \(livingHours), \(overridesJSON)::jsonb,
+                        \(from)::date, \(validTo?.description)::date)
+                RETURNING id
+                """
+            )[0].decode(Int64.self, column: "id")
+        } catch let error as PGError where error.sqlState == .exclusionViolation {
+            throw CharterStoreError(
+                .conflict,
+                "employer \(employerID) already has a pledge covering part of \(validFrom) to "
+                    + "\(validTo?.description ?? "open end"); end that pledge first")
+        }
+        try await AuditTrail.append(
+            on: connection, actor: actor, action: "pledge.add", entity: "pledge", entityID: String(id),
+            details: [
+                "employer_id": employerID, "charter_version_id": versionID, "tier": tier.rawValue,
+                "living_hours": livingHours, "valid_from": from, "valid_to": validTo?.description ?? "",
+            ])
+        guard let stored = try await Self.list(employerID: employerID, on: connection).first(where: { $0.id == id })
+        else {
+            throw CharterStoreError(.notFound, "pledge \(id) vanished inside its own transaction")
+        }
+        return stored
     }
 
     /// Pledges, newest first, of one employer or of all.
     public func list(employerID: Int64? = nil) async throws -> [PledgeRecord] {
-        try await pool.withConnection { try await list(employerID: employerID, on: $0) }
+        try await pool.withConnection { try await Self.list(employerID: employerID, on: $0) }
     }
 
-    func list(employerID: Int64?, on connection: PGConnection) async throws -> [PledgeRecord] {
+    static func list(employerID: Int64?, on connection: PGConnection) async throws -> [PledgeRecord] {
         try await connection.query(
             """
             SELECT p.id, p.employer_id, e.name, p.charter_version_id, v.label, p.tier, p.living_hours,

@@ -60,7 +60,7 @@ extension Report {
                 return missing
             }
             return .weeklySummary(summary)
-        case .flagNotice, .invitation, .accreditationLapsed:
+        case .flagNotice, .invitation, .accreditationLapsed, .application:
             return self
         case .accreditationReminder(var reminder):
             reminder.asOf = epoch
@@ -73,7 +73,8 @@ extension Report {
     /// `employer-digest:<employer>:<date>`, `rep-digest:<rep>:<date>` (both `DigestKey`),
     /// `reminder:<employer>:<period>:<step>`, `weekly-summary:<date>`,
     /// `flag-notice:<flag event>:<recipient>` (a notice has one recipient), `invitation:<password link>`,
-    /// `accreditation-reminder:<pledge>:<rung>`, `accreditation-lapsed:<pledge>`.
+    /// `accreditation-reminder:<pledge>:<rung>`, `accreditation-lapsed:<pledge>`,
+    /// `application:<application>:<step>:<serial>`.
     public var dedupKey: String {
         switch self {
         case .employerDigest(let digest): DigestKey(recipient: .employer(digest.employerID), asOf: digest.asOf).text
@@ -87,6 +88,7 @@ extension Report {
         case .accreditationReminder(let reminder):
             "accreditation-reminder:\(reminder.pledgeID):\(reminder.rung.rawValue)"
         case .accreditationLapsed(let notice): "accreditation-lapsed:\(notice.pledgeID)"
+        case .application(let notice): "application:\(notice.applicationID):\(notice.step.rawValue):\(notice.serial)"
         }
     }
 

@@ -85,6 +85,10 @@ extension ReportGatherer {
                 .invalid,
                 "an accreditation-lapsed notice is sent when the accreditation-renewals job lapses a pledge; "
                     + "it has no preview")
+        case .application:
+            // Each is sent by a step of an application (some carry its one-time link); nothing to gather.
+            throw CharterStoreError(
+                .invalid, "an application's emails are sent by its steps (apply, submit, ask for more, decide); they have no preview")
         }
     }
 }

@@ -40,7 +40,7 @@ enum SignInFormToken {
 
     /// Throws 403 unless the form's `csrf_token` equals the cookie's token and the browser does not say
     /// the request came from another site.
-    static func require(_ request: Request, form: WebForm) throws {
+    static func require(_ request: Request, form: WebForm, refusal: String = refusal) throws {
         let site = request.headers[.secFetchSite]?.lowercased()
         guard site == nil || site == "same-origin" || site == "none",
             let expected = current(request), expected.matches(form.fields["csrf_token"])

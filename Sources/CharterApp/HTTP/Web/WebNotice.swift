@@ -18,6 +18,30 @@ enum WebNotice: Sendable, Hashable {
     case returnReceived(ReportingPeriod, version: Int, unchanged: Bool)
     /// An action in the charter team's workspace succeeded.
     case workspace(WorkspaceNotice)
+    /// A step of an application to join the charter succeeded.
+    case application(ApplicantStep)
+
+    /// What an applicant just did (SPEC §10).
+    enum ApplicantStep: String, Sendable, CaseIterable {
+        case started, linkResent = "link-resent", confirmed, saved, evidenceAdded = "evidence-added"
+        case evidenceRemoved = "evidence-removed", submitted
+
+        var sentence: String {
+            switch self {
+            case .started:
+                "Check your email: we sent a link to confirm your address. Follow it to fill in the application."
+            case .linkResent:
+                "If an application was started with that address, a new link is on its way to it."
+            case .confirmed:
+                "Your email address is confirmed. Fill in the application below; you can save and come back."
+            case .saved: "Your application was saved. It has not been sent to the charter team yet."
+            case .evidenceAdded: "The evidence file was added to your application."
+            case .evidenceRemoved: "The evidence file was removed."
+            case .submitted:
+                "Your application was sent to the charter team. We emailed you a confirmation; they will write to you."
+            }
+        }
+    }
 
     /// The cookie's name.
     static let cookieName = "__Host-charterwatch_notice"
@@ -34,6 +58,7 @@ enum WebNotice: Sendable, Hashable {
         case .returnReceived(let period, let version, let unchanged):
             "return.\(period).\(version).\(unchanged ? "unchanged" : "new")"
         case .workspace(let notice): "workspace.\(notice.code)"
+        case .application(let step): "application.\(step.rawValue)"
         }
     }
 
@@ -56,6 +81,9 @@ enum WebNotice: Sendable, Hashable {
         case "workspace":
             guard let notice = WorkspaceNotice(parts: parts.dropFirst()) else { return nil }
             self = .workspace(notice)
+        case "application" where parts.count == 2:
+            guard let step = ApplicantStep(rawValue: parts[1]) else { return nil }
+            self = .application(step)
         default: return nil
         }
     }
@@ -87,6 +115,8 @@ enum WebNotice: Sendable, Hashable {
                 : "Version \(version) of the \(period) return was received."
         case .workspace(let notice):
             notice.sentence
+        case .application(let step):
+            step.sentence
         }
     }
 

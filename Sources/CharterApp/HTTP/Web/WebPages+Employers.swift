@@ -70,10 +70,7 @@ extension WebPages {
                 cursor: nil, limit: 100)
             data["flags"] = page.flags.map(summaryRow)
         }
-        let today = CalendarDate(Date(), in: .europeLondon)
-        if pledges.first(where: { $0.isInForce(on: today) })?.tier == Tier.aspiring.rawValue,
-            let readiness = try await readiness(id, principal: principal, pool: pool)
-        {
+        if let readiness = try await readinessIfAspiring(id, principal: principal, pool: pool, pledges: pledges) {
             data["readiness"] = readiness
         }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
@@ -88,6 +85,18 @@ extension WebPages {
             }
         }
         return WebPage.render("employer", data, context: context, status: status)
+    }
+
+    /// `readiness` when the employer's pledge in force today is aspiring (its `pledges`, read when nil);
+    /// nil otherwise.
+    static func readinessIfAspiring(
+        _ id: Int64, principal: Principal, pool: PGPool, pledges: [PledgeRecord]? = nil
+    ) async throws -> [String: Any]? {
+        let today = CalendarDate(Date(), in: .europeLondon)
+        var pledges = pledges
+        if pledges == nil { pledges = try await PledgeStore(pool: pool).list(employerID: id) }
+        guard pledges?.first(where: { $0.isInForce(on: today) })?.tier == Tier.aspiring.rawValue else { return nil }
+        return try await readiness(id, principal: principal, pool: pool)
     }
 
     /// What stands between an employer that is aspiring today and accreditation (SPEC §10) — judged only

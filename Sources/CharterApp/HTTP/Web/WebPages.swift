@@ -37,6 +37,7 @@ public enum WebPages {
         registerEmployers(on: group, pool: pool, flags: flags, users: users)
         registerOutcomes(on: group, pool: pool)
         registerPublicRegister(on: group, pool: pool)
+        registerApply(on: group, pool: pool, reportQueue: reportQueue)
         registerWorkspace(on: group, services: WorkspaceServices(pool: pool, users: users, reportQueue: reportQueue))
         router.add(middleware: WebNotFoundMiddleware())
     }

@@ -263,9 +263,5 @@ extension WebPages {
     }
 
     /// A store's or domain's message as a sentence for a page: capital first letter, full stop.
-    static func sentence(_ message: String) -> String {
-        guard let first = message.first else { return message }
-        let text = first.uppercased() + message.dropFirst()
-        return text.hasSuffix(".") ? text : text + "."
-    }
+    static func sentence(_ message: String) -> String { message.asSentence }
 }

@@ -26,12 +26,7 @@ enum WorkspaceOps {
     }
 
     /// The sentence a store error gives for people: its message, with a capital and a full stop.
-    static func sentence(_ error: CharterStoreError) -> String {
-        var text = error.message
-        if let first = text.first { text = first.uppercased() + text.dropFirst() }
-        if !text.hasSuffix(".") { text += "." }
-        return text
-    }
+    static func sentence(_ error: CharterStoreError) -> String { error.message.asSentence }
 
     /// The employers by id, for naming them on a page.
     static func employerNames(_ store: EmployerStore) async throws -> [Int64: String] {

@@ -134,5 +134,6 @@ extension WebPages {
         registerWorkspaceEmployers(on: group, services: services)
         registerWorkspaceReps(on: group, services: services)
         registerWorkspaceAccess(on: group, services: services)
+        registerWorkspaceApplications(on: group, services: services)
     }
 }

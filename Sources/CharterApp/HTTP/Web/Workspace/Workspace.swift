@@ -17,6 +17,7 @@ enum Workspace {
     static let sections: [(path: String, label: String)] = [
         ("/admin", "Overview"),
         ("/admin/employers", "Employers"),
+        ("/admin/applications", "Applications"),
         ("/admin/reps", "Reps"),
         ("/admin/users", "Users"),
         ("/admin/tokens", "API tokens"),

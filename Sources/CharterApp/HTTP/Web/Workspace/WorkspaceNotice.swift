@@ -52,6 +52,12 @@ struct WorkspaceNotice: Sendable, Hashable {
         case runFinished = "run-finished"
         /// `[message]`
         case messageRequeued = "message-requeued"
+        /// `[application]`
+        case reviewsSaved = "reviews-saved"
+        /// `[application]`
+        case moreRequested = "more-requested"
+        /// `[application, employer]`
+        case applicationDecided = "application-decided"
     }
 
     let kind: Kind
@@ -104,6 +110,13 @@ struct WorkspaceNotice: Sendable, Hashable {
         case .bankHolidayAdded: return "The bank holiday was added."
         case .runFinished: return "The nightly compliance run finished (run #\(number(0)))."
         case .messageRequeued: return "Message #\(number(0)) was queued to be sent again."
+        case .reviewsSaved: return "Your review of application #\(number(0)) was saved."
+        case .moreRequested:
+            return "Application #\(number(0)) went back to the applicant with your questions; they were emailed a link."
+        case .applicationDecided:
+            return number(1) > 0
+                ? "Application #\(number(0)) was decided: employer #\(number(1)) has its pledge, and the applicant was emailed."
+                : "Application #\(number(0)) was declined; the applicant was emailed the reasons."
         }
     }
 }
