@@ -222,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterDomainTests",
-            dependencies: ["CharterDomain"],
+            dependencies: ["CharterDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -53,6 +53,9 @@ struct AccessPolicyTests {
         (.requeueMail, "own other all", "-", "-", "-"),
         (.readAudit, "own other all", "own other all", "-", "-"),
         (.readOutcomes, "own other all", "own other all", "own", "own"),
+        (.readApplications, "own other all", "own other all", "own", "own"),
+        (.applyToCharter, "-", "-", "own", "-"),
+        (.assessApplications, "own other all", "-", "-", "-"),
     ]
 
     static func expected(_ action: Action, _ role: Role) -> Set<Target> {
@@ -83,6 +86,15 @@ struct AccessPolicyTests {
         case (.other, .employer): [2, 3]
         case (.other, _): [2, 4]
         case (.all, _): [nil]
+        }
+    }
+
+    /// Someone with no account holding application 5's session reads and fills in application 5 only.
+    @Test func anApplicantWorksOnTheirOwnApplicationAndNothingElse() {
+        for action in Action.allCases {
+            let own = AccessPolicy.decideApplicant(holding: 5, action, applicationID: 5).isAllowed
+            #expect(own == (action == .readApplications || action == .applyToCharter), "\(action)")
+            #expect(!AccessPolicy.decideApplicant(holding: 5, action, applicationID: 6).isAllowed, "\(action)")
         }
     }
 

@@ -7,14 +7,19 @@
 /// disputes its flags; reps and admins acknowledge, resolve and reopen; anyone but a viewer comments.
 ///
 /// The rules:
-/// - **admin** — everything, except answering or disputing a flag, which is the employer's voice.
+/// - **admin** — everything, except answering or disputing a flag, which is the employer's voice, and
+///   applying to the charter, which is the organisation's own act (the charter team assesses).
 /// - **viewer** — reads everything except API tokens and users (security administration, not charter
 ///   data); changes nothing.
-/// - **employer** — its own employer only: reads the employer, contacts, pledges, returns, flags and
-///   exemptions; keeps its contacts current; submits returns; responds to, disputes and comments on
-///   flags. Reads charter versions, which belong to no employer.
-/// - **rep** — covered employers only: reads the employers, pledges, returns, flags and exemptions;
-///   acknowledges, resolves, reopens and comments on flags. Reads charter versions.
+/// - **employer** — its own employer only: reads the employer, contacts, pledges, returns, flags,
+///   exemptions and applications; keeps its contacts current; submits returns; responds to, disputes and
+///   comments on flags; applies for a higher tier or renews. Reads charter versions, which belong to no
+///   employer.
+/// - **rep** — covered employers only: reads the employers, pledges, returns, flags, exemptions and
+///   applications (with their evidence); acknowledges, resolves, reopens and comments on flags. Reads
+///   charter versions.
+/// - **applicant** (no account; `decideApplicant`) — reads and fills in the one application whose
+///   emailed link they followed, and nothing else.
 ///
 /// An employer-scoped action with no employer (`employerID: nil`, i.e. across all employers) is
 /// allowed only to roles that see every employer; employers and reps list through
@@ -28,6 +33,9 @@ public enum AccessPolicy {
         switch principal.role {
         case .admin:
             if action == .respondToFlag || action == .disputeFlag { return .denied(reason: employersVoice) }
+            if action == .applyToCharter {
+                return .denied(reason: "Only an organisation itself applies to the charter; the charter team assesses.")
+            }
             return .allowed
         case .viewer:
             if action == .readTokens || action == .readUsers {

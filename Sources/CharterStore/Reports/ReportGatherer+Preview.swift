@@ -88,7 +88,9 @@ extension ReportGatherer {
         case .application:
             // Each is sent by a step of an application (some carry its one-time link); nothing to gather.
             throw CharterStoreError(
-                .invalid, "an application's emails are sent by its steps (apply, submit, ask for more, decide); they have no preview")
+                .invalid,
+                "an application's emails are sent by its steps (apply, submit, ask for more, decide); they have no preview"
+            )
         }
     }
 }

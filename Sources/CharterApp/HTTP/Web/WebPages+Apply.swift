@@ -195,7 +195,10 @@ extension WebPages {
             let fileID = try CharterAPI.id("file", context)
             let missing = "There is no evidence file \(fileID) of application \(id)."
             guard let application = try await store.find(id: id) else { throw Problem(.notFound, missing) }
-            try APIAccess.require(principal, .readApplications, employerID: application.employerID, notFound: missing)
+            // Whoever may not read it learns nothing of it, not even that it exists.
+            guard AccessPolicy.decide(principal, .readApplications, employerID: application.employerID).isAllowed else {
+                throw Problem(.notFound, missing)
+            }
             return try await evidenceDownload(applicationID: id, fileID: fileID, store: store)
         }
     }

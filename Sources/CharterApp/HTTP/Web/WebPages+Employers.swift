@@ -74,6 +74,12 @@ extension WebPages {
             data["readiness"] = readiness
         }
         data["canUpload"] = allows(principal, .submitReturn, employerID: id)
+        if principal.role == .employer, allows(principal, .applyToCharter, employerID: id) {
+            data["canApply"] = true
+            if try await ApplicationStore(pool: pool).openApplication(employerID: id) != nil {
+                data["openApplication"] = true
+            }
+        }
         data["outcomes"] = try await employerOutcomes(id, principal: principal, pool: pool)
         var status = HTTPResponse.Status.ok
         if let rejection {
