@@ -167,4 +167,48 @@ struct WebApplicationsTests {
         }
         await made.setup.pool.close()
     }
+
+    /// `multipart/form-data` of the evidence form: the token, then `file` named `filename`.
+    static func evidenceForm(csrf: String, filename: String, content: [UInt8]) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.writeString(
+            "--evidence\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\(csrf)\r\n"
+                + "--evidence\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n")
+        body.writeBytes(content)
+        body.writeString("\r\n--evidence--\r\n")
+        return body
+    }
+
+    /// Through the form as a browser sends it: a file over 10 MB and a renamed program are refused with a
+    /// sentence beside the file field, and nothing is stored.
+    @Test func anOversizedOrDisguisedUploadIsRefusedAndStoresNothing() async throws {
+        let made = try await Self.make("web-evidence-refused")
+        let cookie = made.newcomer.cookie
+        let csrf = try #require(
+            try await ApplicationStore(pool: made.setup.pool).session(
+                cookieValue: String(cookie.dropFirst("__Host-charterwatch_applicant=".count)))?.csrfToken)
+        let headers: HTTPFields = [.cookie: cookie, .contentType: "multipart/form-data; boundary=evidence"]
+        let big = Self.pdf + Array(repeating: 0x20, count: 11 * 1024 * 1024)
+        let program: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + Array(repeating: 0, count: 4_096)
+        try await WebPagesTests.application(made.setup).test(.router) { client in
+            for (content, name, status, words) in [
+                (big, "board-pack.pdf", HTTPResponse.Status.contentTooLarge, "board-pack.pdf is larger than 10 MB"),
+                (program, "policy.pdf", .unprocessableContent, "policy.pdf is not a PDF, PNG, JPEG"),
+            ] {
+                try await client.execute(
+                    uri: "/apply/application/evidence", method: .post, headers: headers,
+                    body: Self.evidenceForm(csrf: csrf, filename: name, content: content)
+                ) { response in
+                    #expect(response.status == status, "\(name)")
+                    let page = WebPagesTests.text(response)
+                    #expect(page.contains(words), "\(name)")
+                    #expect(page.contains("id=\"file-error\""), "\(name): the sentence is not beside the file field")
+                }
+            }
+            let files = try await ApplicationStore(pool: made.setup.pool).find(id: made.newcomer.application)?.evidence
+            #expect(files?.count == 1, "only the file stored before the refusals")
+        }
+        await made.setup.pool.close()
+    }
 }
