@@ -17,9 +17,11 @@ public struct CharterDatabase: Sendable {
     /// Set when the embedded cluster is in use.
     public let embedded: EmbeddedPostgres?
 
-    /// Resolves the configured database, starting the embedded cluster when none is configured.
+    /// Resolves the configured database, starting the embedded cluster when none is configured; a
+    /// configured one behind a transaction pooler is refused with a sentence (`SessionPooling`).
     public static func open(_ configuration: CharterConfiguration, logger: Logger) async throws -> CharterDatabase {
         if let url = configuration.databaseConninfo {
+            try await SessionPooling.requireOwnSessions(url)
             return CharterDatabase(conninfo: url, embedded: nil)
         }
         // No LLVM JIT: it maps generated code executable, which systemd's MemoryDenyWriteExecute=yes
