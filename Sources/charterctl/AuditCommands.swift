@@ -27,14 +27,14 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func validate() throws {
-            if let head, Self.bytes(ofHead: head) == nil {
+            if let head, AuditTrail.headBytes(head) == nil {
                 throw ValidationError(
                     "--head must be a chain head as the weekly summary prints it: 64 hex digits (0-9, a-f)")
             }
         }
 
         func run() async throws {
-            let published = head.flatMap(Self.bytes(ofHead:))
+            let published = head.flatMap(AuditTrail.headBytes)
             let result = try await withPool { pool in
                 guard let key = AuditTrail.key else {
                     throw CommandFailed(description: CharterConfiguration.auditKeyMissing)
@@ -69,18 +69,5 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         /// The 32 bytes of a head written as 64 hex digits, or nil.
-        static func bytes(ofHead text: String) -> [UInt8]? {
-            let digits = Array(text.lowercased().utf8)
-            let isHexDigit = { (digit: UInt8) in (0x30...0x39).contains(digit) || (0x61...0x66).contains(digit) }
-            guard digits.count == 64, digits.allSatisfy(isHexDigit) else { return nil }
-            var bytes: [UInt8] = []
-            for index in stride(from: 0, to: 64, by: 2) {
-                guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
-                    return nil
-                }
-                bytes.append(byte)
-            }
-            return bytes
-        }
     }
 }

@@ -52,21 +52,27 @@ struct DemoTests {
         #expect(try await EmployerStore(pool: pool).list().count == 14)
     }
 
+    /// `charterctl demo` on the fresh state directory `state`, as the README's first command seeds it:
+    /// the environment that reaches that state (for charterctl and charterd) and the sign-ins it printed.
+    static func seed(_ state: URL) async throws -> (environment: [String: String], seeded: CharterDemo.Seeded) {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
+        environment["CHARTERD_STATE_DIR"] = state.path
+        let seed = try SpawnedProcess(
+            SpawnedProcess.builtExecutable("charterctl"),
+            ["demo", "--employers", employersFile.path, "--format", "json"], environment: environment)
+        let seedStatus = try await seed.exitStatus()
+        #expect(seedStatus == 0, Comment(rawValue: seed.standardOutput + seed.standardError))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return (environment, try decoder.decode(CharterDemo.Seeded.self, from: Data(seed.standardOutput.utf8)))
+    }
+
     /// The README's first command on a fresh clone: `charterctl demo` on a new embedded cluster, then
     /// `charterd` on it; a demo rep signs in in headless Chromium and sees the demo's flags.
     @Test func aDemoRepSeesTheDemoFlagsInABrowser() async throws {
         let state = URL(fileURLWithPath: "/tmp/cw-demo-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: state) }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
-        environment["CHARTERD_STATE_DIR"] = state.path
-        let seed = try SpawnedProcess(
-            SpawnedProcess.builtExecutable("charterctl"),
-            ["demo", "--employers", Self.employersFile.path, "--format", "json"], environment: environment)
-        let seedStatus = try await seed.exitStatus()
-        #expect(seedStatus == 0, Comment(rawValue: seed.standardOutput + seed.standardError))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let seeded = try decoder.decode(CharterDemo.Seeded.self, from: Data(seed.standardOutput.utf8))
+        let (_, seeded) = try await Self.seed(state)
         let rep = try #require(seeded.signIns.first { $0.role == "rep" })
 
         let daemon = try DaemonProcess(stateDirectory: state)

@@ -13,16 +13,7 @@ struct WorkspacePeopleWalkTests {
     @Test func theDemoAdminManagesEmployersRepsUsersAndTokensThroughThePages() async throws {
         let state = URL(fileURLWithPath: "/tmp/cw-people-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: state) }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHARTERD_") }
-        environment["CHARTERD_STATE_DIR"] = state.path
-        let seed = try SpawnedProcess(
-            SpawnedProcess.builtExecutable("charterctl"),
-            ["demo", "--employers", DemoTests.employersFile.path, "--format", "json"], environment: environment)
-        let seedStatus = try await seed.exitStatus()
-        #expect(seedStatus == 0, Comment(rawValue: seed.standardOutput + seed.standardError))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let seeded = try decoder.decode(CharterDemo.Seeded.self, from: Data(seed.standardOutput.utf8))
+        let (environment, seeded) = try await DemoTests.seed(state)
         let admin = try #require(seeded.signIns.first { $0.role == "admin" })
 
         let daemon = try DaemonProcess(stateDirectory: state)

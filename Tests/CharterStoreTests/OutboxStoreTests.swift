@@ -166,6 +166,35 @@ struct OutboxStoreTests {
         #expect(try await store.claim(limit: 10, worker: "w", lease: 60, now: now.addingTimeInterval(86400)).isEmpty)
     }
 
+    /// A one-time link belongs to its recipient: once sent, the outbox keeps such a message's headers
+    /// only; other messages are kept whole.
+    @Test func aSentMessageCarryingALinkKeepsItsHeadersOnly() async throws {
+        let link = "https://charter.example/set-password?token=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+        try await enqueue(outboxMessage("invitation:1", kind: .invitation, content: "Set your password: \(link)"))
+        try await enqueue(outboxMessage("application:1:confirm:1", kind: .application, content: "Confirm: \(link)"))
+        try await enqueue(outboxMessage("rep-digest:rep@example.org:2026-12-06", content: "3 new flags"))
+        for envelope in try await store.claim(limit: 10, worker: "w", lease: 60, now: t0) {
+            #expect(try await store.markSent(id: envelope.id, worker: "w", now: t0))
+        }
+        let kept = try await fixture.pool.withConnection { connection in
+            try await connection.query("SELECT kind, message FROM outbox_messages ORDER BY id").map {
+                (
+                    try $0.decode(String.self, column: "kind"),
+                    String(decoding: try $0.decode(PGBytes.self, column: "message").bytes, as: UTF8.self)
+                )
+            }
+        }
+        for (kind, message) in kept.prefix(2) {
+            #expect(!message.contains("token="), "\(kind)")
+            #expect(message.hasPrefix("From: charter@example.org\r\nTo: rep@example.org\r\nSubject: Digest"), "\(kind)")
+            #expect(
+                message.hasSuffix(
+                    "\r\n\r\n(This message held a one-time link for its recipient only; its body was removed once it was sent.)\r\n"
+                ))
+        }
+        #expect(kept.last?.1.hasSuffix("\r\n\r\n3 new flags\r\n") == true)
+    }
+
     @Test func jitterOnlyShortensThePauseUpToItsFractionAndTheCapHolds() {
         var policy = OutboxRetryPolicy()
         policy.base = 60

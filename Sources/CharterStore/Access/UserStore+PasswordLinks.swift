@@ -26,17 +26,8 @@ extension UserStore {
         email: String, displayName: String, role: Role, employerID: Int64?, repID: Int64?, by actor: String,
         mail: any ReportQueuing, now: Date = Date()
     ) async throws -> IssuedPasswordLink {
-        try TextField.email.check(email)
-        guard let address = EmailAddress(email) else {
-            throw CharterStoreError(
-                .invalid, "\"\(email.excerpt())\" is not an email address (it should look like name@example.org)")
-        }
-        let displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !displayName.isEmpty else { throw CharterStoreError(.invalid, "a user needs a name to be shown") }
-        try TextField.displayName.check(displayName)
-        if let problem = RoleBinding.problem(role: role, employerID: employerID, repID: repID, holder: "user") {
-            throw CharterStoreError(.invalid, problem)
-        }
+        let (address, displayName) = try Self.checkPerson(
+            email: email, displayName: displayName, role: role, employerID: employerID, repID: repID)
         do {
             return try await pool.withTransaction { connection in
                 try await Self.invite(

@@ -40,18 +40,9 @@ public struct UserStore: Sendable {
         email: String, displayName: String, role: Role, employerID: Int64?, repID: Int64?, password: String,
         by actor: String
     ) async throws -> User {
-        try TextField.email.check(email)
-        guard let address = EmailAddress(email) else {
-            throw CharterStoreError(
-                .invalid, "\"\(email.excerpt())\" is not an email address (it should look like name@example.org)")
-        }
-        let displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !displayName.isEmpty else { throw CharterStoreError(.invalid, "a user needs a name to be shown") }
-        try TextField.displayName.check(displayName)
+        let (address, displayName) = try Self.checkPerson(
+            email: email, displayName: displayName, role: role, employerID: employerID, repID: repID)
         try Self.checkNewPassword(password)
-        if let problem = RoleBinding.problem(role: role, employerID: employerID, repID: repID, holder: "user") {
-            throw CharterStoreError(.invalid, problem)
-        }
         let hasher = hasher
         let hash = try await KeyDerivationThread.run { try hasher.hash(password: password) }
         do {
@@ -298,6 +289,25 @@ public struct UserStore: Sendable {
         var displayName: String
         var passwordHash: String?
         var disabled: Bool
+    }
+
+    /// The address and the trimmed name of a new user, or the sentence refusing them: an address mail
+    /// could not carry, a blank or too long name, a role bound wrongly (`RoleBinding`).
+    static func checkPerson(
+        email: String, displayName: String, role: Role, employerID: Int64?, repID: Int64?
+    ) throws -> (EmailAddress, String) {
+        try TextField.email.check(email)
+        guard let address = EmailAddress(email) else {
+            throw CharterStoreError(
+                .invalid, "\"\(email.excerpt())\" is not an email address (it should look like name@example.org)")
+        }
+        let displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !displayName.isEmpty else { throw CharterStoreError(.invalid, "a user needs a name to be shown") }
+        try TextField.displayName.check(displayName)
+        if let problem = RoleBinding.problem(role: role, employerID: employerID, repID: repID, holder: "user") {
+            throw CharterStoreError(.invalid, problem)
+        }
+        return (address, displayName)
     }
 
     static func checkNewPassword(_ password: String) throws {

@@ -22,10 +22,9 @@ extension ApplicationStore {
             try await pool.withTransaction { connection in
                 let application = try await Self.withApplicant(id, on: connection)
                 var details = details
-                if let employerID = application.employerID {
+                if application.employerID != nil {
                     // An employer applies under its own number; it cannot apply for another.
                     details.companyNumber = application.details.companyNumber
-                    _ = employerID
                 } else if let number = details.companyNumber {
                     try await Self.refuseSignatory(number, on: connection)
                 }

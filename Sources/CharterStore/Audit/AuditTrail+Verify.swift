@@ -202,3 +202,16 @@ extension AuditTrail {
         return text
     }
 }
+
+extension AuditTrail {
+    /// A chain head as a check prints it — 64 hexadecimal digits, either case — as bytes; nil for
+    /// anything else. What `charterctl audit verify --head` and the audit page read.
+    public static func headBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.lowercased().utf8)
+        let isHexDigit = { (digit: UInt8) in (0x30...0x39).contains(digit) || (0x61...0x66).contains(digit) }
+        guard digits.count == 64, digits.allSatisfy(isHexDigit) else { return nil }
+        return stride(from: 0, to: 64, by: 2).compactMap {
+            UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)
+        }
+    }
+}

@@ -63,6 +63,21 @@ public struct EmployerStore: Sendable {
         }
     }
 
+    /// The names of employers `ids` by id (those that exist), for naming them on a page or in a report
+    /// without reading every employer.
+    public func names(of ids: some Sequence<Int64>) async throws -> [Int64: String] {
+        let wanted = Array(Set(ids))
+        guard !wanted.isEmpty else { return [:] }
+        return try await pool.withConnection { connection in
+            var names: [Int64: String] = [:]
+            for row in try await connection.query("SELECT id, name FROM employers WHERE id = ANY(\(wanted)::bigint[])")
+            {
+                names[try row.decode(Int64.self, column: "id")] = try row.decode(String.self, column: "name")
+            }
+            return names
+        }
+    }
+
     /// Employers by name, optionally only those whose name contains `search` (any case).
     public func list(search: String? = nil, limit: Int = 1_000) async throws -> [Employer] {
         try await pool.withConnection { connection in

@@ -198,16 +198,30 @@ public struct OutboxStore: Sendable {
     /// - Returns: false when `worker` no longer held the message — its lease ran out and another worker
     ///   claimed it, which then sends it again (the at-least-once window) — or it is not `sending`.
     @discardableResult
+    ///
+    /// A message carrying a secret (`Kind.carriesSecret`: a one-time link) keeps only its headers once
+    /// it is sent: the link belongs to its recipient, and a copy in the database — or in a backup of it
+    /// — would work for anyone who read it until it is used or expires.
     public func markSent(id: Int64, worker: String, now: Date) async throws -> Bool {
-        try await pool.withConnection { connection in
+        let secretKinds = OutboxMessage.Kind.allCases.filter(\.carriesSecret).map(\.rawValue)
+        let removed = Array(Self.removedBody.utf8)
+        return try await pool.withConnection { connection in
             try await connection.execute(
                 """
                 UPDATE outbox_messages
-                SET state = 'sent', sent_at = \(now), claimed_by = NULL, claimed_until = NULL
+                SET state = 'sent', sent_at = \(now), claimed_by = NULL, claimed_until = NULL,
+                    message = CASE WHEN kind = ANY(\(secretKinds)::text[]) AND position('\\x0d0a0d0a'::bytea IN message) > 0
+                                   THEN substring(message FROM 1 FOR position('\\x0d0a0d0a'::bytea IN message) + 3)
+                                        || \(PGBytes(removed))
+                                   ELSE message END
                 WHERE id = \(id) AND state = 'sending' AND claimed_by = \(worker)
                 """) == 1
         }
     }
+
+    /// What stays of a sent message that carried a one-time link, after its headers.
+    static let removedBody =
+        "(This message held a one-time link for its recipient only; its body was removed once it was sent.)\r\n"
 
     /// Records a failed attempt at message `id` with the server's `reply`.
     ///

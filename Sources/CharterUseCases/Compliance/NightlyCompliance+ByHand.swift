@@ -15,8 +15,8 @@ extension NightlyCompliance {
         let log = JobRunLog(pool: pool)
         let startedAt = Date()
         do {
-            let report = try await run(asOf: asOf, actor: actor)
-            try await log.recordHandRun(
+            var report = try await run(asOf: asOf, actor: actor)
+            report.runID = try await log.recordHandRun(
                 job: "nightly-compliance", triggeredBy: actor, startedAt: startedAt, finishedAt: Date(),
                 succeeded: true, counts: report.counts,
                 error: report.errors.isEmpty ? nil : report.errors.joined(separator: "\n"))

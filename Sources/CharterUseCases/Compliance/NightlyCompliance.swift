@@ -39,6 +39,9 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var errors: [String] = []
     /// Where the time went (not part of the JSON report: it differs from one run of the same data to the next).
     public var timings = ComplianceRunTimings()
+    /// The `job_runs` row a run by hand was recorded under (`runByHand`); nil for a dry run, which
+    /// records nothing, and for the scheduler's runs, which it records itself.
+    public var runID: Int64?
 
     public init(asOf: CalendarDate, dryRun: Bool) {
         self.asOf = asOf
@@ -68,6 +71,7 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
         case flagsUpdated = "flags_updated"
         case flagsUnchanged = "flags_unchanged"
         case emailsQueued = "emails_queued"
+        case runID = "run_id"
         case changes, errors
     }
 }

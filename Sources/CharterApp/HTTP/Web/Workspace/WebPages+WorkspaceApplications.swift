@@ -94,27 +94,16 @@ extension WebPages {
             let principal = try Workspace.require(.assessApplications, context: context)
             let id = try CharterAPI.id("application", context)
             let reasons = form.fields["reasons"] ?? ""
-            guard let decision = form["decision"].flatMap(ApplicationDecision.init(rawValue:)) else {
-                return try await workspaceApplicationPage(
+            func refuse(_ field: String, _ message: String) async throws -> Response {
+                try await workspaceApplicationPage(
                     id, context: context, store: store, pool: pool,
-                    refused: (
-                        form.fields,
-                        [
-                            ApplicationProblem(
-                                field: "decision", "Choose the decision: aspiring, accredited or declined.")
-                        ]
-                    ))
+                    refused: (form.fields, [ApplicationProblem(field: field, message)]))
+            }
+            guard let decision = form["decision"].flatMap(ApplicationDecision.init(rawValue:)) else {
+                return try await refuse("decision", "Choose the decision: aspiring, accredited or declined.")
             }
             if reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                return try await workspaceApplicationPage(
-                    id, context: context, store: store, pool: pool,
-                    refused: (
-                        form.fields,
-                        [
-                            ApplicationProblem(
-                                field: "reasons", "Give the reasons for the decision; the applicant is sent them.")
-                        ]
-                    ))
+                return try await refuse("reasons", "Give the reasons for the decision; the applicant is sent them.")
             }
             guard form["confirm"] == "yes" else {
                 let what =

@@ -168,10 +168,9 @@ extension WebPages {
                 }
                 values[parameter.standardID, default: [:]][parameter.name] = .list(items)
             case .lower, .higher:
-                guard let number = Decimal(string: text, locale: Locale(identifier: "en_GB")),
-                    text.allSatisfy({
-                        $0.isNumber || $0 == "." || $0 == "-"
-                    })
+                // The whole text a plain decimal: `Decimal(string:)` alone reads "1.2.3" as 1.2.
+                guard text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil,
+                    let number = Decimal(string: text, locale: Locale(identifier: "en_GB"))
                 else {
                     errors.add(
                         field,
@@ -193,7 +192,7 @@ extension WebPages {
         guard let employer = try await EmployerStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "There is no employer \(id).")
         }
-        let today = londonToday()
+        let today = WorkspaceOps.today
         let pledges = try await PledgeStore(pool: pool).list(employerID: id)
         let version = try await CharterVersionStore(pool: pool).publishedVersion(inForceOn: today)
         let defaults = version?.defaults ?? [:]

@@ -95,7 +95,7 @@ extension WebPages {
 
     /// The list's filters from `query`; a value that is no sector or tier is a 400 with a sentence.
     static func employerFilter(_ query: ListQuery) throws -> EmployerFilter {
-        var filter = EmployerFilter(search: query["q"], asOf: londonToday())
+        var filter = EmployerFilter(search: query["q"], asOf: WorkspaceOps.today)
         if let sector = query["sector"] {
             guard let value = Sector(rawValue: sector) else {
                 throw Problem(.badRequest, "The sector filter must be private, public or voluntary.")
@@ -252,15 +252,6 @@ extension WebPages {
 
     /// The largest GPG file the upload takes: the whole national download is about 12 MiB.
     static let gpgUploadLimit = 32 << 20
-
-    /// Today in Europe/London.
-    static func londonToday(_ now: Date = Date()) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .europeLondon
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-            ?? CalendarDate(daysSinceEpoch: 0)
-    }
 
     /// A store's or domain's message as a sentence for a page: capital first letter, full stop.
     static func sentence(_ message: String) -> String { message.asSentence }

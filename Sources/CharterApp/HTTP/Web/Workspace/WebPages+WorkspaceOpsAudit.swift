@@ -42,10 +42,24 @@ extension WebPages {
             guard let key = AuditTrail.key else {
                 throw Problem(.serviceUnavailable, "This server has no audit key set, so the chain cannot be verified.")
             }
-            let verification = try await pool.withConnection { try await AuditTrail.verify(on: $0, key: key) }
+            var published: [UInt8]?
+            if let text = form["head"] {
+                guard let bytes = AuditTrail.headBytes(text) else {
+                    var errors = FormErrors()
+                    errors.add("head", "The published head hash is 64 hexadecimal characters, as a check shows it.")
+                    return try await auditPage(
+                        ListQuery(request, filters: filters), log: log, context: context, refused: (text, errors))
+                }
+                published = bytes
+            }
+            let verification = try await pool.withConnection {
+                try await AuditTrail.verify(on: $0, key: key, publishedHead: published)
+            }
+            let wrongKey = verification.firstBreak?.problem == .wrongKey
             var result: [String: Any] = [
                 "intact": verification.isIntact, "rowsChecked": verification.rowsChecked,
-                "unkeyedRows": verification.unkeyedRows,
+                "unkeyedRows": verification.unkeyedRows, "wrongKey": wrongKey,
+                "broken": !verification.isIntact && !wrongKey,
             ]
             result.setIfPresent("headHash", verification.headHash)
             result.setIfPresent("breakMessage", verification.firstBreak?.message)
@@ -79,11 +93,14 @@ extension WebPages {
     }
 
     static func auditPage(
-        _ query: ListQuery, log: AuditLog, context: CharterRequestContext, verification: [String: Any]? = nil
+        _ query: ListQuery, log: AuditLog, context: CharterRequestContext, verification: [String: Any]? = nil,
+        refused: (head: String, errors: FormErrors)? = nil
     ) async throws -> Response {
         var errors = FormErrors()
         let filter = auditFilter(query, errors: &errors)
-        var data: [String: Any] = ["values": query.values, "csv": query.href("/admin/audit.csv")]
+        var values = query.values
+        if let refused { values["head"] = refused.head }
+        var data: [String: Any] = ["values": values, "csv": query.href("/admin/audit.csv")]
         if errors.isEmpty {
             let entries = try await log.list(filter, offset: query.offset, limit: ListQuery.pageSize)
             let total = try await log.count(filter)
@@ -98,6 +115,7 @@ extension WebPages {
             data["paging"] = query.paging("/admin/audit", shown: entries.count, total: total)
         }
         if let verification { data["verification"] = verification }
+        for entry in refused?.errors.entries ?? [] { errors.add(entry.field, entry.message) }
         data.merge(errors.templateData) { _, new in new }
         return Workspace.render(
             "workspace-audit", data, section: "/admin/audit", change: .verifyAudit, context: context,

@@ -232,7 +232,8 @@ extension WebPages {
                 asOf = date
             }
             let report = try await RulesPreview(pool: pool).preview(label: version.label, asOf: asOf)
-            let names = try await WorkspaceOps.employerNames(EmployerStore(pool: pool))
+            let names = try await EmployerStore(pool: pool).names(
+                of: (report.added + report.cleared).map(\.employerID))
             func rows(_ changes: [FlagChange]) -> [[String: Any]] {
                 changes.map { change -> [String: Any] in
                     [

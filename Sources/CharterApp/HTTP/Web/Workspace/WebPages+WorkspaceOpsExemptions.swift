@@ -24,11 +24,12 @@ extension WebPages {
             try form.requireCSRF(context: context)
             let principal = try Workspace.require(.writeExemptions, context: context)
             var errors = FormErrors()
-            let employers = try await WorkspaceOps.employerNames(EmployerStore(pool: pool))
             let employerID = form["employer_id"].flatMap { Int64($0) }
             if form["employer_id"] == nil {
                 errors.add("employer_id", "Choose the employer the exemption is for.")
-            } else if employerID.map({ employers[$0] == nil }) ?? true {
+            } else if let employerID, try await EmployerStore(pool: pool).find(id: employerID) == nil {
+                errors.add("employer_id", "There is no such employer; choose one from the list.")
+            } else if employerID == nil {
                 errors.add("employer_id", "There is no such employer; choose one from the list.")
             }
             let standard = form["standard_id"]
@@ -107,7 +108,7 @@ extension WebPages {
         _ query: ListQuery, store: ExemptionStore, employers employerStore: EmployerStore,
         context: CharterRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]
     ) async throws -> Response {
-        let employers = try await WorkspaceOps.employerNames(employerStore)
+        let employers = try await WorkspaceOps.allEmployerNames(employerStore)
         let today = WorkspaceOps.today
         let employerFilter = query["employer"].flatMap { Int64($0) }
         let all = try await store.list(employerID: employerFilter).filter { exemption in

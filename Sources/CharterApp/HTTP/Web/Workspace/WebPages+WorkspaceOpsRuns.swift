@@ -87,12 +87,9 @@ extension WebPages {
             if dryRun {
                 return try await dryRunPage(report, pool: pool, context: context)
             }
-            let run = try await log.page(job: "nightly-compliance", offset: 0, limit: 20).first {
-                $0.triggeredBy == principal.actor
-            }
             return Workspace.redirect(
-                to: run.map { "/admin/runs/\($0.id)" } ?? "/admin/runs",
-                notice: WorkspaceNotice(.runFinished, run?.id ?? 0))
+                to: report.runID.map { "/admin/runs/\($0)" } ?? "/admin/runs",
+                notice: WorkspaceNotice(.runFinished, report.runID ?? 0))
         }
     }
 
@@ -100,7 +97,7 @@ extension WebPages {
     static func dryRunPage(
         _ report: ComplianceRunReport, pool: PGPool, context: CharterRequestContext
     ) async throws -> Response {
-        let names = try await WorkspaceOps.employerNames(EmployerStore(pool: pool))
+        let names = try await EmployerStore(pool: pool).names(of: report.changes.map(\.employerID))
         func rows(_ kinds: Set<FlagChange.Kind>) -> [[String: Any]] {
             report.changes.filter { kinds.contains($0.kind) }.map { change -> [String: Any] in
                 [
