@@ -13,9 +13,11 @@ public import ServiceLifecycle
 /// died (their lease ran out). Any number of instances may run on one database; each message goes to
 /// one of them at a time.
 ///
-/// Delivery is at least once: if this worker dies, or its database connection fails, after the server
-/// accepted a message but before `sent` is recorded, the lease runs out and a worker sends it again.
-/// That window is one message wide per worker; outside it nothing is sent twice and nothing is lost.
+/// Delivery is at least once: if this worker dies, or its database stays unreachable for half a lease,
+/// after the server accepted a message but before `sent` is recorded, the lease runs out and a worker
+/// sends it again. That window is one message wide per worker; a database gone for a moment (a
+/// failover) only delays the record, which is retried. Outside it nothing is sent twice and nothing is
+/// lost.
 ///
 /// On graceful shutdown it finishes the message in hand, gives the rest of its batch back (`release`,
 /// due at once for the next worker) and returns. When cancelled outright it stops where it is; what it
@@ -203,34 +205,57 @@ public final class OutboxDelivery: Service, Sendable {
         case .failure(let error): outcome = .transient(reply: "\(error)")
         }
         let now = clock.now()
-        do {
-            switch outcome {
-            case .sent:
-                if try await store.markSent(id: envelope.id, worker: worker, now: now) {
-                    messageLogger.info("email sent")
-                    onEvent(.sent(id: envelope.id))
-                } else {
-                    messageLogger.warning("email sent after another worker took it over; it may arrive twice")
-                    onEvent(.sentAfterLosingLease(id: envelope.id))
-                }
-            case .transient(let reply), .permanent(let reply):
-                let transient = if case .transient = outcome { true } else { false }
-                guard
-                    let result = try await store.markFailed(
-                        id: envelope.id, worker: worker, transient: transient, reply: reply, now: now,
-                        policy: configuration.retry)
-                else {
-                    messageLogger.warning("email failed after another worker took it over")
+        // The outcome must reach the database before the lease runs out, or another worker sends the
+        // message again. When the database is gone for a moment (a failover to a standby, a restart),
+        // keep trying for up to half the lease, in real time: that closes the window of a second send
+        // to a worker dying at the wrong moment.
+        let patience = ContinuousClock.now.advanced(by: .seconds(configuration.lease / 2))
+        var pause = Duration.milliseconds(250)
+        while true {
+            do {
+                try await recordOnce(envelope, outcome, now: now, logger: messageLogger)
+                return
+            } catch {
+                guard !Task.isCancelled, ContinuousClock.now.advanced(by: pause) < patience else {
+                    // The lease runs out and another attempt is made: at least once.
+                    messageLogger.error("cannot record the delivery outcome", metadata: ["error": "\(error)"])
                     return
                 }
-                messageLogger.log(
-                    level: result.state == .dead ? .error : .warning, "email not delivered",
-                    metadata: ["state": "\(result.state.rawValue)", "reply": "\(reply)"])
-                onEvent(.failed(id: envelope.id, state: result.state, nextAttemptAt: result.nextAttemptAt))
+                messageLogger.warning(
+                    "cannot record the delivery outcome yet; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
             }
-        } catch {
-            // The lease runs out and another attempt is made: at least once.
-            messageLogger.error("cannot record the delivery outcome", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Records `outcome` for `envelope` once; throws when the database cannot be reached.
+    private func recordOnce(
+        _ envelope: OutboxEnvelope, _ outcome: DeliveryOutcome, now: Date, logger messageLogger: Logger
+    ) async throws {
+        switch outcome {
+        case .sent:
+            if try await store.markSent(id: envelope.id, worker: worker, now: now) {
+                messageLogger.info("email sent")
+                onEvent(.sent(id: envelope.id))
+            } else {
+                messageLogger.warning("email sent after another worker took it over; it may arrive twice")
+                onEvent(.sentAfterLosingLease(id: envelope.id))
+            }
+        case .transient(let reply), .permanent(let reply):
+            let transient = if case .transient = outcome { true } else { false }
+            guard
+                let result = try await store.markFailed(
+                    id: envelope.id, worker: worker, transient: transient, reply: reply, now: now,
+                    policy: configuration.retry)
+            else {
+                messageLogger.warning("email failed after another worker took it over")
+                return
+            }
+            messageLogger.log(
+                level: result.state == .dead ? .error : .warning, "email not delivered",
+                metadata: ["state": "\(result.state.rawValue)", "reply": "\(reply)"])
+            onEvent(.failed(id: envelope.id, state: result.state, nextAttemptAt: result.nextAttemptAt))
         }
     }
 
