@@ -35,7 +35,8 @@ struct WorkspaceBench: AsyncParsableCommand {
     /// The list pages of the workspace, each as a person first opens it and one filtered or paged.
     static let pages = [
         "/admin", "/admin/employers", "/admin/employers?q=care", "/admin/employers?page=20", "/admin/reps",
-        "/admin/users", "/admin/tokens", "/admin/exemptions", "/admin/charter", "/admin/runs", "/admin/outbox",
+        "/admin/users", "/admin/tokens", "/admin/applications", "/admin/exemptions", "/admin/charter", "/admin/runs",
+        "/admin/outbox",
         "/admin/audit", "/admin/audit?actor=demo", "/flags", "/flags?state=open&severity=breach", "/register",
     ]
 

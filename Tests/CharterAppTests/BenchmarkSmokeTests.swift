@@ -76,4 +76,16 @@ struct BenchmarkSmokeTests {
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("flag queue / trivial route:"), "\(run.stdout)")
     }
+
+    /// Every /admin list page timed at the demo's size and at a (here tiny) full size, with wrk.
+    @Test func workspaceTimesEveryListPageAtBothSizes() async throws {
+        let run = try await bench(
+            [
+                "workspace", "--employers", "30", "--flags", "40", "--duration", "1",
+                "--port", "\(try #require(LoopbackPort.free()))", "--demo-employers", DemoTests.employersFile.path,
+            ], database: "bench_workspace")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("slowest page: demo size p50"), "\(run.stdout)")
+        #expect(run.stdout.contains("full size p50"), "\(run.stdout)")
+    }
 }
