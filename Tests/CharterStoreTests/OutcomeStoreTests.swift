@@ -134,6 +134,19 @@ struct OutcomeStoreTests {
         await #expect(throws: CharterStoreError.self) { try await rates.add(held, actor: "test") }
     }
 
+    /// A return whose snapshot no Real Living Wage covers (the first rate's deadline is 2024-05-01) is
+    /// not judged against one: its lines are in neither side of the share, which is then no figure at
+    /// all rather than 0 %.
+    @Test func withoutARateInForceTheShareBelowTheRealLivingWageIsNotZero() async throws {
+        let employer = try await fixture.newEmployer()
+        let version = try await submit(employer, [Self.line("W1", rate: "11.00")], period: "2024-Q1").version
+        #expect(try await store.figures(versionID: version.versionID)?.belowRLW == nil)
+        let figures = try await outcomes.period(try #require(ReportingPeriod("2024-Q1"))).region
+        #expect(figures[.belowRLW] == 0)
+        #expect(figures[.rlwInScope] == 0)
+        #expect(figures[.belowRLWShare] == nil)
+    }
+
     @Test func anAmendedReturnCountsOnceAndAnEmployerWithoutAReturnNotAtAll() async throws {
         let amended = try await fixture.newEmployer("Amended Ltd")
         try await submit(amended, [Self.line("W1", rate: "10")])

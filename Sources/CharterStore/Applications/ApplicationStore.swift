@@ -253,9 +253,9 @@ public struct ApplicationStore: Sendable {
     }
 
     /// Applications newest first, those in `status` only when given.
-    public func list(status: ApplicationStatus? = nil, employerIDs: Set<Int64>? = nil, limit: Int = 500) async throws
-        -> [ApplicationSummary]
-    {
+    public func list(
+        status: ApplicationStatus? = nil, employerIDs: Set<Int64>? = nil, offset: Int = 0, limit: Int = 500
+    ) async throws -> [ApplicationSummary] {
         let ids = employerIDs.map { Array($0) }
         return try await pool.withConnection { connection in
             try await connection.query(
@@ -265,7 +265,7 @@ public struct ApplicationStore: Sendable {
                 FROM applications
                 WHERE (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
                   AND (\(ids)::bigint[] IS NULL OR employer_id = ANY(\(ids)::bigint[]))
-                ORDER BY id DESC LIMIT \(limit)
+                ORDER BY id DESC OFFSET \(offset) LIMIT \(limit)
                 """
             ).map { row in
                 ApplicationSummary(
@@ -279,6 +279,15 @@ public struct ApplicationStore: Sendable {
                     createdAt: try row.decode(Date.self, column: "created_at"),
                     submittedAt: try row.decode(Date?.self, column: "submitted_at"))
             }
+        }
+    }
+
+    /// How many applications there are, in `status` only when given.
+    public func count(status: ApplicationStatus? = nil) async throws -> Int {
+        try await pool.withConnection { connection in
+            try await connection.query(
+                "SELECT count(*) FROM applications WHERE \(status?.rawValue)::text IS NULL OR status = \(status?.rawValue)"
+            )[0].decode(Int.self, at: 0)
         }
     }
 

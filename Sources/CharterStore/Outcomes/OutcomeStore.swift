@@ -80,7 +80,10 @@ public struct OutcomeStore: Sendable {
                 """
                 SELECT r.employer_id, r.period, v.version_no, e.sector, p.tier, o.headcount, o.lines, o.direct_lines,
                        o.direct_zero_hours, o.insecure_lines, o.direct_low_hours, o.recognition_agreement,
-                       o.rlw_in_scope, coalesce(o.below_rlw, 0) AS below_rlw, o.male_rates, o.female_rates
+                       -- No Real Living Wage in force at a return's snapshot: its lines are not judged
+                       -- against one, so they count in neither side of the share (never as 0 below it).
+                       CASE WHEN o.below_rlw IS NULL THEN 0 ELSE o.rlw_in_scope END AS rlw_in_scope,
+                       coalesce(o.below_rlw, 0) AS below_rlw, o.male_rates, o.female_rates
                 FROM returns r
                 CROSS JOIN LATERAL (SELECT id, version_no FROM return_versions
                                     WHERE return_id = r.id ORDER BY version_no DESC LIMIT 1) v

@@ -20,7 +20,8 @@ extension WebPages {
             _ = try Workspace.require(.readApplications, context: context)
             let query = ListQuery(request, filters: ["status"])
             let status = query["status"].flatMap(ApplicationStatus.init(rawValue:))
-            let applications = try await store.list(status: status)
+            let applications = try await store.list(status: status, offset: query.offset, limit: ListQuery.pageSize)
+            let total = try await store.count(status: status)
             return Workspace.render(
                 "workspace-applications",
                 [
@@ -38,6 +39,7 @@ extension WebPages {
                         ["value": $0.rawValue, "label": $0.rawValue, "selected": status == $0]
                     },
                     "empty": applications.isEmpty,
+                    "paging": query.paging("/admin/applications", shown: applications.count, total: total),
                 ], section: "/admin/applications", context: context)
         }
         group.get("/admin/applications/:application") { _, context -> Response in
