@@ -58,6 +58,61 @@ struct WorkspaceGateTests {
         await setup.pool.close()
     }
 
+    /// Every form of the workspace that changes something, by its route.
+    static let forms = [
+        "/admin/employers", "/admin/employers/1", "/admin/employers/1/contacts", "/admin/employers/1/contacts/1/remove",
+        "/admin/employers/1/pledges", "/admin/employers/1/pledges/1/end", "/admin/gpg-import/confirm", "/admin/reps",
+        "/admin/reps/1/coverage", "/admin/users", "/admin/users/1/disable", "/admin/tokens", "/admin/tokens/1/revoke",
+        "/admin/exemptions", "/admin/exemptions/1/revoke", "/admin/charter/drafts", "/admin/charter/1/publish",
+        "/admin/charter/1/standards/pay.real-living-wage", "/admin/charter/rates/rlw", "/admin/charter/rates/nmw",
+        "/admin/charter/bank-holidays", "/admin/runs/nightly-compliance", "/admin/outbox/1/requeue",
+        "/admin/audit/verify", "/admin/applications/1/reviews", "/admin/applications/1/ask",
+        "/admin/applications/1/decide",
+    ]
+
+    /// No form of the workspace changes anything for a viewer (verifying the audit chain, which only
+    /// reads, is a viewer's too), nor for the charter team without the
+    /// session's token (a request another site made the browser send): each is a 403, and the audit log,
+    /// where every change leaves a row, holds no more rows than before.
+    @Test func everyWorkspaceFormRefusesAViewerAndARequestWithoutItsToken() async throws {
+        let setup = try await WebPagesTests.setUp("workspace-forms")
+        _ = try await setup.users.create(
+            email: "look@charter.example", displayName: "Lou Viewer", role: .viewer, employerID: nil, repID: nil,
+            password: WebPagesTests.password, by: "test")
+        let audited = { @Sendable () async throws -> Int in
+            try await setup.pool.withConnection {
+                try await $0.query("SELECT count(*) FROM audit_log")[0].decode(Int.self, at: 0)
+            }
+        }
+        try await WebPagesTests.application(setup).test(.router) { client in
+            let viewer = try await WebPagesTests.signIn(client, "look@charter.example")
+            let viewerToken = try await WebPagesTests.csrf(client, viewer, "/admin")
+            let admin = try await WebPagesTests.signIn(client, "team@charter.example")
+            let before = try await audited()
+            let fields = [("name", "Changed Ltd"), ("confirm", "yes"), ("reasons", "x"), ("decision", "declined")]
+            for path in Self.forms {
+                try await client.execute(
+                    uri: path, method: .post, headers: WebPagesTests.formHeaders(viewer),
+                    body: WebPagesTests.encoded([("csrf_token", viewerToken)] + fields)
+                ) { response in
+                    // Verifying the audit chain only reads; a viewer may.
+                    let expected: HTTPResponse.Status = path == "/admin/audit/verify" ? .ok : .forbidden
+                    #expect(response.status == expected, "a viewer posting to \(path)")
+                }
+                try await client.execute(
+                    uri: path, method: .post, headers: WebPagesTests.formHeaders(admin),
+                    body: WebPagesTests.encoded(fields)
+                ) { response in
+                    #expect(response.status == .forbidden, "the charter team posting to \(path) without the token")
+                    #expect(
+                        WebPagesTests.text(response).contains("security token is missing or out of date"), "\(path)")
+                }
+            }
+            #expect(try await audited() == before)
+        }
+        await setup.pool.close()
+    }
+
     @Test func aListPagesAndKeepsItsFiltersInEveryLink() throws {
         let request = Request(
             head: .init(
