@@ -165,6 +165,26 @@ struct ApplicationStoreTests {
         }
     }
 
+    /// Anyone may start an application, so the form cannot be used to fill a stranger's inbox: five links
+    /// a day to one address, then a sentence (and a lost-link request sends nothing, saying nothing).
+    @Test func oneAddressIsSentAtMostFiveLinksADay() async throws {
+        for index in 1...ApplicationStore.linksPerAddressPerDay {
+            _ = try await store.start(
+                applicantName: "Pat", email: "pat@inbox.example", organisationName: "Org \(index)", mail: queue)
+        }
+        do {
+            _ = try await store.start(
+                applicantName: "Pat", email: "PAT@inbox.example", organisationName: "Org 6", mail: queue)
+            Issue.record("a sixth link was sent")
+        } catch let problems as ApplicationProblems {
+            #expect(problems.problems.first?.field == "email")
+            #expect(problems.problems.first?.message.contains("has been sent 5 links to apply in the last day") == true)
+        }
+        try await store.resendLinks(email: "pat@inbox.example", mail: queue)
+        #expect(try await notices().filter { $0.recipient.email == "pat@inbox.example" }.count == 5)
+        #expect(try await fixture.count("SELECT count(*) FROM applications") == 5)
+    }
+
     @Test func evidenceRefusalsStoreNothing() async throws {
         let id = try await readyApplication(company: "IP054321")
         let actor = ApplicationStore.applicantActor(id)

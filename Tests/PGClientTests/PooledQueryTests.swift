@@ -101,6 +101,9 @@ struct PooledQueryTests {
         let waits = Mutex<[Duration]>([])
         var configuration = PGPoolConfiguration(conninfo: conninfo)
         configuration.maxConnections = 1
+        // The statements wait for as long as the work on the other connection takes, which on a loaded
+        // machine (the whole suite at once) has passed the default 10 s; what is measured is the wait.
+        configuration.acquireTimeout = .seconds(120)
         configuration.onStatementWait = { waited in waits.withLock { $0.append(waited) } }
         let pool = PGPool(configuration: configuration)
         let clock = ContinuousClock()

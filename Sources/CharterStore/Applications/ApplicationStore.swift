@@ -50,6 +50,8 @@ public struct ApplicationStore: Sendable {
         guard problems.isEmpty, let address else { throw ApplicationProblems(problems) }
         let today = CalendarDate(now, in: .europeLondon)
         return try await pool.withTransaction { connection in
+            // Anyone may start an application, so nobody may use the form to fill a stranger's inbox.
+            try await Self.refuseTooManyLinks(to: address, now: now, on: connection)
             let versionID = try await Self.versionInForce(on: today, connection)
             let id = try await connection.query(
                 """
@@ -198,6 +200,9 @@ public struct ApplicationStore: Sendable {
                 ORDER BY id
                 """)
             {
+                // Past the day's links the form says the same and sends nothing more (it never says
+                // whether the address has an application).
+                guard (try? await Self.refuseTooManyLinks(to: address, now: now, on: connection)) != nil else { break }
                 let id = try row.decode(Int64.self, column: "id")
                 try await AuditTrail.append(
                     on: connection, actor: Self.applicantActor(id), action: "application.resend-link",
@@ -209,6 +214,28 @@ public struct ApplicationStore: Sendable {
                     organisation: try row.decode(String.self, column: "organisation_name"), mail: mail, now: now,
                     on: connection)
             }
+        }
+    }
+
+    /// The most links emailed to one address in a day, by starting or by asking for a new link.
+    public static let linksPerAddressPerDay = 5
+
+    /// Refuses when `address` has been sent `linksPerAddressPerDay` application links in the last day.
+    static func refuseTooManyLinks(to address: EmailAddress, now: Date, on connection: PGConnection) async throws {
+        let sent = try await connection.query(
+            """
+            SELECT count(*) FROM application_links l JOIN applications a ON a.id = l.application_id
+            WHERE lower(a.applicant_email) = lower(\(address.text)) AND l.purpose = 'confirm'
+              AND l.created_at > \(now.addingTimeInterval(-24 * 60 * 60))
+            """
+        )[0].decode(Int.self, at: 0)
+        guard sent < linksPerAddressPerDay else {
+            throw ApplicationProblems([
+                ApplicationProblem(
+                    field: "email",
+                    "\(address.text) has been sent \(linksPerAddressPerDay) links to apply in the last day; use one of "
+                        + "them, or try again tomorrow.")
+            ])
         }
     }
 
