@@ -165,24 +165,46 @@ public final class OutboxDelivery: Service, Sendable {
     }
 
     /// Extends this worker's claim on `envelope` just before it is sent; false when another worker
-    /// has taken it over (or the claim cannot be renewed), so it must not be sent.
+    /// has taken it over (or the claim cannot be renewed), so it must not be sent. A database gone for a
+    /// moment is waited for, a tenth of the lease at most: otherwise every message left in the batch
+    /// would wait for its lease to run out.
     private func renewClaim(_ envelope: OutboxEnvelope) async -> Bool {
-        do {
-            guard
-                try await store.renewClaim(
-                    id: envelope.id, worker: worker, lease: configuration.lease, now: clock.now())
-            else {
-                logger(for: envelope).warning("another worker took the email over; not sending it")
-                onEvent(.skipped(id: envelope.id))
-                return false
+        let renewed = await persistently(
+            "renew the claim", for: envelope, patience: .seconds(configuration.lease / 10)
+        ) {
+            try await self.store.renewClaim(
+                id: envelope.id, worker: self.worker, lease: self.configuration.lease, now: self.clock.now())
+        }
+        guard let renewed else { return false }
+        if !renewed {
+            logger(for: envelope).warning("another worker took the email over; not sending it")
+            onEvent(.skipped(id: envelope.id))
+        }
+        return renewed
+    }
+
+    /// `body`'s result, trying again with growing pauses while it throws (the database gone for a
+    /// moment: a failover to a standby, a restart) for up to `patience` in real time; nil when it never
+    /// succeeded, or the task was cancelled.
+    private func persistently<Value: Sendable>(
+        _ what: String, for envelope: OutboxEnvelope, patience: Duration, _ body: () async throws -> Value
+    ) async -> Value? {
+        let deadline = ContinuousClock.now.advanced(by: patience)
+        var pause = Duration.milliseconds(250)
+        while true {
+            do {
+                return try await body()
+            } catch {
+                guard !Task.isCancelled else { return nil }
+                guard ContinuousClock.now.advanced(by: pause) < deadline else {
+                    logger(for: envelope).error(
+                        "cannot \(what); leaving it to the lease", metadata: ["error": "\(error)"])
+                    return nil
+                }
+                logger(for: envelope).warning("cannot \(what) yet; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
             }
-            return true
-        } catch {
-            if !Task.isCancelled {
-                logger(for: envelope).error(
-                    "cannot renew the claim; leaving it to run out", metadata: ["error": "\(error)"])
-            }
-            return false
         }
     }
 
@@ -206,26 +228,12 @@ public final class OutboxDelivery: Service, Sendable {
         }
         let now = clock.now()
         // The outcome must reach the database before the lease runs out, or another worker sends the
-        // message again. When the database is gone for a moment (a failover to a standby, a restart),
-        // keep trying for up to half the lease, in real time: that closes the window of a second send
-        // to a worker dying at the wrong moment.
-        let patience = ContinuousClock.now.advanced(by: .seconds(configuration.lease / 2))
-        var pause = Duration.milliseconds(250)
-        while true {
-            do {
-                try await recordOnce(envelope, outcome, now: now, logger: messageLogger)
-                return
-            } catch {
-                guard !Task.isCancelled, ContinuousClock.now.advanced(by: pause) < patience else {
-                    // The lease runs out and another attempt is made: at least once.
-                    messageLogger.error("cannot record the delivery outcome", metadata: ["error": "\(error)"])
-                    return
-                }
-                messageLogger.warning(
-                    "cannot record the delivery outcome yet; trying again", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(5))
-            }
+        // message again: a database gone for a moment is waited for, half the lease at most. Past that
+        // the lease runs out and another attempt is made: at least once.
+        _ = await persistently(
+            "record the delivery outcome", for: envelope, patience: .seconds(configuration.lease / 2)
+        ) {
+            try await self.recordOnce(envelope, outcome, now: now, logger: messageLogger)
         }
     }
 
