@@ -81,8 +81,11 @@ struct ReturnStoreTests {
         #expect(reps.headerFields == ["headcount"])
         #expect(reps.to.lineCount == 10)
         #expect(reps.to.changes.linesAdded == .fewerThanFive)
-        let json = String(decoding: try JSONEncoder().encode(reps), as: UTF8.self)
-        #expect(!json.contains("W1") && !json.contains("14.1") && !json.contains("worker_ref"))
+        // Dates as ISO 8601: as seconds they hold digits such as "…814.12", which "14.1" would match.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let json = String(decoding: try encoder.encode(reps), as: UTF8.self)
+        #expect(!json.contains("W1") && !json.contains("14.1") && !json.contains("worker_ref"), "\(json)")
     }
 
     /// SPEC §2: a return is accepted only once its period's snapshot date has passed in Europe/London;
