@@ -188,13 +188,26 @@ public final class Scheduler: Service, Sendable {
                 (succeeded, counts, message) = (false, [:], "\(error)")
                 runLogger.error("scheduled job failed", metadata: ["error": "\(error)"])
             }
-            do {
-                try await store.finish(
-                    runID: claim.runID, instance: instance, now: clock.now(), succeeded: succeeded, counts: counts,
-                    error: message)
+            // The work is done: a database gone for a moment (a failover, a restart) is waited out for up to
+            // half the lease, so that no other instance takes the finished occurrence over and runs it again.
+            let recorded: Bool? = await PGPatience.retrying(
+                for: .seconds(configuration.lease / 2),
+                report: { error, givingUp in
+                    if givingUp {
+                        runLogger.error("cannot record the end of a run", metadata: ["error": "\(error)"])
+                    } else {
+                        runLogger.warning(
+                            "cannot record the end of a run yet; trying again", metadata: ["error": "\(error)"])
+                    }
+                }
+            ) {
+                try await self.store.finish(
+                    runID: claim.runID, instance: self.instance, now: self.clock.now(), succeeded: succeeded,
+                    counts: counts, error: message)
+                return true
+            }
+            if recorded != nil {
                 onEvent(.ran(job: job.name, scheduledFor: scheduledFor, attempt: claim.attempt, succeeded: succeeded))
-            } catch {
-                runLogger.error("cannot record the end of a run", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -222,8 +235,9 @@ public final class Scheduler: Service, Sendable {
         return .failure(CancellationError())
     }
 
+    /// A failure that passes by itself: a serialization failure or deadlock, or the database out of reach
+    /// or going away (a failover: the primary shutting down, the standby not yet promoted).
     static func isTransient(_ error: PGError) -> Bool {
-        error.isTransactionRetryable || error.code == .connectionClosed || error.code == .connectionFailed
-            || error.code == .poolTimeout
+        error.isTransactionRetryable || error.isDatabaseUnavailable
     }
 }

@@ -6,36 +6,7 @@ import Foundation
 import PGClient
 import Scheduling
 import SchedulingTestSupport
-import Synchronization
 import Testing
-
-/// Scheduler events, kept so the test can wait for an occurrence to be done everywhere instead of sleeping.
-private final class RenewalEvents: Sendable {
-    private let events = Mutex<[SchedulerEvent]>([])
-    private let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream()
-
-    var record: @Sendable (SchedulerEvent) -> Void {
-        { event in
-            self.events.withLock { $0.append(event) }
-            self.continuation.yield(event)
-        }
-    }
-
-    var all: [SchedulerEvent] { events.withLock { $0 } }
-
-    func waitUntil(_ condition: @escaping ([SchedulerEvent]) -> Bool) async {
-        if condition(all) { return }
-        for await _ in stream where condition(all) { return }
-    }
-
-    static func about(_ at: Date, _ events: [SchedulerEvent]) -> [SchedulerEvent] {
-        events.filter {
-            switch $0 {
-            case .ran(_, let when, _, _), .skipped(_, let when), .lostLease(_, let when): when == at
-            }
-        }
-    }
-}
 
 /// SPEC §10 "Renewal": the `accreditation-renewals` job, run by two scheduler instances on one database
 /// over the 92 days before an accreditation lapses, as charterd runs it (real renderer, real templates).
@@ -95,7 +66,7 @@ struct AccreditationRenewalsTests {
 
         // Two instances, one clock: it starts the day before the 91st day before the lapse, after 06:00.
         let clock = ManualJobClock(now: sixAM(lapseDay.adding(days: -92)).addingTimeInterval(3600))
-        let events = RenewalEvents()
+        let events = SchedulerEventLog()
         let renderer = try ReportRenderer(configuration: CharterConfiguration())
         var pools: [PGPool] = []
         var tasks: [Task<Void, Never>] = []
@@ -116,7 +87,7 @@ struct AccreditationRenewalsTests {
             let occurrence = sixAM(lapseDay.adding(days: -offset))
             await clock.waitForSleepers(2)
             clock.advance(to: occurrence)
-            await events.waitUntil { RenewalEvents.about(occurrence, $0).count == 2 }
+            await events.waitUntil { SchedulerEventLog.about(occurrence, $0).count == 2 }
         }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }

@@ -17,9 +17,9 @@ import Testing
 /// (`pg_basebackup`, synchronous) with `target_session_attrs=read-write`, under load — returns submitted
 /// through the API, the flag queue read, mail going out to a real SMTP server, the nightly run every
 /// minute. The primary is stopped and the standby promoted: charterd serves again within 5 s; every
-/// submission it answered 2xx is on the new primary; no email arrives twice; a nightly occurrence runs
-/// on the new primary, and none runs twice (the failover is not forced to land inside a run: a run it
-/// catches fails and is recorded as failed, see deploy/README §6).
+/// submission it answered 2xx is on the new primary; no email arrives twice; the nightly occurrence the
+/// failover catches in flight (held inside its transaction by a lock until the primary stops) is tried
+/// again on the new primary and completes once; a later occurrence runs there, and none runs twice.
 @Suite("Failing over to a promoted standby", .timeLimit(.minutes(10)))
 struct FailoverTests {
     /// Runs `program` as the account the clusters run as (postgres, when the test runs as root).
@@ -96,17 +96,7 @@ struct FailoverTests {
             role: .admin, employerID: nil, repID: nil, label: "failover", expiresAt: nil, createdBy: "test"
         ).token.text
         let messages = 120
-        try await seedPool.withTransaction { connection in
-            for number in 1...messages {
-                let text = "From: charter@example.org\r\nTo: rep@example.org\r\nSubject: m\(number)\r\n\r\nbody\r\n"
-                try await OutboxStore.enqueue(
-                    OutboxMessage(
-                        kind: .flagNotice, dedupKey: "m\(number)", sender: "charter@example.org",
-                        recipients: ["rep@example.org"], subject: "m\(number)", message: Array(text.utf8),
-                        contentDigest: OutboxMessage.digest(of: Array("m\(number)".utf8))),
-                    on: connection)
-            }
-        }
+        try await seedPool.withTransaction { try await NumberedMail.queue(messages, on: $0) }
         await seedPool.close()
 
         // The standby: a base backup of the primary that streams from it, and is its synchronous standby.
@@ -127,7 +117,7 @@ struct FailoverTests {
             try await connection.execute("ALTER SYSTEM SET synchronous_standby_names = '*'")
             _ = try await connection.query("SELECT pg_reload_conf()")
         }
-        try await MultiInstanceTests().eventually("the standby streams synchronously", within: .seconds(60)) {
+        try await eventually("the standby streams synchronously", within: .seconds(60)) {
             try await PGConnection.with(primary.conninfo) {
                 try await $0.query("SELECT count(*) AS n FROM pg_stat_replication WHERE sync_state = 'sync'")[0]
                     .decode(Int.self, column: "n")
@@ -185,7 +175,7 @@ struct FailoverTests {
                 }
             }
             do {
-                try await MultiInstanceTests().eventually(
+                try await eventually(
                     "some returns are in and some mail is out", within: .seconds(60)
                 ) {
                     let delivered = try smtp.deliveries().count
@@ -203,20 +193,42 @@ struct FailoverTests {
                 throw error
             }
 
+            // A nightly occurrence in flight when the primary goes: held inside its transaction by a lock on the
+            // table it reads first, until the primary stops under it.
+            let blocker = try await PGConnection.connect(primary.conninfo)
+            try await blocker.simpleQuery("BEGIN")
+            try await blocker.simpleQuery("LOCK TABLE return_evaluations IN ACCESS EXCLUSIVE MODE")
+            try await eventually("a nightly occurrence waits inside its run", within: .seconds(90)) {
+                try await PGConnection.with(primary.conninfo) {
+                    try await $0.query(
+                        """
+                        SELECT count(*) AS n FROM pg_locks
+                        WHERE NOT granted AND relation = 'return_evaluations'::regclass
+                        """)[0].decode(Int.self, column: "n")
+                } >= 1
+            }
+            let caught = try await PGConnection.with(primary.conninfo) {
+                try await $0.query(
+                    "SELECT id FROM job_runs WHERE job = 'nightly-compliance' AND outcome = 'running'"
+                ).map { try $0.decode(Int64.self, column: "id") }
+            }
+            #expect(caught.count == 1, "nightly occurrences running when the primary stopped: \(caught)")
+
             // The primary goes; the standby is promoted.
             try await primary.stop()
+            await blocker.close()
             let promoted = try await PGConnection.with(standby.conninfo) {
                 try await $0.query("SELECT pg_promote(true, 60) AS done")[0].decode(Bool.self, column: "done")
             }
             #expect(promoted)
             let promotedAt = ContinuousClock.now
-            try await MultiInstanceTests().eventually("charterd answers a submission again", within: .seconds(30)) {
+            try await eventually("charterd answers a submission again", within: .seconds(30)) {
                 load.state.withLock { $0.acknowledged.contains { $0.at > promotedAt } }
             }
             let firstAfter = try #require(load.state.withLock { $0.acknowledged.first { $0.at > promotedAt }?.at })
             #expect(firstAfter - promotedAt <= .seconds(5), "charterd served again \(firstAfter - promotedAt) after")
             print("failover: charterd answered a submission again \(firstAfter - promotedAt) after the promotion")
-            try await MultiInstanceTests().eventually("more returns are in", within: .seconds(30)) {
+            try await eventually("more returns are in", within: .seconds(30)) {
                 load.state.withLock { $0.acknowledged.filter { $0.at > promotedAt }.count } >= 20
             }
             loading.cancel()
@@ -241,17 +253,29 @@ struct FailoverTests {
                 "answered 2xx but lost: \(Set(acknowledged).subtracting(stored).sorted())")
 
             // Every message goes out, each once.
-            try await MultiInstanceTests().eventually("all the mail is sent", within: .seconds(120)) {
+            try await eventually("all the mail is sent", within: .seconds(120)) {
                 try await count("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sent'") == messages
             }
-            let subjects = try smtp.deliveries().compactMap {
-                String(decoding: $0.bytes, as: UTF8.self).firstMatch(of: /Subject: (m[0-9]+)/).map { String($0.1) }
-            }
+            let subjects = NumberedMail.subjects(of: try smtp.deliveries())
             #expect(subjects.count == messages, "\(subjects.count) deliveries of \(messages) messages")
             #expect(Set(subjects).count == messages)
 
+            // The occurrence the failover caught completes, once: its run is tried again on the new primary.
+            for runID in caught {
+                try await eventually(
+                    "the occurrence caught by the failover completes", within: .seconds(60)
+                ) {
+                    try await count(
+                        "SELECT count(*) AS n FROM job_runs WHERE id = \(runID) AND outcome = 'succeeded'") == 1
+                }
+                let finishedLines = daemon.log.split(separator: "\n").filter {
+                    $0.contains("nightly compliance run finished") && $0.contains("run_id=\(runID) ")
+                }
+                #expect(finishedLines.count == 1, "run \(runID) finished \(finishedLines.count) times")
+            }
+
             // A nightly occurrence after the failover runs, and every occurrence ran once.
-            try await MultiInstanceTests().eventually(
+            try await eventually(
                 "a nightly occurrence runs on the new primary", within: .seconds(150)
             ) {
                 try await count(

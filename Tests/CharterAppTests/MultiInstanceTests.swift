@@ -14,19 +14,6 @@ import Testing
 /// of them in the middle of the work loses nothing.
 @Suite("Three charterd instances on one database", .timeLimit(.minutes(10)))
 struct MultiInstanceTests {
-    /// Waits for `condition` (checked every 100 ms, at most `limit`), failing with `what` when it never holds.
-    func eventually(
-        _ what: String, within limit: Duration, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting until \(what)")
-        throw CancellationError()
-    }
-
     func get(_ url: URL, token: String) async throws -> Int {
         var request = URLRequest(url: url)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -44,17 +31,7 @@ struct MultiInstanceTests {
         ).token.text
         // Enough mail that the first instance is stopped while the three are still sending it.
         let messages = 300
-        try await pool.withTransaction { connection in
-            for number in 1...messages {
-                let text = "From: charter@example.org\r\nTo: rep@example.org\r\nSubject: m\(number)\r\n\r\nbody\r\n"
-                try await OutboxStore.enqueue(
-                    OutboxMessage(
-                        kind: .flagNotice, dedupKey: "m\(number)", sender: "charter@example.org",
-                        recipients: ["rep@example.org"], subject: "m\(number)", message: Array(text.utf8),
-                        contentDigest: OutboxMessage.digest(of: Array("m\(number)".utf8))),
-                    on: connection)
-            }
-        }
+        try await pool.withTransaction { try await NumberedMail.queue(messages, on: $0) }
         func count(_ sql: PGQuery) async throws -> Int {
             try await pool.withConnection { try await $0.query(sql)[0].decode(Int.self, column: "n") }
         }

@@ -3,7 +3,6 @@ import Foundation
 import PGClient
 import Scheduling
 import SchedulingTestSupport
-import Synchronization
 import TestSupport
 import Testing
 
@@ -16,40 +15,6 @@ struct EverySchedule: JobSchedule {
     func nextDate(after instant: Date) -> Date? {
         let steps = ((instant.timeIntervalSince(origin)) / step).rounded(.down) + 1
         return origin.addingTimeInterval(max(steps, 0) * step)
-    }
-}
-
-/// Collects scheduler events so a test can wait for them instead of sleeping.
-final class EventLog: Sendable {
-    private let events = Mutex<[SchedulerEvent]>([])
-    private let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream()
-
-    var record: @Sendable (SchedulerEvent) -> Void {
-        { event in
-            self.events.withLock { $0.append(event) }
-            self.continuation.yield(event)
-        }
-    }
-
-    var all: [SchedulerEvent] { events.withLock { $0 } }
-
-    /// Waits until the events so far satisfy `condition`.
-    func waitUntil(_ condition: @escaping ([SchedulerEvent]) -> Bool) async {
-        if condition(all) { return }
-        for await _ in stream where condition(all) { return }
-    }
-
-    static func about(_ at: Date, _ events: [SchedulerEvent]) -> [SchedulerEvent] {
-        events.filter {
-            switch $0 {
-            case .ran(_, let when, _, _), .skipped(_, let when), .lostLease(_, let when): return when == at
-            }
-        }
-    }
-
-    static func ran(_ event: SchedulerEvent) -> Bool {
-        if case .ran = event { return true }
-        return false
     }
 }
 
@@ -82,7 +47,7 @@ struct SchedulerTests {
         let origin = Date(timeIntervalSince1970: 1_790_000_000)
         let clock = ManualJobClock(now: origin)
         let schedule = EverySchedule(origin: origin, step: day)
-        let log = EventLog()
+        let log = SchedulerEventLog()
         let hang = Hang()
         var configuration = Scheduler.Configuration()
         configuration.lease = 60
@@ -117,15 +82,15 @@ struct SchedulerTests {
             await clock.waitForSleepers(3)
             let at = origin.addingTimeInterval(Double(night) * day)
             clock.advance(to: at)
-            await log.waitUntil { EventLog.about(at, $0).count == 3 }
-            #expect(EventLog.about(at, log.all).filter(EventLog.ran).count == 1)
+            await log.waitUntil { SchedulerEventLog.about(at, $0).count == 3 }
+            #expect(SchedulerEventLog.about(at, log.all).filter(SchedulerEventLog.ran).count == 1)
         }
 
         // Night 3: the one that runs it is killed mid-run: its database connections go, then its task.
         await clock.waitForSleepers(3)
         clock.advance(to: hangAt)
         let victim = try #require(await hang.first())
-        await log.waitUntil { EventLog.about(hangAt, $0).count == 2 }  // the other two skipped
+        await log.waitUntil { SchedulerEventLog.about(hangAt, $0).count == 2 }  // the other two skipped
         await pools[victim]?.close()
         tasks[victim]?.cancel()
         await tasks[victim]?.value
@@ -134,14 +99,14 @@ struct SchedulerTests {
         // Its lease runs out; at their next look one of the survivors takes the occurrence over.
         await clock.waitForSleepers(2)
         clock.advance(to: hangAt.addingTimeInterval(61))
-        await log.waitUntil { EventLog.about(hangAt, $0).contains(where: EventLog.ran) }
+        await log.waitUntil { SchedulerEventLog.about(hangAt, $0).contains(where: SchedulerEventLog.ran) }
 
         // Nights 4 and 5 go on with two.
         for night in 4...5 {
             await clock.waitForSleepers(2)
             let at = origin.addingTimeInterval(Double(night) * day)
             clock.advance(to: at)
-            await log.waitUntil { EventLog.about(at, $0).count == 2 }
+            await log.waitUntil { SchedulerEventLog.about(at, $0).count == 2 }
         }
         for task in tasks.values { task.cancel() }
         for task in tasks.values { await task.value }
@@ -179,7 +144,7 @@ struct SchedulerTests {
                 """)
         }
         let clock = ManualJobClock(now: origin.addingTimeInterval(4.5 * day))
-        let log = EventLog()
+        let log = SchedulerEventLog()
         let job = ScheduledJob(name: "weekly-summary", schedule: EverySchedule(origin: origin, step: day)) { context in
             try await pool.withConnection { connection in
                 try await connection.execute("INSERT INTO job_effects VALUES ('late', \(context.scheduledFor))")
@@ -188,11 +153,11 @@ struct SchedulerTests {
         }
         let scheduler = Scheduler(jobs: [job], pool: pool, instance: "late", clock: clock, onEvent: log.record)
         let task = Task { try? await scheduler.run() }
-        await log.waitUntil { $0.contains(where: EventLog.ran) }
+        await log.waitUntil { $0.contains(where: SchedulerEventLog.ran) }
         // Then the schedule goes on: night 5.
         await clock.waitForSleepers(1)
         clock.advance(to: origin.addingTimeInterval(5 * day))
-        await log.waitUntil { $0.filter(EventLog.ran).count == 2 }
+        await log.waitUntil { $0.filter(SchedulerEventLog.ran).count == 2 }
         task.cancel()
         await task.value
         let ran = try await pool.withConnection {

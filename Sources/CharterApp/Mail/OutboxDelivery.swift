@@ -183,29 +183,21 @@ public final class OutboxDelivery: Service, Sendable {
         return renewed
     }
 
-    /// `body`'s result, trying again with growing pauses while it throws (the database gone for a
-    /// moment: a failover to a standby, a restart) for up to `patience` in real time; nil when it never
-    /// succeeded, or the task was cancelled.
+    /// `body`'s result, waiting out a database gone for a moment for up to `patience`; nil when it never
+    /// succeeded (logged as an error), or the task was cancelled.
     private func persistently<Value: Sendable>(
         _ what: String, for envelope: OutboxEnvelope, patience: Duration, _ body: () async throws -> Value
     ) async -> Value? {
-        let deadline = ContinuousClock.now.advanced(by: patience)
-        var pause = Duration.milliseconds(250)
-        while true {
-            do {
-                return try await body()
-            } catch {
-                guard !Task.isCancelled else { return nil }
-                guard ContinuousClock.now.advanced(by: pause) < deadline else {
+        await PGPatience.retrying(
+            for: patience,
+            report: { error, givingUp in
+                if givingUp {
                     logger(for: envelope).error(
                         "cannot \(what); leaving it to the lease", metadata: ["error": "\(error)"])
-                    return nil
+                } else {
+                    logger(for: envelope).warning("cannot \(what) yet; trying again", metadata: ["error": "\(error)"])
                 }
-                logger(for: envelope).warning("cannot \(what) yet; trying again", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(5))
-            }
-        }
+            }, body)
     }
 
     private func logger(for envelope: OutboxEnvelope) -> Logger {

@@ -148,25 +148,26 @@ extension ApplicationStore {
         -> Int64
     {
         let details = application.details
-        var employerID = application.employerID
-        if employerID == nil, let number = details.companyNumber {
-            employerID = try await connection.query(
-                "SELECT id FROM employers WHERE company_number = \(number.value) FOR UPDATE"
-            ).first?.decode(Int64.self, column: "id")
+        var stored: Employer?
+        if let employerID = application.employerID {
+            stored = try await connection.query(
+                "\(EmployerStore.selectEmployers) WHERE id = \(employerID) FOR UPDATE"
+            ).first.map(EmployerStore.employer)
+        } else if let number = details.companyNumber {
+            stored = try await connection.query(
+                "\(EmployerStore.selectEmployers) WHERE company_number = \(number.value) FOR UPDATE"
+            ).first.map(EmployerStore.employer)
         }
         let sector = details.sector ?? .private
         let id: Int64
-        if let employerID {
-            try await connection.execute(
-                """
-                UPDATE employers SET name = \(details.organisationName), sector = \(sector.rawValue),
-                    size_band = COALESCE(\(details.sizeBand), size_band),
-                    has_london_workplaces = COALESCE(\(details.hasLondonWorkplaces), has_london_workplaces)
-                WHERE id = \(employerID)
-                """)
-            try await AuditTrail.append(
-                on: connection, actor: actor, action: "employer.update", entity: "employer",
-                entityID: String(employerID), details: ["application_id": application.id])
+        if let before = stored, let employerID = before.id {
+            var employer = before
+            employer.name = details.organisationName
+            employer.sector = sector
+            employer.sizeBand = details.sizeBand ?? before.sizeBand
+            employer.hasLondonWorkplaces = details.hasLondonWorkplaces ?? before.hasLondonWorkplaces
+            try await EmployerStore.update(
+                before, to: employer, actor: actor, context: ["application_id": application.id], on: connection)
             id = employerID
         } else {
             let employer = Employer(
@@ -239,11 +240,7 @@ extension ApplicationStore {
                     "employer \(employerID) has a pledge starting today already; end it on the employer's page "
                         + "before deciding again")
             }
-            try await connection.execute(
-                "UPDATE pledges SET valid_to = \(day.description)::date WHERE id = \(pledgeID)")
-            try await AuditTrail.append(
-                on: connection, actor: actor, action: "pledge.end", entity: "pledge", entityID: String(pledgeID),
-                details: ["employer_id": employerID, "valid_to": day.description])
+            try await PledgeStore.end(id: pledgeID, employerID: employerID, day: day, actor: actor, on: connection)
         }
         // A pledge that starts later than the decision (planned ahead) would overlap; the exclusion
         // constraint refuses it with a sentence.

@@ -87,22 +87,7 @@ extension EmployerStore {
         guard employer != before else { return employer }
         do {
             return try await pool.withTransaction { connection in
-                let changed = try await connection.execute(
-                    """
-                    UPDATE employers SET name = \(name), company_number = \(companyNumber?.value),
-                           sector = \(sector.rawValue), has_london_workplaces = \(hasLondonWorkplaces),
-                           updated_at = now()
-                    WHERE id = \(id)
-                    """)
-                guard changed == 1 else { throw CharterStoreError(.notFound, "there is no employer \(id)") }
-                var details: [String: any Sendable] = [:]
-                if before.name != name { details["name"] = name }
-                if before.companyNumber != companyNumber { details["company_number"] = companyNumber?.value ?? "" }
-                if before.sector != sector { details["sector"] = sector.rawValue }
-                if before.hasLondonWorkplaces != hasLondonWorkplaces { details["london"] = hasLondonWorkplaces }
-                try await AuditTrail.append(
-                    on: connection, actor: actor, action: "employer.update", entity: "employer",
-                    entityID: String(id), details: details)
+                try await Self.update(before, to: employer, actor: actor, on: connection)
                 return employer
             }
         } catch let error as PGError where error.sqlState == .uniqueViolation {
@@ -117,6 +102,38 @@ extension EmployerStore {
                 .conflict,
                 "company number \(companyNumber?.value ?? "") is already registered to \(holder ?? "another employer")")
         }
+    }
+
+    /// Writes `employer` over `before` (employer `before.id` as read in this transaction): its name, company
+    /// number, size band, sector and London flag. Audited as `employer.update` with the fields that changed
+    /// and `context` (why, e.g. the application decided); changing nothing writes and records nothing.
+    static func update(
+        _ before: Employer, to employer: Employer, actor: String, context: [String: any Sendable] = [:],
+        on connection: PGConnection
+    ) async throws {
+        guard let id = before.id else { throw CharterStoreError(.notFound, "an employer not yet stored") }
+        guard employer != before else { return }
+        let changed = try await connection.execute(
+            """
+            UPDATE employers SET name = \(employer.name), company_number = \(employer.companyNumber?.value),
+                   size_band = \(employer.sizeBand), sector = \(employer.sector.rawValue),
+                   has_london_workplaces = \(employer.hasLondonWorkplaces), updated_at = now()
+            WHERE id = \(id)
+            """)
+        guard changed == 1 else { throw CharterStoreError(.notFound, "there is no employer \(id)") }
+        var details = context
+        if before.name != employer.name { details["name"] = employer.name }
+        if before.companyNumber != employer.companyNumber {
+            details["company_number"] = employer.companyNumber?.value ?? ""
+        }
+        if before.sizeBand != employer.sizeBand { details["size_band"] = employer.sizeBand ?? "" }
+        if before.sector != employer.sector { details["sector"] = employer.sector.rawValue }
+        if before.hasLondonWorkplaces != employer.hasLondonWorkplaces {
+            details["london"] = employer.hasLondonWorkplaces
+        }
+        try await AuditTrail.append(
+            on: connection, actor: actor, action: "employer.update", entity: "employer", entityID: String(id),
+            details: details)
     }
 
     /// Removes contact `contactID` of employer `employerID`; a contact that is not the employer's is not found.
