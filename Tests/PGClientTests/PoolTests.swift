@@ -38,40 +38,59 @@ struct PoolTests {
         await pool.close()
     }
 
-    /// Ten statements sleeping fifteen seconds each keep every pool connection's thread busy, with ten more
-    /// queued behind them; the cooperative pool must stay free, so a quick query on another connection
-    /// answers while all of them are still asleep.
+    /// Ten statements asleep keep every pool connection's thread busy, with ten more queued behind them;
+    /// the cooperative pool must stay free, so quick queries on another connection answer while all of
+    /// them are still asleep.
     ///
-    /// If libpq blocked the cooperative threads (two on this machine), the probe could not resume before a
-    /// sleeper woke. So the check is an order of events — no sleeper had finished when the probe answered —
-    /// not a time limit, which a loaded machine (a full test run) would stretch: a probe took 0.8 s once
-    /// against a 0.5 s limit here, and with five-second sleepers a probe once came after the first wave woke in
-    /// a full run with three browser walks at once, so the sleepers sleep long enough for any probe.
+    /// If libpq blocked the cooperative threads (two on this machine), no probe could resume before a
+    /// sleeper ended. So the check is an order of events — no sleeper had ended when the probes answered —
+    /// not a time limit, which a loaded machine stretches. The sleepers sleep until the test cancels them
+    /// (a full run once kept a probe waiting past fifteen-second sleepers: other suites' work shares the
+    /// cooperative pool), so no load can make a sleeper end first.
     @Test func sleepingStatementsDoNotBlockTheCooperativePool() async throws {
         var configuration = PGPoolConfiguration(conninfo: conninfo)
         configuration.maxConnections = 10
-        configuration.acquireTimeout = .seconds(60)
+        configuration.acquireTimeout = .seconds(300)
         let pool = PGPool(configuration: configuration)
         let probe = try await PGConnection.connect(conninfo)
-        let finished = Counter()
+        let sleeper: PGQuery = "SELECT pg_sleep(600) /* pool test sleeper */"
+        let sleeping: PGQuery = """
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'active' AND query LIKE '%pool test sleeper%'
+              AND pid <> pg_backend_pid()
+            """
+        let ended = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    _ = try await pool.withConnection { try await $0.execute("SELECT pg_sleep(15)") }
-                    _ = finished.increment()
+                    // Cancelled by the test at the end: a sleeper ends only then.
+                    _ = try? await pool.withConnection { try await $0.execute(sleeper) }
+                    _ = ended.increment()
                 }
             }
-            // Let the sleepers take every connection and queue the rest.
-            while pool.statistics.inUse < 10 { await Task.yield() }
+            // The sleepers take every connection and are asleep in the server; the rest queue.
+            while try await probe.query(sleeping)[0].decode(Int.self, column: "n") < 10 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             for _ in 0..<5 {
                 try await probe.execute("SELECT 1")
-                #expect(finished.current == 0, "a probe waited for a sleeping statement")
+                #expect(ended.current == 0, "a probe waited for a sleeping statement")
                 #expect(pool.statistics.inUse == 10, "probes must run while the pool is saturated")
+            }
+            // Wake them all: the queued ten take the connections and are woken in turn.
+            while ended.current < 20 {
+                try await probe.execute(
+                    """
+                    SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND query LIKE '%pool test sleeper%' AND pid <> pg_backend_pid()
+                    """)
+                try await Task.sleep(for: .milliseconds(50))
             }
             try await group.waitForAll()
         }
-        #expect(finished.current == 20)
+        #expect(ended.current == 20)
         #expect(pool.statistics.inUse == 0)
+        await probe.close()
         await pool.close()
     }
 
