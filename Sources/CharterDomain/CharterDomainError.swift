@@ -22,6 +22,8 @@ public struct CharterDomainError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidText = Code("invalidText")
         /// A number or date outside the range its field allows.
         public static let outOfRange = Code("outOfRange")
+        /// Kept figures that cannot be read back (`ReturnFigures(packed:)`).
+        public static let unreadableFigures = Code("unreadableFigures")
     }
 
     public var code: Code

@@ -81,6 +81,17 @@ struct ComplianceBench: AsyncParsableCommand {
             poolConfiguration.maxConnections = 4
             let pool = PGPool(configuration: poolConfiguration)
             let asOf = CalendarDate(iso: "2026-11-02") ?? CalendarDate(year: 2026, month: 11, day: 2)!
+            // The returns were generated in SQL, not submitted: keep their figures as a submission would have
+            // (ReturnStore works them out as the lines stream in; `charter-bench ingest` measures that cost).
+            // Unmeasured, and nothing to do once kept.
+            let backfillStart = clock.now
+            let backfilled = try await ReturnFiguresBackfill(pool: pool).run()
+            if backfilled > 0 {
+                print(
+                    String(
+                        format: "kept the figures of %d return versions in %.1f s (as their submissions would have)",
+                        backfilled, (clock.now - backfillStart).seconds))
+            }
 
             // The baseline: one grouped pass over the same worker lines, its rows fetched like the run's
             // figures are. (Counting the groups in SQL instead would let the planner drop every
@@ -131,17 +142,17 @@ struct ComplianceBench: AsyncParsableCommand {
                     format: "medians: bare aggregate %.2f s, nightly run %.2f s, second run %.2f s", bare, first, second
                 )
             )
-            print(String(format: "ratio (nightly run / bare aggregate): %.2f  (target ≤ 2.0)", first / bare))
+            print(String(format: "ratio (nightly run / bare aggregate): %.2f  (target ≤ 1.0)", first / bare))
             // Where the first run's time went: its grouped passes alone, against the same baseline, show what
             // no amount of work on the rest could take the ratio below.
             let figures = phases.map(\.figures).median
             print(
                 String(
                     format:
-                        "first run's phases (medians): grouped passes over the lines %.2f s (%.2f × the bare aggregate), other judging %.2f s, flag and evaluation writes %.2f s, missing returns, exemptions and audit %.2f s",
+                        "first run's phases (medians): reading kept figures (grouped passes where none fit) %.2f s (%.2f × the bare aggregate), other judging %.2f s, flag and evaluation writes %.2f s, missing returns, exemptions and audit %.2f s",
                     figures, figures / bare, phases.map(\.judging).median, phases.map(\.writing).median,
                     phases.map(\.rest).median))
-            print(String(format: "second run / first run: %.1f %%  (target ≤ 10 %%)", 100 * second / first))
+            print(String(format: "second run / first run: %.1f %%  (target ≤ 5 %%)", 100 * second / first))
             await pool.close()
         }
     }

@@ -299,6 +299,65 @@ struct NightlyComplianceTests {
         }
     }
 
+    /// Copies the first charter version as draft `label`, with `standard`'s parameters replaced by `params`.
+    func draft(_ label: String, standard: String, params: String) async throws {
+        try await fixture.pool.withConnection { connection in
+            try await connection.execute(
+                """
+                INSERT INTO charter_versions (label, effective_from, params, status)
+                VALUES (\(label), '2027-01-01', '{"return_due_days": 30, "shift_notice_days": 28}', 'draft')
+                """)
+            try await connection.execute(
+                """
+                INSERT INTO standards (charter_version_id, standard_id, pillar, title, params, severity_aspiring,
+                                       severity_accredited)
+                SELECT (SELECT id FROM charter_versions WHERE label = \(label)), standard_id, pillar, title,
+                       CASE WHEN standard_id = \(standard) THEN \(params)::jsonb ELSE params END,
+                       severity_aspiring, severity_accredited
+                FROM standards WHERE charter_version_id = (SELECT min(id) FROM charter_versions)
+                """)
+        }
+    }
+
+    /// Once retention has deleted a return's worker lines, the figures kept when it was submitted still
+    /// judge it — by the night, and by a draft whose criteria are the same; a draft that measures the lines
+    /// differently cannot, and the preview says so rather than judging the return as if it had no workers.
+    @Test func aReturnWhoseLinesAreDeletedIsJudgedByTheFiguresKeptWithIt() async throws {
+        let employer = try await pledgedEmployer()
+        var lines = (1...20).map { Self.line("W\($0)") }
+        lines[0] = Self.line("W1", rate: "13.00")
+        lines[1] = Self.line("W2", hours: "12")
+        try await submit(employer, lines)
+        #expect(try await fixture.count("SELECT count(*) FROM return_figures") == 1)
+        // What retention does to a version's lines.
+        try await fixture.pool.withConnection { connection in
+            try await connection.simpleQuery(
+                "UPDATE return_versions SET lines_purged_at = now(); DELETE FROM worker_lines")
+        }
+        let report = try await nightly.run(asOf: asOf)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+        let evidence = try await fixture.pool.withConnection {
+            try await $0.query(
+                "SELECT evidence::text AS e FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"
+            )[0].decode(String.self, column: "e")
+        }
+        #expect(evidence.contains("W1"))
+
+        // The zero-hours threshold is not one the figures are measured by: the kept figures fit.
+        try await draft("Same figures", standard: "hours.zero-hours-share", params: #"{"threshold_percent": 2}"#)
+        let same = try await RulesPreview(pool: fixture.pool).preview(label: "Same figures", asOf: asOf)
+        #expect(same.returnsJudged == 1)
+        #expect(same.errors.isEmpty)
+        // Living Hours from 20 hours a week measures the lines again; they are gone.
+        try await draft("Other figures", standard: "hours.living-hours-minimum", params: #"{"min_hours": 20}"#)
+        let other = try await RulesPreview(pool: fixture.pool).preview(label: "Other figures", asOf: asOf)
+        #expect(other.returnsJudged == 0)
+        #expect(other.added.isEmpty && other.cleared.isEmpty)
+        #expect(other.errors.count == 1)
+        #expect(other.errors.first?.contains("retention has deleted its worker lines") == true, "\(other.errors)")
+    }
+
     @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {
         // Apprentices reported in Q2 but none in Q3: just.young-people looks back four periods, so no flag.
         let employer = try await pledgedEmployer()

@@ -36,6 +36,23 @@ extension ReturnFigures {
         /// this are owed equal terms.
         public var agencyParityIfStartedBefore: CalendarDate
 
+        /// Every value above that a figure depends on, as one text, equal for equal criteria: what the
+        /// figures kept with a return version are filed under, so that only a run judging by the same
+        /// criteria uses them (another charter version, a pledge override or a corrected rate gives
+        /// another key, and the figures are worked out afresh).
+        public var key: String {
+            func rate(_ value: RealLivingWageRate?) -> String { value.map { "\($0.uk)/\($0.london)" } ?? "-" }
+            let bands = MinimumWageBand.allCases.map { "\($0.rawValue):\(minimumWage[$0].map { "\($0)" } ?? "-")" }
+            return [
+                "figures-1", "S=\(snapshot)", "nmw=" + bands.joined(separator: ","),
+                "rlw=" + rate(realLivingWage), "upcoming=" + rate(upcomingRealLivingWage),
+                "excluded=" + excludedContractTypes.sorted().joined(separator: ","), "lh=\(livingHoursMinimum)",
+                "margin=\(reflectMarginHours)", "reflect<=\(reflectStartedOnOrBefore)", "offer>=\(offerWindowStart)",
+                "low=\(reviewLowHoursThreshold)", "first<\(firstReviewDueIfStartedBefore)",
+                "last<\(reviewOverdueIfLastBefore)", "agency<\(agencyParityIfStartedBefore)",
+            ].joined(separator: " ")
+        }
+
         /// The criteria for a return whose period has snapshot `snapshot`, with the pledge's effective
         /// parameters (`EvaluationInput.effectiveParameters(of:overrides:)`).
         ///

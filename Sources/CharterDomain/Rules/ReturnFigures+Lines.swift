@@ -6,38 +6,51 @@ extension ReturnFigures {
     /// The store computes them in SQL for speed; this is the reference that SQL is checked against,
     /// and what previews and tests of a handful of lines use. A line's tenure is *S* − `start_date`.
     public init(lines: some Sequence<WorkerLine>, criteria: Criteria) {
-        var direct = 0
-        var directZeroHours = 0
-        var minimumWage = GroupBuilder()
-        var realLivingWage = GroupBuilder()
-        var upcoming = GroupBuilder()
-        var withoutConsent = GroupBuilder()
-        var livingHours = GroupBuilder()
-        var notReflected = GroupBuilder()
-        var reviewOverdue = GroupBuilder()
-        var agency = GroupBuilder()
-        var scheduled = 0
-        var shortNotice = 0
-        var cancelled = 0
-        var cancelledPaid = 0
-        let snapshot = criteria.snapshot
+        var tally = Tally(criteria: criteria)
+        for line in lines { tally.add(line) }
+        self = tally.figures
+    }
 
-        for line in lines {
+    /// The figures of lines as they stream past, one at a time, in memory that does not grow with the
+    /// lines (each group keeps its first 100 references): what a submission works out while it stores a
+    /// return, so the nightly run need not read the lines again.
+    public struct Tally: Sendable {
+        public let criteria: Criteria
+        private var direct = 0
+        private var directZeroHours = 0
+        private var minimumWage = GroupBuilder()
+        private var realLivingWage = GroupBuilder()
+        private var upcoming = GroupBuilder()
+        private var withoutConsent = GroupBuilder()
+        private var livingHours = GroupBuilder()
+        private var notReflected = GroupBuilder()
+        private var reviewOverdue = GroupBuilder()
+        private var agency = GroupBuilder()
+        private var scheduled = 0
+        private var shortNotice = 0
+        private var cancelled = 0
+        private var cancelledPaid = 0
+
+        public init(criteria: Criteria) {
+            self.criteria = criteria
+        }
+
+        public mutating func add(_ line: WorkerLine) {
+            let criteria = self.criteria
             scheduled += line.shiftsScheduled
             shortNotice += line.shiftsShortNotice
             cancelled += line.shiftsCancelledShortNotice
             cancelledPaid += line.shiftsCancelledPaid
-            // least(hourly_rate, overtime_rate): below a rate when either is.
-            let paid = min(line.hourlyRate, line.overtimeRate ?? line.hourlyRate)
-            let isZeroHours = line.contractType == .zeroHours
-
             if line.employmentType == .agency, line.startDate < criteria.agencyParityIfStartedBefore,
                 line.agencyParity == false
             {
                 agency.add(line.workerRef)
             }
-            guard line.employmentType == .direct else { continue }
+            guard line.employmentType == .direct else { return }
             direct += 1
+            // least(hourly_rate, overtime_rate): below a rate when either is.
+            let paid = min(line.hourlyRate, line.overtimeRate ?? line.hourlyRate)
+            let isZeroHours = line.contractType == .zeroHours
             if isZeroHours { directZeroHours += 1 }
 
             let apprenticeRate =
@@ -59,7 +72,9 @@ extension ReturnFigures {
             if line.contractedHours < criteria.livingHoursMinimum, !line.fewerHoursByRequest, !line.zhcByRequest {
                 livingHours.add(line.workerRef)
             }
-            let offerCounts = line.guaranteedHoursOffered.map { criteria.offerWindowStart <= $0 && $0 <= snapshot }
+            let offerCounts = line.guaranteedHoursOffered.map {
+                criteria.offerWindowStart <= $0 && $0 <= criteria.snapshot
+            }
             if line.startDate <= criteria.reflectStartedOnOrBefore, let actual = line.avgActualHours12w,
                 actual - line.contractedHours >= criteria.reflectMarginHours, offerCounts != true
             {
@@ -72,33 +87,45 @@ extension ReturnFigures {
                 if overdue { reviewOverdue.add(line.workerRef) }
             }
         }
-        self.init(
-            directWorkers: direct, directZeroHours: directZeroHours, belowMinimumWage: minimumWage.group,
-            belowRealLivingWage: realLivingWage.group,
-            belowUpcomingRealLivingWage: criteria.upcomingRealLivingWage == nil ? nil : upcoming.group,
-            zeroHoursWithoutConsent: withoutConsent.group, belowLivingHours: livingHours.group,
-            hoursNotReflected: notReflected.group, reviewOverdue: reviewOverdue.group,
-            agencyWithoutParity: agency.group, shiftsScheduled: scheduled, shiftsShortNotice: shortNotice,
-            shiftsCancelledShortNotice: cancelled, shiftsCancelledPaid: cancelledPaid)
+
+        /// The figures of the lines added so far.
+        public var figures: ReturnFigures {
+            ReturnFigures(
+                directWorkers: direct, directZeroHours: directZeroHours, belowMinimumWage: minimumWage.group,
+                belowRealLivingWage: realLivingWage.group,
+                belowUpcomingRealLivingWage: criteria.upcomingRealLivingWage == nil ? nil : upcoming.group,
+                zeroHoursWithoutConsent: withoutConsent.group, belowLivingHours: livingHours.group,
+                hoursNotReflected: notReflected.group, reviewOverdue: reviewOverdue.group,
+                agencyWithoutParity: agency.group, shiftsScheduled: scheduled, shiftsShortNotice: shortNotice,
+                shiftsCancelledShortNotice: cancelled, shiftsCancelledPaid: cancelledPaid)
+        }
     }
 }
 
-/// Collects one `WorkerGroup` line by line.
-private struct GroupBuilder {
+/// Collects one `WorkerGroup` line by line, keeping only the references the group will name.
+private struct GroupBuilder: Sendable {
+    var count = 0
     var refs: [String] = []
     var lowest: Decimal?
     var shortfall: Decimal?
 
     mutating func add(_ ref: String, paid: Decimal? = nil, shortfall gap: Decimal? = nil) {
+        count += 1
         refs.append(ref)
+        // Cut back to the first 100 now and then: memory stays bounded however many lines match.
+        if refs.count >= 4 * WorkerGroup.maximumRefs { keepFirst() }
         if let paid { lowest = min(lowest ?? paid, paid) }
         if let gap { shortfall = max(shortfall ?? gap, gap) }
+    }
+
+    private mutating func keepFirst() {
+        refs = Array(refs.sorted().prefix(WorkerGroup.maximumRefs))
     }
 
     var group: WorkerGroup {
         // Worker refs are ASCII, where String order is byte order, as COLLATE "C" sorts them.
         WorkerGroup(
-            count: refs.count, workerRefs: Array(refs.sorted().prefix(WorkerGroup.maximumRefs)), lowestRate: lowest,
+            count: count, workerRefs: Array(refs.sorted().prefix(WorkerGroup.maximumRefs)), lowestRate: lowest,
             largestShortfall: shortfall)
     }
 }

@@ -12,32 +12,35 @@ public struct RateStore: Sendable {
 
     /// Every Real Living Wage rate year and statutory minimum wage table.
     public func table() async throws -> RateTable {
-        try await pool.withConnection { connection in
-            let living = try await connection.query(
-                """
-                SELECT rate_year, uk, london, announced_on::text AS announced_on, deadline::text AS deadline
-                FROM rlw_rates ORDER BY deadline
-                """
-            ).map { row in
-                RealLivingWageRate(
-                    rateYear: try row.decode(String.self, column: "rate_year"),
-                    uk: try row.decode(Decimal.self, column: "uk"),
-                    london: try row.decode(Decimal.self, column: "london"),
-                    announcedOn: try Self.date(row, "announced_on"), deadline: try Self.date(row, "deadline"))
-            }
-            var minimum: [CalendarDate: [MinimumWageBand: Decimal]] = [:]
-            for row in try await connection.query(
-                "SELECT effective_from::text AS effective_from, band, rate FROM nmw_rates")
-            {
-                let band = try row.decode(String.self, column: "band")
-                guard let parsed = MinimumWageBand(rawValue: band) else { continue }
-                minimum[try Self.date(row, "effective_from"), default: [:]][parsed] = try row.decode(
-                    Decimal.self, column: "rate")
-            }
-            return RateTable(
-                realLivingWage: living,
-                minimumWage: minimum.map { MinimumWageRates(effectiveFrom: $0.key, rates: $0.value) })
+        try await pool.withConnection { try await Self.table(on: $0) }
+    }
+
+    /// The same, on a connection the caller holds (inside its transaction).
+    public static func table(on connection: PGConnection) async throws -> RateTable {
+        let living = try await connection.query(
+            """
+            SELECT rate_year, uk, london, announced_on::text AS announced_on, deadline::text AS deadline
+            FROM rlw_rates ORDER BY deadline
+            """
+        ).map { row in
+            RealLivingWageRate(
+                rateYear: try row.decode(String.self, column: "rate_year"),
+                uk: try row.decode(Decimal.self, column: "uk"),
+                london: try row.decode(Decimal.self, column: "london"),
+                announcedOn: try Self.date(row, "announced_on"), deadline: try Self.date(row, "deadline"))
         }
+        var minimum: [CalendarDate: [MinimumWageBand: Decimal]] = [:]
+        for row in try await connection.query(
+            "SELECT effective_from::text AS effective_from, band, rate FROM nmw_rates")
+        {
+            let band = try row.decode(String.self, column: "band")
+            guard let parsed = MinimumWageBand(rawValue: band) else { continue }
+            minimum[try Self.date(row, "effective_from"), default: [:]][parsed] = try row.decode(
+                Decimal.self, column: "rate")
+        }
+        return RateTable(
+            realLivingWage: living,
+            minimumWage: minimum.map { MinimumWageRates(effectiveFrom: $0.key, rates: $0.value) })
     }
 
     /// Adds a Real Living Wage rate year; a year or deadline already present is a conflict unless

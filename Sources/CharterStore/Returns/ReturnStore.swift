@@ -156,9 +156,15 @@ public struct ReturnStore: Sendable {
         let (versionID, receivedAt) = try await insertVersion(
             returnID: returnID, number: number, source: source, of: submission, on: connection)
         let headerJSON = try JSONEncoder.charter.encode(header)
+        // What the nightly run will measure the lines against, so their figures are worked out as they
+        // stream in; nil when no pledge is in force at the snapshot.
+        let criteria =
+            replay == nil
+            ? try await ReturnFiguresStore.criteria(employerID: employerID, period: header.period, on: connection) : nil
         let copied = try await copyLines(
             versionID: versionID, header: header, headerJSON: headerJSON, jsonLines: jsonLines, csv: csv,
-            headerReport: headerReport, writeLines: replay == nil, progress: progress, on: connection)
+            headerReport: headerReport, criteria: criteria, writeLines: replay == nil, progress: progress,
+            on: connection)
 
         if let replay {
             guard replay.hash == copied.contentHash else {
@@ -180,6 +186,11 @@ public struct ReturnStore: Sendable {
         // SPEC §11: the outcome figures are kept with the version, from the lines just streamed.
         try await OutcomeStore.insert(
             copied.outcomes.figures(header: header), versionID: versionID, period: header.period, on: connection)
+        // And the figures the nightly run judges it by, so it need not read the lines again.
+        if let figures = copied.figures {
+            try await ReturnFiguresStore.keep(
+                figures.figures, versionID: versionID, criteria: figures.criteria, on: connection)
+        }
 
         let stored = StoredVersion(
             employerID: employerID, period: header.period, returnID: returnID, versionID: versionID,
@@ -260,17 +271,23 @@ public struct ReturnStore: Sendable {
     }
 
     /// Validates the lines as they stream and sends them straight on to a COPY, hashing the content and
-    /// adding up the outcome figures as it goes, so memory stays flat however long the file.
+    /// adding up the outcome figures (and the rules' figures, measured against `criteria`) as it goes, so
+    /// memory stays flat however long the file.
     ///
     /// With `writeLines` false (a replay) the lines are only hashed. A return with any error throws
     /// `Abort.rejected`, which aborts the COPY and rolls everything back.
     private func copyLines<Chunks: AsyncSequence>(
         versionID: Int64, header: ReturnHeader, headerJSON: Data, jsonLines: [WorkerLine]?, csv: Chunks?,
-        headerReport: ValidationReport, writeLines: Bool, progress: (Int) -> Void, on connection: PGConnection
-    ) async throws -> (lineCount: Int, contentHash: [UInt8], report: ValidationReport, outcomes: OutcomeFigures.Tally)
+        headerReport: ValidationReport, criteria: ReturnFigures.Criteria?, writeLines: Bool,
+        progress: (Int) -> Void, on connection: PGConnection
+    ) async throws -> (
+        lineCount: Int, contentHash: [UInt8], report: ValidationReport, outcomes: OutcomeFigures.Tally,
+        figures: ReturnFigures.Tally?
+    )
     where Chunks.Element == [UInt8] {
         var hasher = SHA256()
         var outcomes = OutcomeFigures.Tally()
+        var figures = criteria.map(ReturnFigures.Tally.init)
         hasher.update(data: headerJSON)
         var report = headerReport
         let copied = try await connection.copyFrom(
@@ -294,6 +311,7 @@ public struct ReturnStore: Sendable {
                     if writeLines && stillClean {
                         try await writer.write(bytes: row)
                         outcomes.add(line)
+                        figures?.add(line)
                     }
                 }
             }
@@ -314,7 +332,7 @@ public struct ReturnStore: Sendable {
             }
             if !report.isAccepted { throw Abort.rejected(report) }
         }
-        return (copied, Array(hasher.finalize()), report, outcomes)
+        return (copied, Array(hasher.finalize()), report, outcomes, figures)
     }
 
     /// What changed since the previous version: header fields and lines added, removed and changed

@@ -220,8 +220,9 @@ public struct NightlyCompliance: Sendable {
             for verdict in verdicts {
                 let item = verdict.item
                 switch verdict.outcome {
-                case .failure(let message):
-                    report.errors.append("employer \(item.employerID) \(item.period) was not judged: \(message)")
+                case .failure(let failure):
+                    report.errors.append(
+                        "employer \(item.employerID) \(item.period) was not judged: \(failure.message)")
                 case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(

@@ -19,6 +19,8 @@ struct PendingReturn: Sendable {
     var livingHours: Bool
     var overrides: PledgeOverrides
     var overridesText: String
+    /// Retention has deleted the version's worker lines: only figures kept with it can judge it.
+    var linesPurged: Bool
 
     /// The returns matching `condition` (a fragment over `r`, the return, and `p`, the pledge).
     static func load(where condition: PGQuery, on connection: PGConnection) async throws -> [PendingReturn] {
@@ -26,7 +28,7 @@ struct PendingReturn: Sendable {
             """
             SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
                    v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
-                   p.living_hours, p.overrides::text AS overrides
+                   p.living_hours, p.overrides::text AS overrides, v.lines_purged_at IS NOT NULL AS lines_purged
             FROM returns r
             JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
@@ -65,6 +67,7 @@ struct PendingReturn: Sendable {
             [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))
         charterVersionID = try row.decode(Int64.self, column: "charter_version_id")
         livingHours = try row.decode(Bool.self, column: "living_hours")
+        linesPurged = try row.decode(Bool.self, column: "lines_purged")
     }
 
     /// Consecutive runs of returns judged by the same criteria (period, charter version, overrides).

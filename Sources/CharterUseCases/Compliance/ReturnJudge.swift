@@ -3,7 +3,8 @@ import CharterStore
 import Foundation
 import PGClient
 
-/// Judges returns by a charter version: figures in one SQL pass, history, then the pure rules.
+/// Judges returns by a charter version: the figures kept with each version for these criteria (else one
+/// SQL pass over the lines of those without), history, then the pure rules.
 /// Shared by the nightly run and the rule-change preview, so a preview judges exactly as a night would.
 enum ReturnJudge {
     struct Verdict: Sendable {
@@ -45,8 +46,15 @@ enum ReturnJudge {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let figures = try await ReturnFiguresQuery.figures(
+        var kept = try await ReturnFiguresStore.figures(
             for: group.map(\.versionID), criteria: criteria, on: connection)
+        let unkept = group.filter { kept[$0.versionID] == nil && !$0.linesPurged }.map(\.versionID)
+        if !unkept.isEmpty {
+            kept.merge(try await ReturnFiguresQuery.figures(for: unkept, criteria: criteria, on: connection)) {
+                first, _ in first
+            }
+        }
+        let figures = kept
         figuresTime += clock.now - started
         let context = try await history(for: group, lookback: 4, on: connection)
         let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
@@ -54,6 +62,16 @@ enum ReturnJudge {
         let youngPeople = context.youngPeople
         // The rules are pure and each return's are independent: judged on every core.
         return try await group.concurrentMap { item in
+            if item.linesPurged && figures[item.versionID] == nil {
+                return Verdict(
+                    item: item,
+                    outcome: .failure(
+                        Failure(
+                            message:
+                                "version \(item.versionNumber) cannot be judged by these criteria: retention has "
+                                + "deleted its worker lines, and the figures kept with it were measured against "
+                                + "other parameters or rates")), zeroHoursShare: nil)
+            }
             let itemFigures = figures[item.versionID] ?? ReturnFigures()
             let input = EvaluationInput(
                 employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
