@@ -143,8 +143,8 @@ struct ComplianceBench: AsyncParsableCommand {
                 )
             )
             print(String(format: "ratio (nightly run / bare aggregate): %.2f  (target ≤ 1.0)", first / bare))
-            // Where the first run's time went: its grouped passes alone, against the same baseline, show what
-            // no amount of work on the rest could take the ratio below.
+            // Where the first run's time went: reading the figures kept with the versions (and passing over the
+            // lines of any with none), against the same baseline; then judging and writing.
             let figures = phases.map(\.figures).median
             print(
                 String(

@@ -37,6 +37,11 @@ struct IngestBench: AsyncParsableCommand {
                 try await employers.add(Employer(name: "Bench ingest \(UUID())"), actor: "bench").id ?? 0
             let baselineEmployer =
                 try await employers.add(Employer(name: "Bench psql \(UUID())"), actor: "bench").id ?? 0
+            // Pledged, as a submitting employer is: the submission then works out the figures the nightly run
+            // will judge it by as the lines stream in, and that work is measured with the rest.
+            _ = try await PledgeStore(pool: pool).add(
+                employerID: ingestEmployer, tier: .accredited, livingHours: true, overrides: PledgeOverrides(),
+                validFrom: CalendarDate(year: 2025, month: 1, day: 1)!, validTo: nil, actor: "bench")
             // The baseline's rows need a version row to belong to, as the ingest's do.
             let baselineVersion = try await connection.query(
                 """
@@ -111,7 +116,7 @@ struct IngestBench: AsyncParsableCommand {
             let ingestMedian = ingest.median
             let psqlMedian = psql.median
             print(String(format: "median: ingest %.2f s, psql \\copy %.2f s", ingestMedian, psqlMedian))
-            print(String(format: "ratio (ingest / psql): %.2f  (target ≤ 2.0)", ingestMedian / psqlMedian))
+            print(String(format: "ratio (ingest / psql): %.2f  (target ≤ 1.6)", ingestMedian / psqlMedian))
             print(String(format: "peak RSS of charterctl return submit: %.0f MiB  (target ≤ 150)", peakMiB))
             try await connection.execute(
                 "DELETE FROM returns WHERE employer_id IN (\(ingestEmployer), \(baselineEmployer))")

@@ -61,6 +61,15 @@ struct NightlyComplianceTests {
         return result
     }
 
+    /// The evidence of `employer`'s flag on `standard`, as JSON text.
+    func evidence(_ employer: Int64, _ standard: String) async throws -> String {
+        try await fixture.pool.withConnection {
+            try await $0.query(
+                "SELECT evidence::text AS e FROM flags WHERE employer_id = \(employer) AND standard_id = \(standard)"
+            )[0].decode(String.self, column: "e")
+        }
+    }
+
     var nightly: NightlyCompliance { NightlyCompliance(pool: fixture.pool) }
     let asOf = CalendarDate(iso: "2026-11-01")!
 
@@ -74,11 +83,7 @@ struct NightlyComplianceTests {
         #expect(first.returnsEvaluated == 1)
         #expect(first.errors.isEmpty)
         #expect(try await flags(employer)["pay.real-living-wage"] == "open")
-        let evidence = try await fixture.pool.withConnection {
-            try await $0.query(
-                "SELECT evidence::text AS e FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"
-            )[0].decode(String.self, column: "e")
-        }
+        let evidence = try await evidence(employer, "pay.real-living-wage")
         #expect(evidence.contains("W1"))
         #expect(evidence.contains("13.45"))
 
@@ -337,11 +342,7 @@ struct NightlyComplianceTests {
         let report = try await nightly.run(asOf: asOf)
         #expect(report.errors.isEmpty, "\(report.errors)")
         #expect(try await flags(employer)["pay.real-living-wage"] == "open")
-        let evidence = try await fixture.pool.withConnection {
-            try await $0.query(
-                "SELECT evidence::text AS e FROM flags WHERE employer_id = \(employer) AND standard_id = 'pay.real-living-wage'"
-            )[0].decode(String.self, column: "e")
-        }
+        let evidence = try await evidence(employer, "pay.real-living-wage")
         #expect(evidence.contains("W1"))
 
         // The zero-hours threshold is not one the figures are measured by: the kept figures fit.
