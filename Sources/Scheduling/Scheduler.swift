@@ -29,8 +29,11 @@ public final class Scheduler: Service, Sendable {
         public var lease: TimeInterval = 60
         /// Attempts at a job that fails with a transient database error. Default 3.
         public var maxAttempts = 3
-        /// First retry pause, doubled each time. Default 5 seconds.
+        /// First retry pause, doubled each time (to 30 seconds at most). Default 5 seconds.
         public var retryBackoff: TimeInterval = 5
+        /// How long a job is tried again for while the database is out of reach or going away (a failover,
+        /// a restart), however many attempts that takes. Default 120 seconds.
+        public var outagePatience: TimeInterval = 120
 
         public init() {}
     }
@@ -212,14 +215,25 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// Runs the job, retrying transient database failures with a doubling pause.
+    /// Runs the job, retrying transient database failures with a doubling pause: `maxAttempts` in all, or
+    /// for as long as `outagePatience` from the first failure while the database is out of reach.
     private func runWithRetries(_ job: ScheduledJob, _ context: JobRunContext) async -> Result<[String: Int], any Error>
     {
         var pause = configuration.retryBackoff
-        for attempt in 1...max(1, configuration.maxAttempts) {
+        var attempt = 0
+        var outageStarted: Date?
+        while true {
+            attempt += 1
             do {
                 return .success(try await job.run(context))
-            } catch let error as PGError where Self.isTransient(error) && attempt < configuration.maxAttempts {
+            } catch let error as PGError where Self.isTransient(error) {
+                var waitingOutOutage = false
+                if error.isDatabaseUnavailable {
+                    let started = outageStarted ?? clock.now()
+                    outageStarted = started
+                    waitingOutOutage = clock.now().timeIntervalSince(started) < configuration.outagePatience
+                }
+                guard attempt < configuration.maxAttempts || waitingOutOutage else { return .failure(error) }
                 context.logger.warning(
                     "transient database error; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 do {
@@ -227,12 +241,11 @@ public final class Scheduler: Service, Sendable {
                 } catch {
                     return .failure(error)
                 }
-                pause *= 2
+                pause = min(pause * 2, 30)
             } catch {
                 return .failure(error)
             }
         }
-        return .failure(CancellationError())
     }
 
     /// A failure that passes by itself: a serialization failure or deadlock, or the database out of reach
