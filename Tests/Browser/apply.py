@@ -146,6 +146,10 @@ def apply_walk(walk):
     walk.check(walk.el(f"[id='plan-{first}']").get_attribute("value").startswith("Move the last"), "the plan was lost")
     walk.accessible()
 
+    walk.step("the applicant is told who reads evidence, before choosing a file")
+    walk.check("union reps who cover your organisation" in walk.text(), "who can read evidence is not said")
+    walk.check("leave out payslips" in walk.text(), "the page does not warn against individual pay records")
+
     walk.step("a program renamed to .pdf is refused and nothing is stored")
     program = write("policy.pdf", b"\x7fELF\x02\x01\x01\x00" + bytes(200))
     upload(walk, program)
