@@ -341,6 +341,7 @@ struct NightlyComplianceTests {
         }
         let report = try await nightly.run(asOf: asOf)
         #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.returnsEvaluated == 1 && report.returnsMeasuredFromLines == 0)
         #expect(try await flags(employer)["pay.real-living-wage"] == "open")
         let evidence = try await evidence(employer, "pay.real-living-wage")
         #expect(evidence.contains("W1"))
@@ -357,6 +358,21 @@ struct NightlyComplianceTests {
         #expect(other.added.isEmpty && other.cleared.isEmpty)
         #expect(other.errors.count == 1)
         #expect(other.errors.first?.contains("retention has deleted its worker lines") == true, "\(other.errors)")
+    }
+
+    /// A version with no figures kept for the criteria it is judged by (stored before figures were kept,
+    /// here) is measured from its lines, judged the same, and the run counts it.
+    @Test func aReturnWithNoKeptFiguresIsMeasuredFromItsLines() async throws {
+        let employer = try await pledgedEmployer()
+        var lines = (1...20).map { Self.line("W\($0)") }
+        lines[0] = Self.line("W1", rate: "13.00")
+        try await submit(employer, lines)
+        try await fixture.pool.withConnection { try await $0.execute("DELETE FROM return_figures") }
+        let report = try await nightly.run(asOf: asOf)
+        #expect(report.returnsEvaluated == 1 && report.returnsMeasuredFromLines == 1)
+        #expect(report.counts["returns_measured_from_lines"] == 1)
+        #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+        #expect(try await evidence(employer, "pay.real-living-wage").contains("W1"))
     }
 
     @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {

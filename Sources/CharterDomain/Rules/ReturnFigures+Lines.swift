@@ -3,8 +3,9 @@ import Foundation
 extension ReturnFigures {
     /// The figures of `lines`, computed in Swift exactly as `ReturnFigures`' field documentation says.
     ///
-    /// The store computes them in SQL for speed; this is the reference that SQL is checked against,
-    /// and what previews and tests of a handful of lines use. A line's tenure is *S* − `start_date`.
+    /// A submission works them out this way as its lines stream in (`Tally`) and keeps them with the
+    /// version; where none are kept for the criteria asked for, the store works them out in SQL, which is
+    /// checked against this reference. A line's tenure is *S* − `start_date`.
     public init(lines: some Sequence<WorkerLine>, criteria: Criteria) {
         var tally = Tally(criteria: criteria)
         for line in lines { tally.add(line) }

@@ -2,8 +2,10 @@ public import Foundation
 
 /// The figures of one return version's worker lines that the charter's rules read.
 ///
-/// The store computes them in one grouped SQL pass over the worker lines of a batch of returns; the
-/// rules (`ComplianceRules`) are pure Swift over these figures and the return's header. Each field
+/// A submission works them out as its lines stream in (`Tally`) and keeps them with the version, filed
+/// under its `Criteria.key`; for criteria with none kept, the store works them out in one grouped SQL pass
+/// over the worker lines of a batch of returns. The rules (`ComplianceRules`) are pure Swift over these
+/// figures and the return's header. Each field
 /// below states the exact population and condition the SQL must implement. Throughout:
 ///
 /// - *S* is the snapshot date of the return's period (`ReportingPeriod.snapshot`).

@@ -32,6 +32,9 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
     public var flagsUnchanged = 0
     /// Digests queued in the run's transaction (SPEC §6 "emails queued"); 0 without a report queue.
     public var emailsQueued = 0
+    /// Returns judged with no figures kept under their criteria (another charter version, an override, a
+    /// corrected rate, a version stored before figures were kept), so measured from their worker lines.
+    public var returnsMeasuredFromLines = 0
     /// Every change, in order (a dry run's whole answer).
     public var changes: [FlagChange] = []
     /// Returns that could not be judged (e.g. no rate in force at the snapshot), and digests that could not
@@ -55,6 +58,7 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
             "flags_reopened": flagsReopened, "flags_cleared": flagsCleared, "flags_waived": flagsWaived,
             "flags_unwaived": flagsUnwaived, "flags_updated": flagsUpdated, "flags_unchanged": flagsUnchanged,
             "emails_queued": emailsQueued, "errors": errors.count,
+            "returns_measured_from_lines": returnsMeasuredFromLines,
         ]
     }
 
@@ -71,6 +75,7 @@ public struct ComplianceRunReport: Sendable, Hashable, Codable {
         case flagsUpdated = "flags_updated"
         case flagsUnchanged = "flags_unchanged"
         case emailsQueued = "emails_queued"
+        case returnsMeasuredFromLines = "returns_measured_from_lines"
         case runID = "run_id"
         case changes, errors
     }
@@ -207,12 +212,13 @@ public struct NightlyCompliance: Sendable {
         let clock = ContinuousClock()
         for group in PendingReturn.groupedByCriteria(pending) {
             let judging = clock.now
-            var figuresTime = Duration.zero
+            var cost = ReturnJudge.FiguresCost()
             let version = try await charter(group[0].charterVersionID)
             let verdicts = try await ReturnJudge.judge(
-                group, by: version, rates: rates, holidays: holidays, on: connection, figuresTime: &figuresTime)
-            report.timings.figures += figuresTime.seconds
-            report.timings.judging += (clock.now - judging - figuresTime).seconds
+                group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
+            report.returnsMeasuredFromLines += cost.fromLines
+            report.timings.figures += cost.time.seconds
+            report.timings.judging += (clock.now - judging - cost.time).seconds
             let writing = clock.now
             defer { report.timings.writing += (clock.now - writing).seconds }
             var judged: [FlagWriter.Judged] = []

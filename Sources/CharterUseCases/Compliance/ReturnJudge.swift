@@ -18,20 +18,26 @@ enum ReturnJudge {
         var message: String
     }
 
+    /// What finding the figures cost: the time, and how many returns had none kept under their criteria and
+    /// were measured from their worker lines.
+    struct FiguresCost: Sendable {
+        var time = Duration.zero
+        var fromLines = 0
+    }
+
     /// `group` must share period and pledge overrides (`PendingReturn.groupedByCriteria`).
     static func judge(
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         on connection: PGConnection
     ) async throws -> [Verdict] {
-        var figuresTime = Duration.zero
-        return try await judge(
-            group, by: version, rates: rates, holidays: holidays, on: connection, figuresTime: &figuresTime)
+        var cost = FiguresCost()
+        return try await judge(group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
     }
 
-    /// As above, adding the time the grouped pass over the worker lines took to `figuresTime`.
+    /// As above, adding what finding the figures cost to `cost`.
     static func judge(
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
-        on connection: PGConnection, figuresTime: inout Duration
+        on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
         let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
@@ -49,13 +55,14 @@ enum ReturnJudge {
         var kept = try await ReturnFiguresStore.figures(
             for: group.map(\.versionID), criteria: criteria, on: connection)
         let unkept = group.filter { kept[$0.versionID] == nil && !$0.linesPurged }.map(\.versionID)
+        cost.fromLines += unkept.count
         if !unkept.isEmpty {
             kept.merge(try await ReturnFiguresQuery.figures(for: unkept, criteria: criteria, on: connection)) {
                 first, _ in first
             }
         }
         let figures = kept
-        figuresTime += clock.now - started
+        cost.time += clock.now - started
         let context = try await history(for: group, lookback: 4, on: connection)
         let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
         let previousShare = context.previousShare
