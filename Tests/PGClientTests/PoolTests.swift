@@ -17,6 +17,8 @@ struct PoolTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {
                 group.addTask {
+                    // A holder that cannot connect ends the wait below, so the test fails rather than hangs.
+                    defer { heldContinuation.finish() }
                     try await pool.withConnection { _ in
                         heldContinuation.yield()
                         for await _ in release { break }
@@ -24,8 +26,11 @@ struct PoolTests {
                 }
             }
             var heldIterator = held.makeAsyncIterator()
-            await heldIterator.next()
-            await heldIterator.next()
+            guard await heldIterator.next() != nil, await heldIterator.next() != nil else {
+                try await group.waitForAll()
+                Issue.record("a holder never got its connection")
+                return
+            }
             let error = await #expect(throws: PGError.self) {
                 try await pool.withConnection { _ in }
             }
@@ -70,6 +75,11 @@ struct PoolTests {
             }
             // The sleepers take every connection and are asleep in the server; the rest queue.
             while try await probe.query(sleeping)[0].decode(Int.self, column: "n") < 10 {
+                // A sleeper that ended already could not connect: the rest of the test would wait forever.
+                guard ended.current == 0 else {
+                    Issue.record("a sleeper ended before ten were asleep")
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             for _ in 0..<5 {

@@ -19,6 +19,9 @@ public enum TestCluster {
                 // Every suite migrates fresh databases at once, each migration taking a lock on every
                 // object it creates: 64 a connection ran out (SQLSTATE 53200) on a loaded machine.
                 "max_locks_per_transaction": "256",
+                // Each CREATE DATABASE writes its template into the WAL: the suites' start wrote 0.5 GB in
+                // seconds, and checkpoints every 4 s stalled new connections past their timeout.
+                "max_wal_size": "8GB", "checkpoint_timeout": "30min",
             ],
             logger: Logger(label: "test-cluster"))
     }()
@@ -44,7 +47,7 @@ public enum TestCluster {
         try await start()
         let name =
             "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await PGConnection.with(cluster.conninfo) { admin in
+        _ = try await PGConnection.with(adminConninfo) { admin in
             try await admin.execute("CREATE DATABASE \(identifier: name)")
         }
         return conninfo(database: name)
@@ -52,12 +55,15 @@ public enum TestCluster {
 
     /// The conninfo of `database` on the test cluster.
     public static func conninfo(database: String) -> String {
-        cluster.conninfo.replacingOccurrences(
+        adminConninfo.replacingOccurrences(
             of: "dbname=\(EmbeddedPostgres.databaseName)", with: "dbname=\(database)")
     }
 
     /// The conninfo of the cluster's maintenance database (for killing backends and the like).
-    public static var adminConninfo: String { cluster.conninfo }
+    ///
+    /// With a minute to connect, not libpq's 10 s: when every suite starts at once on a loaded two-core
+    /// machine, a new connection has waited longer than that for the server to fork and start its backend.
+    public static var adminConninfo: String { cluster.conninfo + " connect_timeout=60" }
 
     /// `conninfo` connecting as `role` instead of the cluster's superuser (the socket trusts every role).
     public static func conninfo(_ conninfo: String, role: String) -> String {
