@@ -295,6 +295,7 @@ public struct ReturnStore: Sendable {
         ) { writer in
             var lineNo = 0
             var row: [UInt8] = []
+            var decimals = DecimalTextCache()
             let prefix = Array("\(versionID)\t".utf8)
             func emit(_ lines: [WorkerLine], stillClean: Bool) async throws {
                 for line in lines {
@@ -304,7 +305,7 @@ public struct ReturnStore: Sendable {
                     row.append(contentsOf: String(lineNo).utf8)
                     row.append(9)
                     let content = row.count
-                    line.appendCopyText(to: &row)
+                    line.appendCopyText(to: &row, decimals: &decimals)
                     row.append(10)
                     // The hash covers the content only: ids and line numbers are not content.
                     hasher.update(data: row[content...])
