@@ -53,6 +53,16 @@ extension ReturnFigures {
             ].joined(separator: " ")
         }
 
+        /// The criteria a return for `period` is judged by under a pledge to `version` with `overrides`:
+        /// what the nightly run, the rule preview and a submission keeping its figures all measure against.
+        public init(
+            period: ReportingPeriod, version: CharterVersion, overrides: PledgeOverrides, rates: RateTable
+        ) throws(CharterDomainError) {
+            try self.init(
+                snapshot: period.snapshot,
+                parameters: EvaluationInput.effectiveParameters(of: version, overrides: overrides), rates: rates)
+        }
+
         /// The criteria for a return whose period has snapshot `snapshot`, with the pledge's effective
         /// parameters (`EvaluationInput.effectiveParameters(of:overrides:)`).
         ///

@@ -66,8 +66,6 @@ public enum ReturnFiguresStore {
             let overrides = try? PledgeOverrides(json: Data(pledge.overrides.utf8))
         else { return nil }
         let rates = try await RateStore.table(on: connection)
-        return try? ReturnFigures.Criteria(
-            snapshot: period.snapshot,
-            parameters: EvaluationInput.effectiveParameters(of: version, overrides: overrides), rates: rates)
+        return try? ReturnFigures.Criteria(period: period, version: version, overrides: overrides, rates: rates)
     }
 }

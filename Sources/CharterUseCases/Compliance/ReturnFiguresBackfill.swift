@@ -46,9 +46,7 @@ public struct ReturnFiguresBackfill: Sendable {
                     }
                     guard let version = versions[first.charterVersionID],
                         let criteria = try? ReturnFigures.Criteria(
-                            snapshot: first.period.snapshot,
-                            parameters: EvaluationInput.effectiveParameters(of: version, overrides: first.overrides),
-                            rates: rates)
+                            period: first.period, version: version, overrides: first.overrides, rates: rates)
                     else { continue }
                     let ids = group.map(\.versionID)
                     let have = try await ReturnFiguresStore.figures(for: ids, criteria: criteria, on: connection)

@@ -40,10 +40,10 @@ enum ReturnJudge {
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
-        let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
         let criteria: ReturnFigures.Criteria
         do {
-            criteria = try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates)
+            criteria = try ReturnFigures.Criteria(
+                period: first.period, version: version, overrides: first.overrides, rates: rates)
         } catch {
             // No rate in force at the snapshot: say so for each return; never a silent pass.
             return group.map {
