@@ -115,16 +115,22 @@ final class DaemonProcess: Sendable {
 
     func signal(_ signal: Int32) { process.signal(signal) }
 
-    /// Waits for the "listening" log line and returns its URL (bounded: 60 s).
+    /// How long a start may take: charterd starts in about a second alone, but in 34 s when it migrates
+    /// while every suite starts at once on a loaded two-core machine, and over 60 s on a slower CI one.
+    static let startLimit = Duration.seconds(240)
+
+    /// Waits for the "listening" log line and returns its URL (bounded: `startLimit`).
     func listeningURL() async throws -> URL { try await Self.listeningURL(of: process) }
 
-    /// The URL from the "listening" log line of a charterd started some other way (bounded: 60 s).
+    /// The URL from the "listening" log line of a charterd started some other way (bounded: `startLimit`).
     static func listeningURL(of charterd: SpawnedProcess) async throws -> URL {
         let log = { charterd.standardOutput + charterd.standardError }
-        let url = try await charterd.watchOutput(within: .seconds(60)) {
+        let url = try await charterd.watchOutput(within: startLimit) {
             log().firstMatch(of: #/url=(http://[0-9.]+:[0-9]+)/#).map { String($0.1) }
         }
-        guard let url, let parsed = URL(string: url) else { throw DaemonFailed(log: log()) }
+        guard let url, let parsed = URL(string: url) else {
+            throw DaemonFailed(exited: !charterd.isRunning, error: charterd.standardError, log: log())
+        }
         return parsed
     }
 
@@ -152,7 +158,19 @@ final class DaemonProcess: Sendable {
     func exitStatus() async throws -> Int32 { try await process.exitStatus() }
 }
 
+/// Its first line says whether charterd exited or was still starting, and its last words, so a run's
+/// summary of recorded issues (README's test command) tells which without the full log.
 struct DaemonFailed: Error, CustomStringConvertible {
+    var exited: Bool
+    var error: String
     var log: String
-    var description: String { "charterd did not start listening:\n\(log)" }
+
+    var description: String {
+        let lines = { (text: String) in text.split(separator: "\n").suffix(2).joined(separator: " | ") }
+        let last = lines(error).isEmpty ? lines(log) : lines(error)
+        let what =
+            exited
+            ? "charterd exited before listening" : "charterd did not start listening within \(DaemonProcess.startLimit)"
+        return "\(what); last words: \(last)\n\(log)"
+    }
 }

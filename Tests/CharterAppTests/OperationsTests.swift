@@ -104,7 +104,7 @@ struct OperationsTests {
             text = String(decoding: data, as: UTF8.self)
             if text.contains("charter_outbox_messages{") { break }
             try await Task.sleep(for: .milliseconds(200))
-        } while clock.now - started < .seconds(30)
+        } while clock.now - started < .seconds(120)
         // Each sample line's value, by its series ("name{labels}"); gauges print 0.0, counters 0.
         var samples: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
