@@ -57,7 +57,7 @@ struct PgBouncerTests {
             }
             let spawned = try SpawnedProcess(arguments[0], Array(arguments.dropFirst()), environment: [:])
             process = spawned
-            let listening = try await spawned.watchOutput(within: .seconds(30)) {
+            let listening = try await spawned.watchOutput(within: .seconds(120)) {
                 (spawned.standardOutput + spawned.standardError).contains("listening on unix:") ? true : nil
             }
             guard listening == true else {

@@ -73,7 +73,7 @@ public final class SMTPTestServer {
             ] + arguments,
             environment: ProcessInfo.processInfo.environment)
         // The first whole line on standard output (stderr has the server's own log).
-        let firstLine = try await process.watchOutput(within: .seconds(30)) { () -> Substring? in
+        let firstLine = try await process.watchOutput(within: .seconds(120)) { () -> Substring? in
             let output = process.standardOutput
             return output.firstIndex(of: "\n").map { output[..<$0] }
         }
