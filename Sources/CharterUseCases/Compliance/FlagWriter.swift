@@ -33,7 +33,7 @@ enum FlagWriter {
     private typealias Key = Flag.Identity
 
     /// A finding's evidence as stored (JSON text) and the hex SHA-256 of that text.
-    private struct Encoded {
+    struct Encoded: Sendable {
         var evidence: String
         var digest: String
     }
@@ -81,9 +81,18 @@ enum FlagWriter {
     static func reconcile(
         _ batch: [Judged], actor: String, report: inout ComplianceRunReport, on connection: PGConnection
     ) async throws {
+        try await reconcile(
+            batch, encoded: try await encodeEvidence(of: batch), actor: actor, report: &report, on: connection)
+    }
+
+    /// As above, with the findings' evidence already encoded (`encodeEvidence(of:)`), which a caller can do
+    /// on the cores while its connection is busy with other writes.
+    static func reconcile(
+        _ batch: [Judged], encoded: [[Encoded]], actor: String, report: inout ComplianceRunReport,
+        on connection: PGConnection
+    ) async throws {
         guard !batch.isEmpty else { return }
         let existing = try await readExisting(of: batch, on: connection)
-        let encoded = try await encodeEvidence(of: batch)
         var plan = Plan()
         let seen = try decideFound(batch, encoded: encoded, existing: existing, plan: &plan, report: &report)
         try decideCleared(batch, existing: existing, seen: seen, plan: &plan, report: &report)
@@ -127,7 +136,7 @@ enum FlagWriter {
 
     /// Each finding's evidence as stored and its digest, encoded on every core: the encoding is pure,
     /// and most of the time the decisions take.
-    private static func encodeEvidence(of batch: [Judged]) async throws -> [[Encoded]] {
+    static func encodeEvidence(of batch: [Judged]) async throws -> [[Encoded]] {
         try await batch.concurrentMap { judged in
             judged.findings.map { finding in
                 let json = finding.evidence.jsonData()

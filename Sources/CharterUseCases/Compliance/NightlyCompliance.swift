@@ -130,16 +130,22 @@ public struct NightlyCompliance: Sendable {
             // of finding pending returns does not grow with the number of batches.
             var started = clock.now
             let order = try await Self.pendingReturnIDs(on: connection)
-            var start = 0
-            while start < order.count {
-                let chunk = Array(order[start..<min(start + batchSize, order.count)])
-                start += chunk.count
-                let pending = try await PendingReturn.load(ids: chunk, on: connection)
+            let batches = stride(from: 0, to: order.count, by: batchSize).map {
+                Array(order[$0..<min($0 + batchSize, order.count)])
+            }
+            var pending = try await PendingReturn.load(ids: batches.first ?? [], on: connection)
+            for index in batches.indices {
+                // The next batch's rows are read now and decoded on the cores while this one is judged and
+                // written (its returns, versions and pledges are not what this batch writes).
+                let next = index + 1 < batches.count ? batches[index + 1] : []
+                let nextRows = try await PendingReturn.rows(where: "r.id = ANY(\(next))", on: connection)
+                async let decoded = PendingReturn.decode(nextRows, order: next)
                 report.timings.judging += (clock.now - started).seconds
                 try await evaluate(
                     pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
                     actor: actor, report: &report, on: connection)
                 started = clock.now
+                pending = try await decoded
             }
             report.timings.judging += (clock.now - started).seconds
             started = clock.now
@@ -237,7 +243,9 @@ public struct NightlyCompliance: Sendable {
                     evaluated.append((item.returnID, item.versionID, verdict.zeroHoursShare))
                 }
             }
-            try await FlagWriter.reconcile(judged, actor: actor, report: &report, on: connection)
+            // The evidence is encoded on the cores while the connection writes the evaluations.
+            let found = judged
+            async let encoded = FlagWriter.encodeEvidence(of: found)
             if !evaluated.isEmpty {
                 try await connection.execute(
                     """
@@ -252,6 +260,8 @@ public struct NightlyCompliance: Sendable {
                     """)
                 report.returnsEvaluated += evaluated.count
             }
+            try await FlagWriter.reconcile(
+                found, encoded: try await encoded, actor: actor, report: &report, on: connection)
         }
     }
 

@@ -24,6 +24,17 @@ struct PendingReturn: Sendable {
 
     /// The returns matching `condition` (a fragment over `r`, the return, and `p`, the pledge).
     static func load(where condition: PGQuery, on connection: PGConnection) async throws -> [PendingReturn] {
+        try await decode(try await rows(where: condition, on: connection))
+    }
+
+    /// The returns with these ids, in the order given.
+    static func load(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
+        try await decode(try await rows(where: "r.id = ANY(\(ids))", on: connection), order: ids)
+    }
+
+    /// The rows of the returns matching `condition`, undecoded: the nightly run reads the next batch's
+    /// while it judges and writes this one, and decodes them on the cores the writes leave idle.
+    static func rows(where condition: PGQuery, on connection: PGConnection) async throws -> PGRows {
         try await connection.query(
             """
             SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
@@ -35,16 +46,16 @@ struct PendingReturn: Sendable {
             JOIN pledges p ON p.employer_id = r.employer_id
                           AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
             WHERE \(condition)
-            """
-        ).concurrentMap(PendingReturn.init)  // decoding headers is most of a load
+            """)
     }
 
-    /// The returns with these ids, in the order given.
-    static func load(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
-        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return try await load(where: "r.id = ANY(\(ids))", on: connection).sorted {
-            (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0)
-        }
+    /// `rows` decoded on every core (decoding headers is most of a load); in the order of the return ids in
+    /// `order` when given.
+    static func decode(_ rows: PGRows, order: [Int64]? = nil) async throws -> [PendingReturn] {
+        let decoded = try await rows.concurrentMap(PendingReturn.init)
+        guard let order else { return decoded }
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        return decoded.sorted { (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0) }
     }
 
     init(_ row: PGRow) throws {
