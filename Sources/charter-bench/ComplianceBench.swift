@@ -114,6 +114,14 @@ struct ComplianceBench: AsyncParsableCommand {
             var firsts: [Double] = []
             var seconds: [Double] = []
             var phases: [ComplianceRunTimings] = []
+            var cpus: [CPUTime] = []
+            // The pool's connections, opened by the backfill above: the run's statements run in them.
+            let backends = try await connection.query(
+                """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                """
+            ).map { try $0.decode(Int32.self, column: "pid") }
             for round in 1...rounds {
                 let bare = try await bareAggregate()
                 bares.append(bare.seconds)
@@ -121,8 +129,10 @@ struct ComplianceBench: AsyncParsableCommand {
                 try await connection.simpleQuery(
                     "DELETE FROM flag_events; DELETE FROM flags; DELETE FROM return_evaluations")
                 let firstStart = clock.now
+                let cpuBefore = CPUTime.now(backends: backends)
                 let first = try await NightlyCompliance(pool: pool).run(asOf: asOf, actor: "bench")
                 firsts.append((clock.now - firstStart).seconds)
+                cpus.append(CPUTime.now(backends: backends) - cpuBefore)
                 phases.append(first.timings)
                 let secondStart = clock.now
                 let second = try await NightlyCompliance(pool: pool).run(asOf: asOf, actor: "bench")
@@ -152,6 +162,16 @@ struct ComplianceBench: AsyncParsableCommand {
                         "first run's phases (medians): reading kept figures (grouped passes where none fit) %.2f s (%.2f × the bare aggregate), other judging %.2f s, flag and evaluation writes %.2f s, missing returns, exemptions and audit %.2f s",
                     figures, figures / bare, phases.map(\.judging).median, phases.map(\.writing).median,
                     phases.map(\.rest).median))
+            // What the first run cost the machine: CPU seconds of this process (Swift: decoding, rules, evidence)
+            // and of its PostgreSQL backends, against the cores' wall-clock seconds.
+            let swiftCPU = cpus.map(\.process).median
+            let postgresCPU = cpus.map(\.backends).median
+            let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+            print(
+                String(
+                    format:
+                        "first run's CPU (medians): charter-bench %.2f s, its PostgreSQL backends %.2f s; together %.0f %% of %d cores for the run's %.2f s",
+                    swiftCPU, postgresCPU, 100 * (swiftCPU + postgresCPU) / (cores * first), Int(cores), first))
             print(String(format: "second run / first run: %.1f %%  (target ≤ 5 %%)", 100 * second / first))
             await pool.close()
         }
