@@ -146,7 +146,7 @@ def people_walk(walk):
     walk.accessible()
     walk.fill("label", "Halton payroll export")
     walk.choose("role", "employer")
-    walk.choose("employer", employer)
+    walk.fill("employer", "SC654321")
     walk.submit("form[action='/admin/tokens']")
     token = walk.el("#new-token").text.strip()
     walk.check(token.startswith("cw_"), f"no token shown: {token!r}")

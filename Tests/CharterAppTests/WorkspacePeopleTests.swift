@@ -365,12 +365,25 @@ struct WorkspacePeopleTests {
                 [("name", "Ed"), ("email", "ed@sefton.example"), ("role", "employer")])
             #expect(bad.status == .unprocessableContent)
             #expect(Web.text(bad).contains(##"href="#employer""##))
+            // The employer is typed, by company number or name: a part of a name that two employers share
+            // names neither, and one no employer has is said so; what was typed stays in the field.
+            for (typed, sentence) in [
+                ("e", "could be Sefton Care CIC, Wirral Ferries Ltd; enter the company number or the whole name"),
+                ("Nowhere Ltd", "No employer has the company number or name “Nowhere Ltd”"),
+            ] {
+                let refused = try await Self.post(
+                    client, admin, "/admin/users", from: "/admin/users",
+                    [("name", "Ed"), ("email", "ed@sefton.example"), ("role", "employer"), ("employer", typed)])
+                #expect(refused.status == .unprocessableContent)
+                #expect(Web.text(refused).contains(sentence), "\(Web.text(refused))")
+                #expect(Web.text(refused).contains(#"name="employer" spellcheck="false" value="\#(typed)""#))
+            }
             #expect(try await Self.count(setup.pool, "SELECT count(*) FROM outbox_messages") == 0)
             let invited = try await Self.post(
                 client, admin, "/admin/users", from: "/admin/users",
                 [
                     ("name", "Ed Employer"), ("email", "ed@sefton.example"), ("role", "employer"),
-                    ("employer", String(setup.base.covered)),
+                    ("employer", "sefton care cic"),
                 ])
             #expect(try await Self.follow(client, admin, invited).contains("The user was invited"))
             let token = try await Self.link(in: setup.pool, to: "ed@sefton.example")
@@ -435,7 +448,7 @@ struct WorkspacePeopleTests {
             let admin = try await Web.signIn(client, "team@charter.example")
             let created = try await Self.post(
                 client, admin, "/admin/tokens", from: "/admin/tokens",
-                [("label", "Sefton payroll"), ("role", "employer"), ("employer", String(setup.base.covered))])
+                [("label", "Sefton payroll"), ("role", "employer"), ("employer", "Sefton Care")])
             #expect(created.status == .ok)
             let html = Web.text(created)
             let text = String(try #require(html.firstMatch(of: /<pre id="new-token">([^<]+)<\/pre>/)).1)
@@ -443,6 +456,7 @@ struct WorkspacePeopleTests {
                 let list = Web.text(response)
                 #expect(!list.contains(text))
                 #expect(list.contains("Sefton payroll"))
+                #expect(list.contains("Sefton Care CIC"), "the token is bound to the employer its name began")
             }
             let token = try #require(try await TokenStore(pool: setup.pool).list().first)
             #expect(try await TokenStore(pool: setup.pool).authenticate(text) != nil)

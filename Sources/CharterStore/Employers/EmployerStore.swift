@@ -1,4 +1,5 @@
 public import CharterDomain
+import Foundation
 public import PGClient
 
 /// Employers and their contacts in PostgreSQL.
@@ -89,6 +90,27 @@ public struct EmployerStore: Sendable {
                 ORDER BY lower(name), id LIMIT \(limit)
                 """
             ).map(Self.employer)
+        }
+    }
+
+    /// The employers a person means by `text` in a form: the one with that company number (any case), else
+    /// those with that name (any case), else those whose name contains it; at most `limit`, by name.
+    /// One employer is a match; none or several is for the form to say.
+    public func identify(_ text: String, limit: Int = 5) async throws -> [Employer] {
+        let wanted = text.trimmingCharacters(in: .whitespaces)
+        guard !wanted.isEmpty else { return [] }
+        let pattern = "%" + Self.escapeLike(wanted) + "%"
+        let conditions: [PGQuery] = [
+            "company_number = upper(\(wanted))", "lower(name) = lower(\(wanted))", "name ILIKE \(pattern)",
+        ]
+        return try await pool.withConnection { connection in
+            for condition in conditions {
+                let found = try await connection.query(
+                    "\(Self.selectEmployers) WHERE \(condition) ORDER BY lower(name), id LIMIT \(limit)"
+                ).map(Self.employer)
+                if !found.isEmpty { return found }
+            }
+            return []
         }
     }
 

@@ -29,11 +29,15 @@ extension WebPages {
             if email == nil { errors.add("email", "Enter the person's email address.") }
             let role = form["role"].flatMap(Role.init(rawValue:))
             if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
-            let employerID = role == .employer ? form["employer"].flatMap { Int64($0) } : nil
-            let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
-            if role == .employer, employerID == nil {
-                errors.add("employer", "Choose the employer this user belongs to.")
+            var employerID: Int64?
+            if role == .employer {
+                let bound = try await boundEmployer(
+                    form["employer"], pool: pool,
+                    missing: "Enter the company number or name of the employer this user belongs to.")
+                employerID = bound.id
+                if let refusal = bound.refusal { errors.add("employer", refusal) }
             }
+            let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
             if role == .rep, repID == nil { errors.add("rep", "Choose the rep this user is.") }
             guard let mail else {
                 throw Problem(.serviceUnavailable, "Email is not set up on this server, so no invitation can be sent.")
@@ -91,9 +95,15 @@ extension WebPages {
             var errors = FormErrors()
             let role = form["role"].flatMap(Role.init(rawValue:))
             if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
-            let employerID = role == .employer ? form["employer"].flatMap { Int64($0) } : nil
+            var employerID: Int64?
+            if role == .employer {
+                let bound = try await boundEmployer(
+                    form["employer"], pool: pool,
+                    missing: "Enter the company number or name of the employer the token is for.")
+                employerID = bound.id
+                if let refusal = bound.refusal { errors.add("employer", refusal) }
+            }
             let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
-            if role == .employer, employerID == nil { errors.add("employer", "Choose the employer the token is for.") }
             if role == .rep, repID == nil { errors.add("rep", "Choose the rep the token acts for.") }
             if errors.isEmpty, let role {
                 do {
@@ -162,17 +172,30 @@ extension WebPages {
         }
     }
 
-    /// Choices of employer and rep for the binding selects.
+    /// The employer a user's or token's binding names, typed as its company number or name (a charter has
+    /// thousands: no page lists them all to choose from), or the sentence saying why it names none.
+    static func boundEmployer(
+        _ text: String?, pool: PGPool, missing: String
+    ) async throws -> (id: Int64?, refusal: String?) {
+        guard let text, !text.isEmpty else { return (nil, missing) }
+        let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
+        let found = try await EmployerStore(pool: pool).identify(text, limit: 5)
+        if found.count == 1, let id = found[0].id { return (id, nil) }
+        if found.isEmpty {
+            return (nil, "No employer has the company number or name “\(shown)”; the employers page finds it by name.")
+        }
+        let names = found.map { employer in employer.companyNumber.map { "\(employer.name) (\($0))" } ?? employer.name }
+        return (
+            nil,
+            "“\(shown)” could be \(found.count == 5 ? "any of " : "")\(names.joined(separator: ", "))"
+                + "\(found.count == 5 ? " or more" : ""); enter the company number or the whole name of one."
+        )
+    }
+
+    /// The rep and role choices for the binding fields (the employer is typed: `boundEmployer`).
     static func bindingChoices(pool: PGPool, values: [String: String]) async throws -> [String: Any] {
-        let employers = try await EmployerStore(pool: pool).list(limit: 100_000)
         let reps = try await RepStore(pool: pool).list()
         return [
-            "employerChoices": employers.map { employer -> [String: Any] in
-                [
-                    "value": employer.id ?? 0, "label": employer.name,
-                    "selected": values["employer"] == String(employer.id ?? 0),
-                ]
-            },
             "repChoices": reps.map { rep -> [String: Any] in
                 ["value": rep.id, "label": "\(rep.name) (\(rep.email))", "selected": values["rep"] == String(rep.id)]
             },
@@ -185,13 +208,13 @@ extension WebPages {
     static func usersPage(
         context: CharterRequestContext, pool: PGPool, users: UserStore, refused: (WebForm, FormErrors)? = nil
     ) async throws -> Response {
-        let employers = try await EmployerStore(pool: pool).list(limit: 100_000)
-        let names = Dictionary(employers.compactMap { e in e.id.map { ($0, e.name) } }, uniquingKeysWith: { a, _ in a })
+        let listed = try await users.list()
+        let names = try await EmployerStore(pool: pool).names(of: listed.compactMap(\.employerID))
         let reps = Dictionary(
             try await RepStore(pool: pool).list().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let me = context.principal?.actor
         var data: [String: Any] = [
-            "users": try await users.list().map { user -> [String: Any] in
+            "users": listed.map { user -> [String: Any] in
                 let binding =
                     user.employerID.map { names[$0] ?? "employer \($0)" } ?? user.repID.map { reps[$0] ?? "rep \($0)" }
                     ?? ""
@@ -219,12 +242,12 @@ extension WebPages {
         context: CharterRequestContext, pool: PGPool, refused: (WebForm, FormErrors)? = nil,
         created: (text: String, prefix: String)? = nil
     ) async throws -> Response {
-        let employers = try await EmployerStore(pool: pool).list(limit: 100_000)
-        let names = Dictionary(employers.compactMap { e in e.id.map { ($0, e.name) } }, uniquingKeysWith: { a, _ in a })
+        let listed = try await TokenStore(pool: pool).list()
+        let names = try await EmployerStore(pool: pool).names(of: listed.compactMap(\.employerID))
         let reps = Dictionary(
             try await RepStore(pool: pool).list().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var data: [String: Any] = [
-            "tokens": try await TokenStore(pool: pool).list().map { token -> [String: Any] in
+            "tokens": listed.map { token -> [String: Any] in
                 [
                     "tokenID": token.id, "prefix": token.prefix, "label": token.label ?? "",
                     "role": token.role.rawValue,
