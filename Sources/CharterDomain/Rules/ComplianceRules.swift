@@ -31,7 +31,13 @@ public enum ComplianceRules {
     /// rate table has no minimum wage or Real Living Wage in force at the snapshot (never a silent
     /// pass), and `.invalidStandard` when the charter version has a standard this build does not know
     /// or a parameter a rule needs is missing or of the wrong kind.
-    public static func evaluate(_ input: EvaluationInput) throws(CharterDomainError) -> [Finding] {
+    ///
+    /// `criteria` are the input's (`ReturnFigures.Criteria(snapshot:parameters:rates:)` of its snapshot,
+    /// parameters and rates) when the caller has them: they are the same for every return of a period judged
+    /// under one pledge's overrides, so the nightly run works them out once for thousands of returns.
+    public static func evaluate(
+        _ input: EvaluationInput, criteria known: ReturnFigures.Criteria? = nil
+    ) throws(CharterDomainError) -> [Finding] {
         let unknown = unknownStandards(in: input.charterVersion)
         guard unknown.isEmpty else {
             throw CharterDomainError(
@@ -39,8 +45,13 @@ public enum ComplianceRules {
                 "charter version \(input.charterVersion.label) has standards this service cannot check: "
                     + unknown.joined(separator: ", "))
         }
-        let criteria = try ReturnFigures.Criteria(
-            snapshot: input.snapshot, parameters: input.parameters, rates: input.rates)
+        let criteria: ReturnFigures.Criteria
+        if let known {
+            criteria = known
+        } else {
+            criteria = try ReturnFigures.Criteria(
+                snapshot: input.snapshot, parameters: input.parameters, rates: input.rates)
+        }
         guard let first = input.charterVersion.standards.first else { return [] }
         var findings: [Finding] = []
         // One rule context, moved from standard to standard: the input is large, and copying it for each

@@ -49,12 +49,30 @@ public struct EvaluationInput: Sendable {
         youngPeopleByPeriod: [ReportingPeriod: Int] = [:], dataQualityWarnings: [ReturnIssue] = [],
         firstReceivedAt: Date, lateAfter: Date
     ) {
+        self.init(
+            employerID: employerID, period: period, charterVersion: charterVersion, tier: tier,
+            livingHours: livingHours, parameters: Self.effectiveParameters(of: charterVersion, overrides: overrides),
+            returnVersionID: returnVersionID, returnVersionNumber: returnVersionNumber, header: header,
+            figures: figures, rates: rates, previousZeroHoursShare: previousZeroHoursShare,
+            youngPeopleByPeriod: youngPeopleByPeriod, dataQualityWarnings: dataQualityWarnings,
+            firstReceivedAt: firstReceivedAt, lateAfter: lateAfter)
+    }
+
+    /// As above, with the effective parameters already worked out (`effectiveParameters(of:overrides:)`):
+    /// the nightly run works them out once for all the returns it judges under one pledge's overrides.
+    public init(
+        employerID: Int64, period: ReportingPeriod, charterVersion: CharterVersion, tier: Tier, livingHours: Bool,
+        parameters: [String: [String: ParameterValue]], returnVersionID: Int64, returnVersionNumber: Int,
+        header: ReturnHeader, figures: ReturnFigures, rates: RateTable, previousZeroHoursShare: Decimal? = nil,
+        youngPeopleByPeriod: [ReportingPeriod: Int] = [:], dataQualityWarnings: [ReturnIssue] = [],
+        firstReceivedAt: Date, lateAfter: Date
+    ) {
         self.employerID = employerID
         self.period = period
         self.charterVersion = charterVersion
         self.tier = tier
         self.livingHours = livingHours
-        self.parameters = Self.effectiveParameters(of: charterVersion, overrides: overrides)
+        self.parameters = parameters
         self.returnVersionID = returnVersionID
         self.returnVersionNumber = returnVersionNumber
         self.header = header

@@ -40,6 +40,8 @@ enum ReturnJudge {
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
+        // Worked out once for the group, which shares period, charter version and overrides.
+        let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
         let criteria: ReturnFigures.Criteria
         do {
             criteria = try ReturnFigures.Criteria(
@@ -82,14 +84,14 @@ enum ReturnJudge {
             let itemFigures = figures[item.versionID] ?? ReturnFigures()
             let input = EvaluationInput(
                 employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
-                livingHours: item.livingHours, overrides: item.overrides, returnVersionID: item.versionID,
+                livingHours: item.livingHours, parameters: parameters, returnVersionID: item.versionID,
                 returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
                 previousZeroHoursShare: previousShare[item.employerID],
                 youngPeopleByPeriod: youngPeople[item.employerID] ?? [:],
                 dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
             do {
                 return Verdict(
-                    item: item, outcome: .success(try ComplianceRules.evaluate(input)),
+                    item: item, outcome: .success(try ComplianceRules.evaluate(input, criteria: criteria)),
                     zeroHoursShare: itemFigures.zeroHoursSharePercent)
             } catch {
                 return Verdict(item: item, outcome: .failure(Failure(message: "\(error)")), zeroHoursShare: nil)
