@@ -39,13 +39,23 @@ struct FailoverTests {
 
     /// What the load saw: the submissions answered 2xx (by their Idempotency-Key), when each answer
     /// came, and the requests that failed.
+    /// The load's tally, and the flag that stops it. The load is stopped by the flag, not by cancelling its
+    /// task: cancelling a task awaiting `URLSession` cancels the URLSessionTask, which in this platform's
+    /// FoundationNetworking can trap ("Trying to access a behaviour for a task that in not in the registry")
+    /// when the request has just finished — it crashed a CI run.
     final class Load: Sendable {
         struct State {
             var acknowledged: [(key: String, at: ContinuousClock.Instant)] = []
             var failures = 0
             var reads = 0
+            var stopping = false
         }
         let state = Mutex(State())
+
+        var isStopping: Bool { state.withLock { $0.stopping } }
+
+        /// Asks the load to stop after the request in flight (each gives up after 10 s).
+        func stop() { state.withLock { $0.stopping = true } }
     }
 
     static func submission(_ number: Int) -> String {
@@ -145,7 +155,7 @@ struct FailoverTests {
             let flags = url.appending(path: "v1/flags")
             let loading = Task {
                 var number = 0
-                while !Task.isCancelled {
+                while !load.isStopping {
                     number += 1
                     var request = URLRequest(url: submit)
                     request.httpMethod = "POST"
@@ -189,7 +199,8 @@ struct FailoverTests {
                     Comment(
                         rawValue: "before the failover: \(acknowledged) answered 2xx, \(failures) failed, "
                             + "\(delivered) delivered; charterd said:\n\(said)"))
-                loading.cancel()
+                load.stop()
+                _ = await loading.value
                 throw error
             }
 
@@ -231,7 +242,7 @@ struct FailoverTests {
             try await eventually("more returns are in", within: .seconds(30)) {
                 load.state.withLock { $0.acknowledged.filter { $0.at > promotedAt }.count } >= 20
             }
-            loading.cancel()
+            load.stop()
             _ = await loading.value
 
             let pool = PGPool(configuration: PGPoolConfiguration(conninfo: standby.conninfo))
