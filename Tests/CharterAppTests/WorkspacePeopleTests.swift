@@ -323,23 +323,41 @@ struct WorkspacePeopleTests {
                 client, admin, "/admin/reps", from: "/admin/reps",
                 [
                     ("name", "Sam Steward"), ("email", "sam@union.example"), ("union_name", "Unite"),
-                    ("cover-\(setup.base.other)", "yes"),
+                    ("covers", "Wirral Ferries\n\n"),
                 ])
             #expect(try await Self.follow(client, admin, added).contains("The rep was added"))
             let rep = try #require(try await RepStore(pool: setup.pool).list().first { $0.name == "Sam Steward" })
             #expect(rep.coveredEmployerIDs == [setup.base.other])
+            // Employers are typed one on each line; a line naming none or several is refused by its number,
+            // nothing is added, and what was typed stays in the field.
+            let unclear = try await Self.post(
+                client, admin, "/admin/reps", from: "/admin/reps",
+                [("name", "Kit Steward"), ("email", "kit@union.example"), ("covers", "Sefton Care CIC\ne\nNowhere")])
+            #expect(unclear.status == .unprocessableContent)
+            let refusal = Web.text(unclear)
+            #expect(refusal.contains("Line 2: “e” could be Sefton Care CIC, Wirral Ferries Ltd"), "\(refusal)")
+            #expect(refusal.contains("Line 3: No employer has the company number or name “Nowhere”"))
+            #expect(refusal.contains("Sefton Care CIC\ne\nNowhere</textarea>"))
+            #expect(try await RepStore(pool: setup.pool).list().first { $0.name == "Kit Steward" } == nil)
             let duplicate = try await Self.post(
                 client, admin, "/admin/reps", from: "/admin/reps",
                 [("name", "Sam Again"), ("email", "SAM@union.example")])
             #expect(duplicate.status == .unprocessableContent)
             #expect(Web.text(duplicate).contains("is already the email of rep"))
+            // The rep's page ticks the employers they cover and adds those typed.
             let changed = try await Self.post(
                 client, admin, "/admin/reps/\(rep.id)/coverage", from: "/admin/reps/\(rep.id)",
-                [("cover-\(setup.base.covered)", "yes"), ("cover-\(setup.base.other)", "yes")])
+                [("cover-\(setup.base.other)", "yes"), ("add_employers", "sefton care cic")])
             #expect(try await Self.follow(client, admin, changed).contains("coverage were saved"))
             #expect(
                 try await RepStore(pool: setup.pool).find(id: rep.id)?.coveredEmployerIDs.sorted()
                     == [setup.base.covered, setup.base.other].sorted())
+            // Unticked, an employer is no longer covered.
+            let narrowed = try await Self.post(
+                client, admin, "/admin/reps/\(rep.id)/coverage", from: "/admin/reps/\(rep.id)",
+                [("cover-\(setup.base.covered)", "yes")])
+            #expect(try await Self.follow(client, admin, narrowed).contains("coverage were saved"))
+            #expect(try await RepStore(pool: setup.pool).find(id: rep.id)?.coveredEmployerIDs == [setup.base.covered])
         }
         await setup.pool.close()
     }

@@ -46,7 +46,11 @@ struct WorkspacePeopleWalkTests {
 
             let reps = try await Self.charterctlList(["rep", "list"], environment)
             let rep = reps.first { $0["email"] as? String == made["rep_email"] as? String }
-            #expect((rep?["covered_employer_ids"] as? [Int]) == [employer])
+            // Added covering the new employer (by company number), then the hotel typed by name on their page.
+            let hotel = try await Self.charterctlList(
+                ["employer", "list", "--search", "LIVERPOOL WATERFRONT HOTELS"], environment)
+            let hotelID = try #require(hotel.first?["id"] as? Int)
+            #expect((rep?["covered_employer_ids"] as? [Int])?.sorted() == [employer, hotelID].sorted())
 
             let users = try await Self.charterctlList(["user", "list"], environment)
             let invited = users.first { $0["email"] as? String == made["user_email"] as? String }

@@ -31,7 +31,7 @@ extension WebPages {
             if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
             var employerID: Int64?
             if role == .employer {
-                let bound = try await boundEmployer(
+                let bound = try await typedEmployer(
                     form["employer"], pool: pool,
                     missing: "Enter the company number or name of the employer this user belongs to.")
                 employerID = bound.id
@@ -97,7 +97,7 @@ extension WebPages {
             if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
             var employerID: Int64?
             if role == .employer {
-                let bound = try await boundEmployer(
+                let bound = try await typedEmployer(
                     form["employer"], pool: pool,
                     missing: "Enter the company number or name of the employer the token is for.")
                 employerID = bound.id
@@ -170,26 +170,6 @@ extension WebPages {
             }
             return try await setPasswordPage(request, context: context, users: users, token: token, errors: errors)
         }
-    }
-
-    /// The employer a user's or token's binding names, typed as its company number or name (a charter has
-    /// thousands: no page lists them all to choose from), or the sentence saying why it names none.
-    static func boundEmployer(
-        _ text: String?, pool: PGPool, missing: String
-    ) async throws -> (id: Int64?, refusal: String?) {
-        guard let text, !text.isEmpty else { return (nil, missing) }
-        let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
-        let found = try await EmployerStore(pool: pool).identify(text, limit: 5)
-        if found.count == 1, let id = found[0].id { return (id, nil) }
-        if found.isEmpty {
-            return (nil, "No employer has the company number or name “\(shown)”; the employers page finds it by name.")
-        }
-        let names = found.map { employer in employer.companyNumber.map { "\(employer.name) (\($0))" } ?? employer.name }
-        return (
-            nil,
-            "“\(shown)” could be \(found.count == 5 ? "any of " : "")\(names.joined(separator: ", "))"
-                + "\(found.count == 5 ? " or more" : ""); enter the company number or the whole name of one."
-        )
     }
 
     /// The rep and role choices for the binding fields (the employer is typed: `boundEmployer`).

@@ -24,8 +24,10 @@ extension WebPages {
             let email = form["email"]
             if name == nil { errors.add("name", "Enter the rep's name.") }
             if email == nil { errors.add("email", "Enter the rep's email address.") }
-            let covers = coverage(form)
-            if let name, let email {
+            let typed = try await typedEmployers(form["covers"], pool: pool)
+            if let refusal = typed.refusal { errors.add("covers", refusal) }
+            let covers = Array(Set(typed.ids)).sorted()
+            if errors.isEmpty, let name, let email {
                 do {
                     let rep = try await RepStore(pool: pool).add(
                         name: name, email: email, unionName: form["union_name"], covers: covers, actor: principal.actor)
@@ -40,7 +42,7 @@ extension WebPages {
                         sentence(error.message))
                 }
             }
-            return try await repsPage(context: context, pool: pool, refused: (form, covers, errors))
+            return try await repsPage(context: context, pool: pool, refused: (form, errors))
         }
         group.get("/admin/reps/:rep") { _, context -> Response in
             _ = try Workspace.require(.readReps, context: context)
@@ -51,13 +53,24 @@ extension WebPages {
             try form.requireCSRF(context: context)
             let principal = try Workspace.require(.writeReps, context: context)
             let id = try CharterAPI.id("rep", context)
-            let covers = coverage(form)
-            do {
-                _ = try await RepStore(pool: pool).setCoverage(repID: id, employerIDs: covers, actor: principal.actor)
-            } catch let error as CharterStoreError where error.code == .notFound && error.message.contains("employer") {
-                var errors = FormErrors()
-                errors.add("covers", sentence(error.message))
-                return try await repPage(id, context: context, pool: pool, refused: (covers, errors))
+            // The employers still ticked, and those typed to add.
+            let kept = coverage(form)
+            let added = try await typedEmployers(form["add_employers"], pool: pool)
+            var errors = FormErrors()
+            if let refusal = added.refusal { errors.add("add_employers", refusal) }
+            if errors.isEmpty {
+                do {
+                    _ = try await RepStore(pool: pool).setCoverage(
+                        repID: id, employerIDs: Array(Set(kept + added.ids)).sorted(), actor: principal.actor)
+                } catch let error as CharterStoreError
+                    where error.code == .notFound && error.message.contains("employer")
+                {
+                    errors.add("add_employers", sentence(error.message))
+                }
+            }
+            guard errors.isEmpty else {
+                return try await repPage(
+                    id, context: context, pool: pool, refused: (kept, form["add_employers"] ?? "", errors))
             }
             return Workspace.redirect(to: "/admin/reps/\(id)", notice: WorkspaceNotice(.repUpdated, id))
         }
@@ -73,25 +86,20 @@ extension WebPages {
     }
 
     static func repsPage(
-        context: CharterRequestContext, pool: PGPool, refused: (WebForm, [Int64], FormErrors)? = nil
+        context: CharterRequestContext, pool: PGPool, refused: (WebForm, FormErrors)? = nil
     ) async throws -> Response {
-        let employers = try await EmployerStore(pool: pool).list(limit: 100_000)
-        let names = Dictionary(
-            employers.compactMap { e in e.id.map { ($0, e.name) } }, uniquingKeysWith: { a, _ in a })
-        let ticked = Set(refused?.1 ?? [])
+        let reps = try await RepStore(pool: pool).list()
+        let names = try await EmployerStore(pool: pool).names(of: reps.flatMap(\.coveredEmployerIDs))
         var data: [String: Any] = [
-            "reps": try await RepStore(pool: pool).list().map { rep -> [String: Any] in
+            "reps": reps.map { rep -> [String: Any] in
                 ([
                     "href": "/admin/reps/\(rep.id)", "name": rep.name, "email": rep.email,
                     "covers": rep.coveredEmployerIDs.map { names[$0] ?? "employer \($0)" }.joined(separator: ", "),
                 ] as [String: Any]).with("union", rep.unionName)
-            },
-            "employers": employers.map { employer -> [String: Any] in
-                ["id": employer.id ?? 0, "name": employer.name, "checked": ticked.contains(employer.id ?? 0)]
-            },
+            }
         ]
         var status = HTTPResponse.Status.ok
-        if let (form, _, errors) = refused {
+        if let (form, errors) = refused {
             data["values"] = form.fields
             data.merge(errors.templateData) { _, new in new }
             status = .unprocessableContent
@@ -100,25 +108,30 @@ extension WebPages {
             "workspace-reps", data, section: "/admin/reps", change: .writeReps, context: context, status: status)
     }
 
+    /// A rep's page: the employers they cover, each ticked to keep, and a field to add more by typing them.
     static func repPage(
-        _ id: Int64, context: CharterRequestContext, pool: PGPool, refused: ([Int64], FormErrors)? = nil
+        _ id: Int64, context: CharterRequestContext, pool: PGPool,
+        refused: (kept: [Int64], typed: String, errors: FormErrors)? = nil
     ) async throws -> Response {
         guard let rep = try await RepStore(pool: pool).find(id: id) else {
             throw Problem(.notFound, "There is no rep \(id).")
         }
-        let ticked = Set(refused?.0 ?? rep.coveredEmployerIDs)
-        let employers = try await EmployerStore(pool: pool).list(limit: 100_000)
+        let ticked = Set(refused?.kept ?? rep.coveredEmployerIDs)
+        let names = try await EmployerStore(pool: pool).names(of: rep.coveredEmployerIDs)
+        let covered = rep.coveredEmployerIDs.sorted { (names[$0] ?? "").lowercased() < (names[$1] ?? "").lowercased() }
         var data: [String: Any] = [
             "id": id, "name": rep.name, "email": rep.email, "union": rep.unionName ?? "not given",
-            "covered": employers.filter { rep.coveredEmployerIDs.contains($0.id ?? 0) }.map {
-                ["name": $0.name, "href": "/admin/employers/\($0.id ?? 0)"]
+            "covered": covered.map { ["name": names[$0] ?? "employer \($0)", "href": "/admin/employers/\($0)"] },
+            "employers": covered.map { employer -> [String: Any] in
+                [
+                    "id": employer, "name": names[employer] ?? "employer \(employer)",
+                    "checked": ticked.contains(employer),
+                ]
             },
-            "employers": employers.map { employer -> [String: Any] in
-                ["id": employer.id ?? 0, "name": employer.name, "checked": ticked.contains(employer.id ?? 0)]
-            },
+            "hasCovered": !covered.isEmpty, "typed": refused?.typed ?? "",
         ]
         var status = HTTPResponse.Status.ok
-        if let (_, errors) = refused {
+        if let (_, _, errors) = refused {
             data.merge(errors.templateData) { _, new in new }
             status = .unprocessableContent
         }
