@@ -45,6 +45,16 @@ struct WorkspaceBench: AsyncParsableCommand {
             throw BenchError("wrk is missing: apt-get install -y wrk")
         }
         let gpg = try Data(contentsOf: URL(fileURLWithPath: demoEmployers))
+        // Its first measurements are at the demo's size, so its throwaway cluster starts empty each run: one
+        // kept from an earlier run already holds the generated employers (a second run measured "demo size"
+        // pages at 10,000 employers, then failed to pledge them again).
+        // Only the cluster the bench made (`withBenchDatabase` keeps it in `pg`) is removed, nothing else there.
+        if ProcessInfo.processInfo.environment["CHARTERD_DATABASE_URL"] == nil {
+            let cluster = URL(fileURLWithPath: workDirectory).appending(path: "pg")
+            if FileManager.default.fileExists(atPath: cluster.appending(path: "data/PG_VERSION").path) {
+                try FileManager.default.removeItem(at: cluster)
+            }
+        }
         try await withBenchDatabase(workDirectory: workDirectory) { conninfo, _ in
             CharterLogging.bootstrap(format: .logfmt, level: .warning)
             try await PGConnection.with(conninfo) { _ = try await CharterSchema.migrator().migrate(on: $0) }
@@ -133,7 +143,8 @@ struct WorkspaceBench: AsyncParsableCommand {
                 INSERT INTO pledges (employer_id, charter_version_id, tier, valid_from)
                 SELECT e.id, (SELECT min(id) FROM charter_versions WHERE status = 'published'),
                        CASE WHEN e.id % 3 = 0 THEN 'accredited' ELSE 'aspiring' END, DATE '2026-01-01'
-                FROM employers e WHERE e.name LIKE 'Workspace Bench %'
+                FROM employers e
+                WHERE e.name LIKE 'Workspace Bench %' AND NOT EXISTS (SELECT 1 FROM pledges p WHERE p.employer_id = e.id)
                 """)
             try await connection.execute(
                 """

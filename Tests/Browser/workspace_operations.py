@@ -6,7 +6,7 @@ requeued; the audit log filtered and the chain verified. axe-core runs on every 
 kept (CW_ARTEFACTS).
 
 Usage: workspace_operations.py BASE_URL
-Environment: CW_EMAIL, CW_PASSWORD (the demo admin), CW_EMPLOYER_ID (an employer to exempt),
+Environment: CW_EMAIL, CW_PASSWORD (the demo admin), CW_EMPLOYER (the company number or name of an employer to exempt),
 CW_DEAD_ID (a dead message), CW_ARTEFACTS.
 Exit status as browser_kit says: 0 passed, 1 a step failed (named), 3 something missing.
 """
@@ -20,7 +20,7 @@ from browser_kit import Walk  # noqa: E402
 BASE = sys.argv[1]
 EMAIL = os.environ["CW_EMAIL"]
 PASSWORD = os.environ["CW_PASSWORD"]
-EMPLOYER = os.environ["CW_EMPLOYER_ID"]
+EMPLOYER = os.environ["CW_EMPLOYER"]
 DEAD = os.environ["CW_DEAD_ID"]
 
 
@@ -42,7 +42,7 @@ def walk(w):
     w.follow("Exemptions")
     w.accessible()
     w.shoot("exemptions")
-    w.choose("employer_id", EMPLOYER)
+    w.fill("employer", EMPLOYER)
     w.choose("standard_id", "gov.return-missing")
     w.fill("reason", "Agreed at the charter panel")
     w.fill("period_from", "2026-Q9")

@@ -109,8 +109,10 @@ struct WorkspaceOperationsTests {
         try await WebPagesTests.application(setup).test(.router) { client in
             let admin = try await WebPagesTests.signIn(client, Self.admin)
             let token = try await WebPagesTests.csrf(client, admin, "/admin/exemptions")
+            // The employer is typed by name (or company number), as the charter team knows it.
+            let name = try #require(try await EmployerStore(pool: setup.pool).find(id: flag.employerID)?.name)
             let form: [(String, String)] = [
-                ("employer_id", String(flag.employerID)), ("standard_id", flag.standardID),
+                ("employer", name), ("standard_id", flag.standardID),
                 ("period_from", flag.period.description), ("period_to", ""), ("reason", "Agreed at the panel"),
                 ("expires_on", "2099-01-01"),
             ]
@@ -120,13 +122,13 @@ struct WorkspaceOperationsTests {
             let bad = try await Self.post(
                 client, "/admin/exemptions", admin,
                 [
-                    ("csrf_token", token), ("employer_id", String(flag.employerID)), ("standard_id", "pay.invented"),
+                    ("csrf_token", token), ("employer", "Nowhere Ltd"), ("standard_id", "pay.invented"),
                     ("period_from", "2026-Q9"), ("reason", "Typed reason"), ("expires_on", "next year"),
                 ])
             #expect(bad.status == .unprocessableContent)
             let badHTML = WebPagesTests.text(bad)
             #expect(badHTML.contains("<title>Error: "))
-            for field in ["standard_id", "period_from", "expires_on"] {
+            for field in ["employer", "standard_id", "period_from", "expires_on"] {
                 #expect(badHTML.contains(##"<a href="#\##(field)">"##), "\(field)")
             }
             #expect(badHTML.contains("Typed reason</textarea>"))

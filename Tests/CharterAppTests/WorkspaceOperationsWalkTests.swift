@@ -28,7 +28,10 @@ struct WorkspaceOperationsWalkTests {
                 pool: pool, gpgFile: try Data(contentsOf: Self.repository.appending(path: "demo/employers-gpg.csv")),
                 today: CalendarDate(Date(), in: .europeLondon), hasher: PasswordHasher(iterations: 1_000)))
         let admin = try #require(seeded.signIns.first { $0.role == "admin" })
-        let employer = try #require(try await EmployerStore(pool: pool).list().first?.id)
+        // The employer to exempt, as a person types it: its company number, else its name.
+        let first = try #require(try await EmployerStore(pool: pool).list().first)
+        let employer = first.companyNumber?.description ?? first.name
+        let employerID = try #require(first.id)
         // A message the relay refused for good: dead, with the server's reply.
         let source =
             "From: cw@example.org\r\nTo: bounce@example.org\r\nSubject: Reminder\r\n\r\nYour return is due.\r\n"
@@ -58,7 +61,7 @@ struct WorkspaceOperationsWalkTests {
         try await BrowserWalk.run(
             "workspace_operations.py", against: daemon,
             environment: [
-                "CW_EMAIL": admin.email, "CW_PASSWORD": admin.password, "CW_EMPLOYER_ID": String(employer),
+                "CW_EMAIL": admin.email, "CW_PASSWORD": admin.password, "CW_EMPLOYER": employer,
                 "CW_DEAD_ID": String(dead),
             ], artefacts: "workspace-operations", within: .seconds(300))
         #expect(try await daemon.terminate() == 0)
@@ -71,7 +74,7 @@ struct WorkspaceOperationsWalkTests {
             return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))
         }
         let exemptions = try #require(
-            try await json(["exemption", "list", "--employer", String(employer)]) as? [[String: Any]])
+            try await json(["exemption", "list", "--employer", String(employerID)]) as? [[String: Any]])
         #expect(
             exemptions.contains {
                 $0["standard_id"] as? String == "gov.return-missing" && $0["revoked_at"] != nil

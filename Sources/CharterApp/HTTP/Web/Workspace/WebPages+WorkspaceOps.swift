@@ -28,10 +28,4 @@ enum WorkspaceOps {
     /// The sentence a store error gives for people: its message, with a capital and a full stop.
     static func sentence(_ error: CharterStoreError) -> String { error.message.asSentence }
 
-    /// Every employer by id, for a page's choice of employer (however many there are).
-    static func allEmployerNames(_ store: EmployerStore) async throws -> [Int64: String] {
-        Dictionary(
-            try await store.list(limit: Int(Int32.max)).compactMap { e in e.id.map { ($0, e.name) } },
-            uniquingKeysWith: { a, _ in a })
-    }
 }

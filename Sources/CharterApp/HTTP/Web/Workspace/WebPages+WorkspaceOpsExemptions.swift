@@ -24,14 +24,11 @@ extension WebPages {
             try form.requireCSRF(context: context)
             let principal = try Workspace.require(.writeExemptions, context: context)
             var errors = FormErrors()
-            let employerID = form["employer_id"].flatMap { Int64($0) }
-            if form["employer_id"] == nil {
-                errors.add("employer_id", "Choose the employer the exemption is for.")
-            } else if let employerID, try await EmployerStore(pool: pool).find(id: employerID) == nil {
-                errors.add("employer_id", "There is no such employer; choose one from the list.")
-            } else if employerID == nil {
-                errors.add("employer_id", "There is no such employer; choose one from the list.")
-            }
+            let typed = try await typedEmployer(
+                form["employer"], pool: pool,
+                missing: "Enter the company number or name of the employer the exemption is for.")
+            if let refusal = typed.refusal { errors.add("employer", refusal) }
+            let employerID = typed.id
             let standard = form["standard_id"]
             if standard.map({ !ComplianceRules.standardIDs.contains($0) }) ?? true {
                 errors.add("standard_id", "Choose the standard the exemption waives.")
@@ -108,11 +105,15 @@ extension WebPages {
         _ query: ListQuery, store: ExemptionStore, employers employerStore: EmployerStore,
         context: CharterRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]
     ) async throws -> Response {
-        let employers = try await WorkspaceOps.allEmployerNames(employerStore)
         let today = WorkspaceOps.today
         let employerFilter = query["employer"].flatMap { Int64($0) }
-        let all = try await store.list(employerID: employerFilter).filter { exemption in
-            (query["standard"].map { $0 == exemption.standardID } ?? true)
+        // Exemptions are few (a panel's decisions); the employer filter offers the employers that have one,
+        // named without reading every employer.
+        let everything = try await store.list()
+        let employers = try await employerStore.names(of: everything.map(\.employerID))
+        let all = everything.filter { exemption in
+            (employerFilter.map { $0 == exemption.employerID } ?? true)
+                && (query["standard"].map { $0 == exemption.standardID } ?? true)
                 && (query["status"].map { $0 == exemptionStatus(exemption, today: today) } ?? true)
         }
         let shown = Array(all.dropFirst(query.offset).prefix(ListQuery.pageSize))
@@ -158,7 +159,6 @@ extension WebPages {
             "standardFilter": query.options("standard", standardChoices),
             "statusFilter": query.options(
                 "status", [("in-force", "In force"), ("revoked", "Revoked"), ("expired", "Expired")]),
-            "employerChoices": chosen(employerChoices, values["employer_id"]),
             "standardChoices": chosen(standardChoices, values["standard_id"]),
             "values": values,
         ]
