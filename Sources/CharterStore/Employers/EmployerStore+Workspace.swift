@@ -35,6 +35,10 @@ public struct EmployerListRow: Sendable, Hashable {
 
 extension EmployerStore {
     /// One page of employers matching `filter`, by name, and how many match in all.
+    ///
+    /// The pledges in force are read in one pass and joined, not looked up employer by employer: at 10,000
+    /// employers the per-employer look-up (the exclusion constraint's GiST index, then a sort) took 123 ms
+    /// for the count and 146 ms for a page, the join 2 ms and 35 ms (EXPLAIN ANALYZE, charter-bench workspace).
     public func page(_ filter: EmployerFilter, offset: Int, limit: Int) async throws -> (
         rows: [EmployerListRow], total: Int
     ) {
@@ -47,11 +51,11 @@ extension EmployerStore {
                 SELECT e.id, e.name, e.company_number, e.gpg_employer_id, e.sic_codes, e.size_band, e.sector,
                        e.has_london_workplaces, e.address, e.postcode, p.tier, coalesce(p.living_hours, false) AS lh
                 FROM employers e
-                LEFT JOIN LATERAL (
-                    SELECT tier, living_hours FROM pledges
-                    WHERE employer_id = e.id AND valid_from <= \(day)::date AND (valid_to IS NULL OR valid_to > \(day)::date)
-                    ORDER BY valid_from DESC LIMIT 1
-                ) p ON true
+                LEFT JOIN (
+                    SELECT DISTINCT ON (employer_id) employer_id, tier, living_hours FROM pledges
+                    WHERE valid_from <= \(day)::date AND (valid_to IS NULL OR valid_to > \(day)::date)
+                    ORDER BY employer_id, valid_from DESC
+                ) p ON p.employer_id = e.id
                 WHERE (\(pattern)::text IS NULL OR e.name ILIKE \(pattern) OR e.company_number ILIKE \(pattern))
                   AND (\(sector)::text IS NULL OR e.sector = \(sector))
                   AND (\(pledge)::text IS NULL OR (\(pledge) = 'none' AND p.tier IS NULL) OR p.tier = \(pledge))
