@@ -27,18 +27,9 @@ extension WebPages {
             let email = form["email"]
             if name == nil { errors.add("name", "Enter the person's name.") }
             if email == nil { errors.add("email", "Enter the person's email address.") }
-            let role = form["role"].flatMap(Role.init(rawValue:))
-            if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
-            var employerID: Int64?
-            if role == .employer {
-                let bound = try await typedEmployer(
-                    form["employer"], pool: pool,
-                    missing: "Enter the company number or name of the employer this user belongs to.")
-                employerID = bound.id
-                if let refusal = bound.refusal { errors.add("employer", refusal) }
-            }
-            let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
-            if role == .rep, repID == nil { errors.add("rep", "Choose the rep this user is.") }
+            let (role, employerID, repID) = try await binding(
+                form, pool: pool, employer: "the employer this user belongs to", rep: "the rep this user is",
+                errors: &errors)
             guard let mail else {
                 throw Problem(.serviceUnavailable, "Email is not set up on this server, so no invitation can be sent.")
             }
@@ -93,18 +84,9 @@ extension WebPages {
             try form.requireCSRF(context: context)
             let principal = try Workspace.require(.writeTokens, context: context)
             var errors = FormErrors()
-            let role = form["role"].flatMap(Role.init(rawValue:))
-            if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
-            var employerID: Int64?
-            if role == .employer {
-                let bound = try await typedEmployer(
-                    form["employer"], pool: pool,
-                    missing: "Enter the company number or name of the employer the token is for.")
-                employerID = bound.id
-                if let refusal = bound.refusal { errors.add("employer", refusal) }
-            }
-            let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
-            if role == .rep, repID == nil { errors.add("rep", "Choose the rep the token acts for.") }
+            let (role, employerID, repID) = try await binding(
+                form, pool: pool, employer: "the employer the token is for", rep: "the rep the token acts for",
+                errors: &errors)
             if errors.isEmpty, let role {
                 do {
                     let issued = try await TokenStore(pool: pool).create(
@@ -170,6 +152,26 @@ extension WebPages {
             }
             return try await setPasswordPage(request, context: context, users: users, token: token, errors: errors)
         }
+    }
+
+    /// The role and binding a user's or token's form gives (`workspace-binding-fields`): the employer typed
+    /// for the employer role, the rep chosen for the rep role; what is missing or names no single employer
+    /// is added to `errors`, saying `employer` or `rep` (what the binding is, for the sentence).
+    static func binding(
+        _ form: WebForm, pool: PGPool, employer: String, rep: String, errors: inout FormErrors
+    ) async throws -> (role: Role?, employerID: Int64?, repID: Int64?) {
+        let role = form["role"].flatMap(Role.init(rawValue:))
+        if role == nil { errors.add("role", "Choose a role: admin, viewer, employer or rep.") }
+        var employerID: Int64?
+        if role == .employer {
+            let typed = try await typedEmployer(
+                form["employer"], pool: pool, missing: "Enter the company number or name of \(employer).")
+            employerID = typed.id
+            if let refusal = typed.refusal { errors.add("employer", refusal) }
+        }
+        let repID = role == .rep ? form["rep"].flatMap { Int64($0) } : nil
+        if role == .rep, repID == nil { errors.add("rep", "Choose \(rep).") }
+        return (role, employerID, repID)
     }
 
     /// The rep and role choices for the binding fields (the employer is typed: `boundEmployer`).
