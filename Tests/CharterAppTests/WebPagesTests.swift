@@ -53,6 +53,35 @@ struct WebPagesTests {
         return Setup(pool: pool, users: users, covered: covered, other: other)
     }
 
+    /// The flag queue's employer filter offers every employer with flags, however many employers the charter
+    /// has (it offered the first 1,000 by name), and a rep only those they cover.
+    @Test func theFlagQueuesEmployerFilterOffersEveryEmployerWithFlags() async throws {
+        let setup = try await Self.setUp("web-flag-employers")
+        _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        // 1,001 employers named before both, none with flags (test data, so loaded in SQL).
+        try await setup.pool.withConnection {
+            try await $0.execute(
+                "INSERT INTO employers (name, sector) SELECT 'Aintree Works ' || g, 'private' FROM generate_series(1, 1001) g"
+            )
+        }
+        try await Self.application(setup).test(.router) { client in
+            let admin = try await Self.signIn(client, "team@charter.example")
+            try await client.execute(uri: "/flags", method: .get, headers: [.cookie: admin]) { response in
+                let page = Self.text(response)
+                #expect(page.contains(#"<option value="\#(setup.covered)">Sefton Care CIC</option>"#))
+                #expect(page.contains(#"<option value="\#(setup.other)">Wirral Ferries Ltd</option>"#))
+                #expect(!page.contains("Aintree Works"))
+            }
+            let rep = try await Self.signIn(client, "jo@union.example")
+            try await client.execute(uri: "/flags", method: .get, headers: [.cookie: rep]) { response in
+                let page = Self.text(response)
+                #expect(page.contains(#"<option value="\#(setup.covered)">Sefton Care CIC</option>"#))
+                #expect(!page.contains("Wirral Ferries Ltd"))
+            }
+        }
+        await setup.pool.close()
+    }
+
     static func application(_ setup: Setup) -> some ApplicationProtocol {
         CharterServer.application(
             configuration: CharterConfiguration(), pool: setup.pool, logger: Logger(label: "test"), users: setup.users)

@@ -87,6 +87,18 @@ public struct FlagStore: Sendable {
         return counts
     }
 
+    /// The employers in `visible` that have flags, by name: what the flag queue's employer filter offers —
+    /// every employer whose flags a filter could find, however many employers the charter has.
+    public func employersWithFlags(visible: EmployerScope) async throws -> [(id: Int64, name: String)] {
+        guard let condition = Filter().condition(visible: visible) else { return [] }
+        var query: PGQuery = "SELECT e.id, e.name FROM employers e WHERE EXISTS (SELECT 1 FROM flags f WHERE "
+        query.append(condition)
+        query.append(" AND f.employer_id = e.id) ORDER BY lower(e.name), e.id")
+        return try await pool.query(query.prepared()).map {
+            (try $0.decode(Int64.self, column: "id"), try $0.decode(String.self, column: "name"))
+        }
+    }
+
     /// One flag with its evidence as stored (the employer's view; call `forReps()` for a rep) and its
     /// history oldest first, or nil when there is no such flag.
     ///

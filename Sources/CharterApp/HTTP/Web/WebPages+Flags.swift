@@ -28,7 +28,13 @@ extension WebPages {
             let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
             let page = try await flags.list(filter, visible: visible, cursor: cursor, limit: 50)
             let counts = try await flags.counts(filter, visible: visible)
-            let shownEmployers = try await employers.list().filter { $0.id.map(visible.contains) ?? false }
+            var shownEmployers = try await flags.employersWithFlags(visible: visible)
+            if let chosen = filter.employerID, visible.contains(chosen),
+                !shownEmployers.contains(where: { $0.id == chosen }),
+                let name = try await employers.find(id: chosen)?.name
+            {
+                shownEmployers.append((chosen, name))  // from a link: still shown as chosen, though it has no flags
+            }
             var standards = try await versions.publishedStandardTitles()
             if let chosen = filter.standardID, !standards.contains(where: { $0.id == chosen }) {
                 standards.append((chosen, chosen))  // from a link or an older charter: still shown as chosen
@@ -44,7 +50,7 @@ extension WebPages {
             }
             var data: [String: Any] = [
                 "employers": shownEmployers.map {
-                    ["id": $0.id ?? 0, "name": $0.name, "selected": $0.id == filter.employerID] as [String: Any]
+                    ["id": $0.id, "name": $0.name, "selected": $0.id == filter.employerID] as [String: Any]
                 },
                 "standards": standards.map {
                     ["id": $0.id, "title": $0.title, "selected": $0.id == filter.standardID] as [String: Any]
