@@ -138,7 +138,7 @@ public struct NightlyCompliance: Sendable {
                 // The next batch's rows are read now and decoded on the cores while this one is judged and
                 // written (its returns, versions and pledges are not what this batch writes).
                 let next = index + 1 < batches.count ? batches[index + 1] : []
-                let nextRows = try await PendingReturn.rows(where: "r.id = ANY(\(next))", on: connection)
+                let nextRows = try await PendingReturn.rows(ids: next, on: connection)
                 async let decoded = PendingReturn.decode(nextRows, order: next)
                 report.timings.judging += (clock.now - started).seconds
                 try await evaluate(

@@ -29,7 +29,13 @@ struct PendingReturn: Sendable {
 
     /// The returns with these ids, in the order given.
     static func load(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
-        try await decode(try await rows(where: "r.id = ANY(\(ids))", on: connection), order: ids)
+        try await decode(try await rows(ids: ids, on: connection), order: ids)
+    }
+
+    /// The rows of the returns with these ids, undecoded (`decode(_:order:)` with the same ids); none read
+    /// for no ids.
+    static func rows(ids: [Int64], on connection: PGConnection) async throws -> PGRows? {
+        ids.isEmpty ? nil : try await rows(where: "r.id = ANY(\(ids))", on: connection)
     }
 
     /// The rows of the returns matching `condition`, undecoded: the nightly run reads the next batch's
@@ -51,7 +57,8 @@ struct PendingReturn: Sendable {
 
     /// `rows` decoded on every core (decoding headers is most of a load); in the order of the return ids in
     /// `order` when given.
-    static func decode(_ rows: PGRows, order: [Int64]? = nil) async throws -> [PendingReturn] {
+    static func decode(_ rows: PGRows?, order: [Int64]? = nil) async throws -> [PendingReturn] {
+        guard let rows else { return [] }
         let decoded = try await rows.concurrentMap(PendingReturn.init)
         guard let order else { return decoded }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })

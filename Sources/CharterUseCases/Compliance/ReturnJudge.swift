@@ -40,12 +40,12 @@ enum ReturnJudge {
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
         guard let first = group.first else { return [] }
-        // Worked out once for the group, which shares period, charter version and overrides.
+        // Worked out once for the group, which shares period, charter version and overrides: the effective
+        // parameters, and from them the criteria (as `Criteria(period:version:overrides:rates:)` would).
         let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
         let criteria: ReturnFigures.Criteria
         do {
-            criteria = try ReturnFigures.Criteria(
-                period: first.period, version: version, overrides: first.overrides, rates: rates)
+            criteria = try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates)
         } catch {
             // No rate in force at the snapshot: say so for each return; never a silent pass.
             return group.map {
