@@ -173,6 +173,47 @@ struct NightlyComplianceTests {
         #expect(nothingNew.changes.isEmpty)
     }
 
+    /// A rising zero-hours share is judged against the previous period's evaluation, which the same run
+    /// writes: however the run cuts the returns into batches (and reads the next batch ahead), every
+    /// period's evaluations are written before the next period is judged, and the run decides the same.
+    @Test func aRisingZeroHoursShareIsFlaggedWhateverTheBatches() async throws {
+        var employers: [Int64] = []
+        for _ in 0..<3 {
+            let employer = try await pledgedEmployer()
+            employers.append(employer)
+            let steady = (1...20).map { Self.line("W\($0)") }
+            try await submit(
+                employer, steady, header: Self.goodHeader.replacingOccurrences(of: "2026-Q3", with: "2026-Q2"))
+            var rising = steady
+            for index in 0..<4 { rising[index] = Self.line("W\(index + 1)", contract: "zero_hours", hours: "0") }
+            try await submit(employer, rising)
+        }
+        var oneAtATime = nightly
+        oneAtATime.batchSize = 1
+        let cut = try await oneAtATime.run(asOf: asOf, dryRun: true)
+        let whole = try await nightly.run(asOf: asOf, dryRun: true)
+        #expect(cut.returnsEvaluated == 6 && cut.errors.isEmpty, "\(cut.errors)")
+        #expect(cut.changes == whole.changes)
+        let trend = cut.changes.filter { $0.standardID == "hours.zero-hours-trend" && $0.kind == .opened }
+        #expect(Set(trend.map(\.employerID)) == Set(employers))
+        #expect(trend.allSatisfy { $0.period == "2026-Q3" })
+    }
+
+    /// An evaluation names a version of its own return: the key (return, version) refuses another's.
+    @Test func anEvaluationCannotNameAnotherReturnsVersion() async throws {
+        for _ in 0..<2 { try await submit(try await pledgedEmployer(), (1...20).map { Self.line("W\($0)") }) }
+        let refused = await #expect(throws: PGError.self) {
+            try await fixture.pool.withConnection {
+                try await $0.execute(
+                    """
+                    INSERT INTO return_evaluations (return_id, return_version_id)
+                    SELECT (SELECT min(id) FROM returns), (SELECT max(id) FROM return_versions)
+                    """)
+            }
+        }
+        #expect(refused?.sqlState == .foreignKeyViolation)
+    }
+
     @Test func aReturnWithNoRateInForceAtItsSnapshotIsSaidNotJudgedEveryNight() async throws {
         // Pledged from 2024; the seeded minimum wage starts on 2024-04-01, after 2024-Q1's snapshot.
         let employer = try await fixture.newEmployer()
