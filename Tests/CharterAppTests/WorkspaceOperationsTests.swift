@@ -139,6 +139,7 @@ struct WorkspaceOperationsTests {
             let exemption = try #require(try await store.list().first)
             #expect(listed.contains("The exemption was granted (exemption #\(exemption.id))."))
             #expect(exemption.reason == "Agreed at the panel")
+            #expect(exemption.employerID == flag.employerID, "the employer typed by name is the one exempted")
             #expect(exemption.grantedBy.hasPrefix("user:"))
 
             // The nightly run waives the flag; the page links it.
