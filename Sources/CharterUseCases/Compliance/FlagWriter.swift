@@ -71,7 +71,7 @@ enum FlagWriter {
     private struct Plan {
         var inserts: [NewFlag] = []
         var updates: [Update] = []
-        /// Events of existing flags; those of new flags follow once the flags have ids.
+        /// Events of existing flags; new flags' `opened` events are written with them.
         var events: [Event] = []
     }
 
@@ -96,7 +96,7 @@ enum FlagWriter {
         var plan = Plan()
         let seen = try decideFound(batch, encoded: encoded, existing: existing, plan: &plan, report: &report)
         try decideCleared(batch, existing: existing, seen: seen, plan: &plan, report: &report)
-        plan.events += try await writeNewFlags(plan.inserts, on: connection)
+        try await writeNewFlags(plan.inserts, actor: actor, on: connection)
         try await writeChanges(plan.updates, on: connection)
         try await writeEvents(plan.events, actor: actor, on: connection)
     }
@@ -244,27 +244,28 @@ enum FlagWriter {
                 subject: key.subject, severity: severity))
     }
 
-    /// Inserts the new flags in `FlagTransitions.raised`, returning their `opened` events.
-    private static func writeNewFlags(_ inserts: [NewFlag], on connection: PGConnection) async throws -> [Event] {
-        guard !inserts.isEmpty else { return [] }
+    /// Inserts the new flags in `FlagTransitions.raised` and each one's `opened` event by `actor`, in one
+    /// statement: the ids the events need stay in PostgreSQL instead of coming back to be sent again.
+    private static func writeNewFlags(_ inserts: [NewFlag], actor: String, on connection: PGConnection) async throws {
+        guard !inserts.isEmpty else { return }
         let raised = FlagTransitions.raised
-        let created = try await connection.query(
+        try await connection.execute(
             """
-            INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
-                               evidence_digest, charter_version_id, return_version_id)
-            SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, rv
-            FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
-                        \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
-                        \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
-                        \(inserts.map(\.digest))::text[],
-                        \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
-                 AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
-            CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
-            RETURNING id
+            WITH created AS (
+                INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
+                                   evidence_digest, charter_version_id, return_version_id)
+                SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, rv
+                FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
+                            \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
+                            \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
+                            \(inserts.map(\.digest))::text[],
+                            \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
+                     AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
+                CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
+                RETURNING id)
+            INSERT INTO flag_events (flag_id, actor, kind, to_state)
+            SELECT id, \(actor), 'opened', \(raised.rawValue)::text FROM created
             """)
-        return try created.map { row in
-            Event(flagID: try row.decode(Int64.self, column: "id"), kind: "opened", from: nil, to: raised, note: nil)
-        }
     }
 
     /// Writes the decided states, figures and judgements of existing flags.

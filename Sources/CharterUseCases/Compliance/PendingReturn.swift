@@ -73,7 +73,8 @@ struct PendingReturn: Sendable {
         self.period = period
         self.tier = tier
         overridesText = try row.decode(String.self, column: "overrides")
-        overrides = try PledgeOverrides(json: Data(overridesText.utf8))
+        // Most pledges override nothing and most versions have no warnings: their JSON is not parsed.
+        overrides = overridesText == "{}" ? PledgeOverrides() : try PledgeOverrides(json: Data(overridesText.utf8))
         returnID = try row.decode(Int64.self, column: "return_id")
         employerID = try row.decode(Int64.self, column: "employer_id")
         firstReceivedAt = try row.decode(Date.self, column: "first_received_at")
@@ -81,8 +82,10 @@ struct PendingReturn: Sendable {
         versionNumber = try row.decode(Int.self, column: "version_no")
         header = try JSONDecoder.charter.decode(
             ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
-        warnings = try JSONDecoder.charter.decode(
-            [ReturnIssue].self, from: Data(try row.decode(String.self, column: "warnings").utf8))
+        let warningsText = try row.decode(String.self, column: "warnings")
+        warnings =
+            warningsText == "[]"
+            ? [] : try JSONDecoder.charter.decode([ReturnIssue].self, from: Data(warningsText.utf8))
         charterVersionID = try row.decode(Int64.self, column: "charter_version_id")
         livingHours = try row.decode(Bool.self, column: "living_hours")
         linesPurged = try row.decode(Bool.self, column: "lines_purged")
