@@ -24,6 +24,8 @@ public struct CharterDomainError: Error, Sendable, Hashable, CustomStringConvert
         public static let outOfRange = Code("outOfRange")
         /// Kept figures that cannot be read back (`ReturnFigures(packed:)`).
         public static let unreadableFigures = Code("unreadableFigures")
+        /// A kept header that cannot be read back (`ReturnHeader(packed:)`).
+        public static let unreadableHeader = Code("unreadableHeader")
     }
 
     public var code: Code

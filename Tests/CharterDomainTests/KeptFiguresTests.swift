@@ -50,6 +50,64 @@ struct KeptFiguresTests {
         }
     }
 
+    /// Every attestation given, none given, and the values a header's JSON may carry at their edges: the packed
+    /// copy the nightly run reads is the same header.
+    @Test func packedHeadersReadBackEqual() throws {
+        func date(_ text: String) throws -> CalendarDate { try #require(CalendarDate(iso: text)) }
+        var full = Attestations()
+        full.hsPolicyReviewedOn = try date("2026-01-31")
+        full.equalityAuditOn = try date("1999-12-31")
+        full.unionRightNoticeOn = try date("2026-02-28")
+        full.recognitionAgreement = false
+        full.unionRequests = [
+            UnionRequest(receivedOn: try date("2026-03-01"), repliedOn: nil),
+            UnionRequest(receivedOn: try date("2026-03-02"), repliedOn: try date("2026-03-30")),
+        ]
+        full.sickPayWaitingDays = -3
+        full.flexibleWorkingDayOne = true
+        full.apprentices = 0
+        full.workPlacements = Int.max
+        full.rlwPlanTarget = try date("2027-04-01")
+        var empty = Attestations()
+        empty.unionRequests = []
+        let period = try #require(ReportingPeriod("2026-Q3"))
+        for header in [
+            ReturnHeader(period: period, headcount: 0, attestations: Attestations(), contractors: []),
+            ReturnHeader(period: period, headcount: 12, attestations: empty, contractors: []),
+            ReturnHeader(
+                period: try #require(ReportingPeriod("1900-Q1")), headcount: Int.min, attestations: full,
+                contractors: [
+                    Contractor(
+                        supplier: "Glanhau Cymru — Siân's", service: "cleaning", workers: 4, hoursPerDay: 2.1,
+                        consecutiveWeeks: 52, rlwPaid: false, milestone: try date("2026-09-30")),
+                    Contractor(
+                        supplier: "", service: "", workers: -1, hoursPerDay: -0.0, consecutiveWeeks: 0, rlwPaid: true,
+                        milestone: nil),
+                ]),
+        ] {
+            let read = try ReturnHeader(packed: header.packed)
+            #expect(read == header)
+            #expect(read.contractors.map(\.hoursPerDay.bitPattern) == header.contractors.map(\.hoursPerDay.bitPattern))
+        }
+    }
+
+    @Test func aPackedHeaderCutShortOrRunningOnIsRefused() throws {
+        var attestations = Attestations()
+        let received = try #require(CalendarDate(iso: "2026-03-01"))
+        attestations.unionRequests = [UnionRequest(receivedOn: received, repliedOn: nil)]
+        let packed = ReturnHeader(
+            period: try #require(ReportingPeriod("2026-Q3")), headcount: 40, attestations: attestations,
+            contractors: [
+                Contractor(
+                    supplier: "S", service: "security", workers: 2, hoursPerDay: 8, consecutiveWeeks: 3, rlwPaid: true,
+                    milestone: nil)
+            ]
+        ).packed
+        for bad in [[], [UInt8(9)] + packed.dropFirst(), Array(packed.dropLast()), packed + [0]] {
+            #expect(throws: CharterDomainError.self) { try ReturnHeader(packed: bad) }
+        }
+    }
+
     /// Lines that stream past keep the first hundred references of a group in byte order, as the SQL
     /// does, however many there are and in whatever order they come.
     @Test func aTallyKeepsTheFirstHundredReferencesOfAnyNumber() throws {

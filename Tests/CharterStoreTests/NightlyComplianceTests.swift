@@ -416,6 +416,42 @@ struct NightlyComplianceTests {
         #expect(try await evidence(employer, "pay.real-living-wage").contains("W1"))
     }
 
+    /// A version keeps a packed copy of its header as it is stored (what the run reads instead of the JSON);
+    /// a version without one (stored before copies were kept) is judged from its JSON, with the same flags.
+    @Test func aHeaderIsKeptPackedAndOneWithoutACopyIsJudgedAlike() async throws {
+        let header = Self.goodHeader
+            .replacingOccurrences(of: "\"sick_pay_waiting_days\": 0", with: "\"sick_pay_waiting_days\": 3")
+            .replacingOccurrences(of: "\"recognition_agreement\": true", with: "\"recognition_agreement\": false")
+            .replacingOccurrences(
+                of: "\"union_requests\": []", with: #""union_requests": [{"received_on": "2026-07-01"}]"#)
+        let lines = (1...20).map { Self.line("W\($0)") }
+        let (packed, fromJSON) = (try await pledgedEmployer(), try await pledgedEmployer())
+        try await submit(packed, lines, header: header)
+        try await submit(fromJSON, lines, header: header)
+        try await fixture.pool.withConnection { connection in
+            let row = try await connection.query(
+                """
+                SELECT v.header::text AS header, v.header_packed FROM return_versions v JOIN returns r ON r.id = v.return_id
+                WHERE r.employer_id = \(packed)
+                """)[0]
+            let kept = try #require(try row.decode(PGBytes?.self, column: "header_packed"))
+            let stored = try JSONDecoder.charter.decode(
+                ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
+            #expect(try ReturnHeader(packed: kept.bytes) == stored)
+            try await connection.execute(
+                """
+                UPDATE return_versions SET header_packed = NULL
+                WHERE return_id IN (SELECT id FROM returns WHERE employer_id = \(fromJSON))
+                """)
+        }
+        let report = try await nightly.run(asOf: asOf)
+        #expect(report.errors.isEmpty && report.returnsEvaluated == 2)
+        let raised = try await flags(packed)
+        #expect(raised["health.sick-pay-day-one"] == "open", "\(raised)")
+        #expect(raised["just.union-reply"] == "open", "\(raised)")
+        #expect(try await flags(fromJSON) == raised)
+    }
+
     @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {
         // Apprentices reported in Q2 but none in Q3: just.young-people looks back four periods, so no flag.
         let employer = try await pledgedEmployer()

@@ -181,8 +181,8 @@ public struct ReturnStore: Sendable {
             context: context, on: connection)
         try await insertContractors(header.contractors, versionID: versionID, on: connection)
         try await completeVersion(
-            versionID: versionID, contentHash: copied.contentHash, headerJSON: headerJSON, changes: changes,
-            lineCount: copied.lineCount, warnings: copied.report.warnings, on: connection)
+            versionID: versionID, contentHash: copied.contentHash, header: header, headerJSON: headerJSON,
+            changes: changes, lineCount: copied.lineCount, warnings: copied.report.warnings, on: connection)
         // SPEC §11: the outcome figures are kept with the version, from the lines just streamed.
         try await OutcomeStore.insert(
             copied.outcomes.figures(header: header), versionID: versionID, period: header.period, on: connection)
@@ -386,8 +386,8 @@ public struct ReturnStore: Sendable {
     /// Fills in what `insertVersion` left as a placeholder, now that the lines have been read: the content
     /// hash, the header, the change summary, the line count and the warnings.
     private func completeVersion(
-        versionID: Int64, contentHash: [UInt8], headerJSON: Data, changes: ReturnChanges, lineCount: Int,
-        warnings: [ReturnIssue], on connection: PGConnection
+        versionID: Int64, contentHash: [UInt8], header: ReturnHeader, headerJSON: Data, changes: ReturnChanges,
+        lineCount: Int, warnings: [ReturnIssue], on connection: PGConnection
     ) async throws {
         let warnings = String(decoding: try JSONEncoder.charter.encode(warnings), as: UTF8.self)
         let changesJSON = String(decoding: try JSONEncoder.charter.encode(changes), as: UTF8.self)
@@ -395,6 +395,7 @@ public struct ReturnStore: Sendable {
             """
             UPDATE return_versions
             SET content_hash = \(PGBytes(contentHash)), header = \(String(decoding: headerJSON, as: UTF8.self))::jsonb,
+                header_packed = \(PGBytes(header.packed)),
                 change_summary = \(changesJSON)::jsonb, line_count = \(lineCount), warnings = \(warnings)::jsonb
             WHERE id = \(versionID)
             """)

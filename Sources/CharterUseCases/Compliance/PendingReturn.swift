@@ -44,7 +44,8 @@ struct PendingReturn: Sendable {
         try await connection.query(
             """
             SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
-                   v.header::text AS header, v.warnings::text AS warnings, p.charter_version_id, p.tier,
+                   CASE WHEN v.header_packed IS NULL THEN v.header::text END AS header, v.header_packed,
+                   v.warnings::text AS warnings, p.charter_version_id, p.tier,
                    p.living_hours, p.overrides::text AS overrides, v.lines_purged_at IS NOT NULL AS lines_purged
             FROM returns r
             JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
@@ -80,8 +81,13 @@ struct PendingReturn: Sendable {
         firstReceivedAt = try row.decode(Date.self, column: "first_received_at")
         versionID = try row.decode(Int64.self, column: "version_id")
         versionNumber = try row.decode(Int.self, column: "version_no")
-        header = try JSONDecoder.charter.decode(
-            ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
+        // The packed copy when the version has one (`ReturnHeader.packed`), else the JSON it was stored with.
+        if let packed = try row.decode(PGBytes?.self, column: "header_packed") {
+            header = try ReturnHeader(packed: packed.bytes)
+        } else {
+            header = try JSONDecoder.charter.decode(
+                ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
+        }
         let warningsText = try row.decode(String.self, column: "warnings")
         warnings =
             warningsText == "[]"

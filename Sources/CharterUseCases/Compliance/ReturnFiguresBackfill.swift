@@ -3,11 +3,12 @@ import CharterStore
 import Foundation
 public import PGClient
 
-/// Keeps the figures of latest return versions that have none for the criteria they are judged by,
-/// working them out from their lines in SQL: for returns that reached the database without passing
-/// through `ReturnStore` as they are stored (a bulk load; `charter-bench compliance`, which generates
-/// its returns in SQL), and for those stored before figures were kept. A return judged later without
-/// kept figures is still judged right — from its lines, at the cost of reading them.
+/// Keeps what `ReturnStore` keeps with a version as it is stored, for latest return versions that have
+/// none: their figures for the criteria they are judged by, worked out from their lines in SQL, and their
+/// packed header (`ReturnHeader.packed`). For returns that reached the database without passing through
+/// `ReturnStore` (a bulk load; `charter-bench compliance`, which generates its returns in SQL), and for
+/// those stored before figures and packed headers were kept. A return judged later without them is still
+/// judged right — from its lines and its JSON header, at the cost of reading them.
 public struct ReturnFiguresBackfill: Sendable {
     public let pool: PGPool
     public var batchSize = 10_000
@@ -38,7 +39,15 @@ public struct ReturnFiguresBackfill: Sendable {
             while start < order.count {
                 let chunk = Array(order[start..<min(start + batchSize, order.count)])
                 start += chunk.count
-                for group in PendingReturn.groupedByCriteria(try await PendingReturn.load(ids: chunk, on: connection)) {
+                let loaded = try await PendingReturn.load(ids: chunk, on: connection)
+                try await connection.execute(
+                    """
+                    UPDATE return_versions v SET header_packed = k.packed
+                    FROM unnest(\(loaded.map(\.versionID))::bigint[], \(loaded.map { PGBytes($0.header.packed) })::bytea[])
+                         AS k (id, packed)
+                    WHERE v.id = k.id AND v.header_packed IS NULL
+                    """)
+                for group in PendingReturn.groupedByCriteria(loaded) {
                     let first = group[0]
                     if versions[first.charterVersionID] == nil {
                         versions[first.charterVersionID] = try await CharterVersionStore.version(
