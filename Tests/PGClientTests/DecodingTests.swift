@@ -81,6 +81,38 @@ struct DecodingTests {
         }
     }
 
+    /// `text[]` and `int8[]` parameters go in the binary array format too: whatever a text holds — quotes,
+    /// backslashes, braces, commas, the word NULL, nothing, JSON, other scripts — arrives as it was, in order;
+    /// a text with a NUL character, which PostgreSQL cannot store, is refused rather than cut short.
+    @Test func textAndBigintArrayParametersArriveWhole() async throws {
+        try await PGConnection.with(conninfo) { connection in
+            let texts = [
+                #"say "hi""#, #"back\slash"#, "{braces}", "a,b", "NULL", "", "  spaced  ", #"{"k": [1, "v\"]}"#,
+                "Siân — ✓ 日本",
+            ]
+            let numbers: [Int64] = [0, -1, .max, .min, 42]
+            let ints = [7, -7]
+            let row = try #require(
+                try await connection.query(
+                    """
+                    SELECT (SELECT array_agg(t ORDER BY n) FROM unnest(\(texts)) WITH ORDINALITY AS u (t, n)) AS texts,
+                           pg_typeof(\(texts))::text AS text_kind, cardinality(\([String]())) AS none,
+                           \(numbers)::text AS numbers, pg_typeof(\(ints))::text AS int_kind, \(ints)::text AS ints
+                    """
+                ).first)
+            #expect(try row.decode([String].self, column: "texts") == texts)
+            #expect(try row.decode(String.self, column: "text_kind") == "text[]")
+            #expect(try row.decode(Int.self, column: "none") == 0)
+            #expect(
+                try row.decode(String.self, column: "numbers") == "{0,-1,9223372036854775807,-9223372036854775808,42}")
+            #expect(try row.decode(String.self, column: "int_kind") == "bigint[]")
+            #expect(try row.decode(String.self, column: "ints") == "{7,-7}")
+            await #expect(throws: PGError.self) {
+                _ = try await connection.query("SELECT cardinality(\(["before\u{0}after"])) AS n")
+            }
+        }
+    }
+
     /// Integer arrays take a byte-level path (no `String` per element); what it does not expect — a NULL
     /// element, a value past the Swift type's range — still goes the general way and is read or refused as before.
     @Test func integerArraysAreReadStraightFromTheirBytes() async throws {
