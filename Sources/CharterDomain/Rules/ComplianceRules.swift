@@ -423,6 +423,8 @@ private struct Rule {
     /// The plausibility warnings, less those about a blank attestation nothing applicable uses (SPEC §3):
     /// a blank `rlw_plan_target` at an accredited employer is not missing data, it is not asked for.
     func dataQuality() throws(CharterDomainError) -> [Finding] {
+        // Most returns have no warnings: nothing to weigh against the attestations needed.
+        guard !input.dataQualityWarnings.isEmpty else { return [] }
         let needed = try neededAttestations()
         let warnings = input.dataQualityWarnings.filter { warning in
             guard warning.line == nil, let column = warning.column, column.hasPrefix(Self.attestationPrefix),
