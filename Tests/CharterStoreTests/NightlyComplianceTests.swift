@@ -214,6 +214,71 @@ struct NightlyComplianceTests {
         #expect(refused?.sqlState == .foreignKeyViolation)
     }
 
+    /// Flags and evaluations name a charter version that exists (checked once a statement since 0025, not
+    /// row by row): a statement naming one that does not is refused whole; a version named cannot be deleted,
+    /// not even while the transaction naming it is still open; one nobody names can.
+    @Test func judgementsNameCharterVersionsThatExistAndKeepThem() async throws {
+        try await draft("Unnamed draft", standard: "pay.minimum-wage", params: "{}")
+        let employer = try await pledgedEmployer()
+        try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
+        let run = try await nightly.run(asOf: asOf)
+        #expect(run.flagsOpened > 0)
+        let named = try await fixture.pool.withConnection {
+            try await $0.query("SELECT charter_version_id AS id FROM flags LIMIT 1")[0].decode(Int64.self, column: "id")
+        }
+        for statement: PGQuery in [
+            """
+            INSERT INTO flags (employer_id, standard_id, period, state, severity, charter_version_id)
+            VALUES (\(employer), 'pay.minimum-wage', '2025-Q1', 'open', 'breach', \(named)),
+                   (\(employer), 'pay.minimum-wage', '2025-Q2', 'open', 'breach', 999999)
+            """,
+            "UPDATE return_evaluations SET charter_version_id = 999999",
+            "UPDATE flags SET charter_version_id = 999999 WHERE employer_id = \(employer)",
+        ] {
+            let refused = await #expect(throws: PGError.self) {
+                try await fixture.pool.withConnection { try await $0.execute(statement) }
+            }
+            #expect(refused?.sqlState == .foreignKeyViolation)
+        }
+        let kept = try await fixture.pool.withConnection {
+            try await $0.query("SELECT count(*) AS n FROM flags WHERE charter_version_id = \(named)")[0]
+                .decode(Int.self, column: "n")
+        }
+        #expect(kept == run.flagsOpened, "nothing of a refused statement is kept")
+
+        let deleting = await #expect(throws: PGError.self) {
+            try await fixture.pool.withConnection {
+                try await $0.execute("DELETE FROM charter_versions WHERE id = \(named)")
+            }
+        }
+        #expect(deleting?.sqlState == .foreignKeyViolation)
+
+        // A transaction naming the draft holds it: deleting it waits (here: gives up at the lock timeout).
+        let writer = try await PGConnection.connect(fixture.conninfo)
+        let deleter = try await PGConnection.connect(fixture.conninfo)
+        let draftID = try await writer.query("SELECT id FROM charter_versions WHERE label = 'Unnamed draft'")[0]
+            .decode(Int64.self, column: "id")
+        try await writer.simpleQuery("BEGIN")
+        try await writer.execute("UPDATE flags SET charter_version_id = \(draftID) WHERE employer_id = \(employer)")
+        try await deleter.simpleQuery("SET lock_timeout = '300ms'")
+        let waited = await #expect(throws: PGError.self) {
+            try await deleter.execute("DELETE FROM charter_versions WHERE id = \(draftID)")
+        }
+        #expect(waited?.sqlState?.rawValue == "55P03", "the delete waited on the writer's lock")
+        try await writer.simpleQuery("ROLLBACK")
+        // As with a foreign key, a write that leaves the version as it was locks nothing: a person's action on a
+        // flag does not wait for a transaction holding the version.
+        try await writer.simpleQuery("BEGIN")
+        _ = try await writer.query("SELECT 1 FROM charter_versions WHERE id = \(named) FOR UPDATE")
+        try await deleter.execute("UPDATE flags SET state = 'acknowledged' WHERE employer_id = \(employer)")
+        try await writer.simpleQuery("ROLLBACK")
+        // Named by nothing now: the draft can go.
+        try await deleter.execute("DELETE FROM charter_versions WHERE id = \(draftID)")
+        #expect(try await deleter.query("SELECT 1 FROM charter_versions WHERE id = \(draftID)").isEmpty)
+        await writer.close()
+        await deleter.close()
+    }
+
     @Test func aReturnWithNoRateInForceAtItsSnapshotIsSaidNotJudgedEveryNight() async throws {
         // Pledged from 2024; the seeded minimum wage starts on 2024-04-01, after 2024-Q1's snapshot.
         let employer = try await fixture.newEmployer()
