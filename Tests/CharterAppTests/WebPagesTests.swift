@@ -53,9 +53,10 @@ struct WebPagesTests {
         return Setup(pool: pool, users: users, covered: covered, other: other)
     }
 
-    /// The flag queue's employer filter offers every employer with flags, however many employers the charter
-    /// has (it offered the first 1,000 by name), and a rep only those they cover.
-    @Test func theFlagQueuesEmployerFilterOffersEveryEmployerWithFlags() async throws {
+    /// The flag queue's employer filter: the charter team, who see every employer, type one (company number or
+    /// name), however many the charter has — no list of thousands to scroll; what names none says so and shows
+    /// no flags. A rep picks from the employers they cover, and only those.
+    @Test func theFlagQueuesEmployerFilterIsTypedByTheTeamAndPickedByARep() async throws {
         let setup = try await Self.setUp("web-flag-employers")
         _ = try await NightlyCompliance(pool: setup.pool).run(asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
         // 1,001 employers named before both, none with flags (test data, so loaded in SQL).
@@ -64,19 +65,54 @@ struct WebPagesTests {
                 "INSERT INTO employers (name, sector) SELECT 'Aintree Works ' || g, 'private' FROM generate_series(1, 1001) g"
             )
         }
+        @Sendable func rows(_ page: String) -> [String] {
+            page.matches(of: /<tr><td><a href="\/flags\/\d+">#\d+<\/a><\/td><td>([^<]+)<\/td>/).map { String($0.1) }
+        }
         try await Self.application(setup).test(.router) { client in
             let admin = try await Self.signIn(client, "team@charter.example")
             try await client.execute(uri: "/flags", method: .get, headers: [.cookie: admin]) { response in
                 let page = Self.text(response)
-                #expect(page.contains(#"<option value="\#(setup.covered)">Sefton Care CIC</option>"#))
-                #expect(page.contains(#"<option value="\#(setup.other)">Wirral Ferries Ltd</option>"#))
-                #expect(!page.contains("Aintree Works"))
+                #expect(page.contains(#"name="employer_named""#))
+                #expect(!page.contains("<option value=\"\(setup.covered)\"") && !page.contains("Aintree Works"))
+                #expect(Set(rows(page)) == ["Sefton Care CIC", "Wirral Ferries Ltd"])
+            }
+            try await client.execute(
+                uri: "/flags?employer_named=sefton+care+cic", method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .ok)
+                let page = Self.text(response)
+                #expect(!rows(page).isEmpty && Set(rows(page)) == ["Sefton Care CIC"])
+                #expect(page.contains(#"value="sefton care cic""#), "what was typed stays in the field")
+            }
+            try await client.execute(
+                uri: "/flags?employer_named=Aintree+Works&state=open", method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let page = Self.text(response)
+                #expect(page.contains("<title>Error: Flags"))
+                #expect(page.contains(##"<a href="#f-employer">"##), "the summary links to the field")
+                #expect(page.contains("“Aintree Works” could be any of"), "\(page)")
+                #expect(page.contains("No flags match.") && rows(page).isEmpty)
+            }
+            try await client.execute(
+                uri: "/flags?employer_named=Nobody+Ltd", method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(Self.text(response).contains("No employer has the company number or name “Nobody Ltd”"))
+            }
+            // From a link (an employer's page): filtered, and the name shown as if typed.
+            try await client.execute(
+                uri: "/flags?employer=\(setup.other)", method: .get, headers: [.cookie: admin]
+            ) { response in
+                let page = Self.text(response)
+                #expect(Set(rows(page)) == ["Wirral Ferries Ltd"])
+                #expect(page.contains(#"value="Wirral Ferries Ltd""#))
             }
             let rep = try await Self.signIn(client, "jo@union.example")
             try await client.execute(uri: "/flags", method: .get, headers: [.cookie: rep]) { response in
                 let page = Self.text(response)
                 #expect(page.contains(#"<option value="\#(setup.covered)">Sefton Care CIC</option>"#))
-                #expect(!page.contains("Wirral Ferries Ltd"))
+                #expect(!page.contains("Wirral Ferries Ltd") && !page.contains(#"name="employer_named""#))
             }
         }
         await setup.pool.close()

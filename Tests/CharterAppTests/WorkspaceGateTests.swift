@@ -136,6 +136,13 @@ struct WorkspaceGateTests {
                 head: .init(method: .get, scheme: "http", authority: "x", path: "/admin/runs?page=-3"),
                 body: .init(buffer: ByteBuffer())), filters: [])
         #expect(odd.page == 1)
+        // As a browser's form sends a search: a space is a `+`, a typed plus is `%2B`.
+        let typed = ListQuery(
+            Request(
+                head: .init(
+                    method: .get, scheme: "http", authority: "x", path: "/register?q=Sefton+Care+%2B+Co&page=1"),
+                body: .init(buffer: ByteBuffer())), filters: ["q"])
+        #expect(typed["q"] == "Sefton Care + Co")
     }
 
     @Test func aFormSaysEachMistakeOnceInPageOrder() {

@@ -23,13 +23,33 @@ extension WebPages {
         let versions = CharterVersionStore(pool: pool)
         group.get("/flags") { request, context -> Response in
             let principal = try principal(context)
-            let filter = try webFlagFilter(request)
+            var filter = try webFlagFilter(request)
             let visible = AccessPolicy.visibleEmployers(principal, for: .readFlags)
             let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
-            let page = try await flags.list(filter, visible: visible, cursor: cursor, limit: 50)
-            let counts = try await flags.counts(filter, visible: visible)
-            var shownEmployers = try await flags.employersWithFlags(visible: visible)
-            if let chosen = filter.employerID, visible.contains(chosen),
+            // Whoever sees every employer (the charter team) types one, by company number or name: a list of
+            // thousands is no way to choose. Whoever sees a few (a rep, an employer) picks from their own.
+            let typesEmployer = visible == .all
+            var errors = FormErrors()
+            var typedEmployer = WebQuery(request)["employer_named"].map { String($0.prefix(200)) } ?? ""
+            if typesEmployer, !typedEmployer.trimmingCharacters(in: .whitespaces).isEmpty {
+                let typed = try await Self.typedEmployer(
+                    typedEmployer.trimmingCharacters(in: .whitespaces), pool: pool, missing: "")
+                filter.employerID = typed.id
+                if let refusal = typed.refusal { errors.add("f-employer", refusal) }
+            } else if typesEmployer, let chosen = filter.employerID, let employer = try await employers.find(id: chosen)
+            {
+                typedEmployer = employer.companyNumber?.value ?? employer.name  // from a link: shown as if typed
+            }
+            // A typed employer that names none shows no flags rather than every employer's.
+            let page =
+                errors.isEmpty
+                ? try await flags.list(filter, visible: visible, cursor: cursor, limit: 50)
+                : FlagPage(flags: [], nextCursor: nil)
+            let counts =
+                errors.isEmpty
+                ? try await flags.counts(filter, visible: visible) : FlagCounts(bySeverity: [:], byState: [:], total: 0)
+            var shownEmployers = typesEmployer ? [] : try await flags.employersWithFlags(visible: visible)
+            if !typesEmployer, let chosen = filter.employerID, visible.contains(chosen),
                 !shownEmployers.contains(where: { $0.id == chosen }),
                 let name = try await employers.find(id: chosen)?.name
             {
@@ -49,6 +69,8 @@ extension WebPages {
                 next = "/flags?" + (query.percentEncodedQuery ?? "")
             }
             var data: [String: Any] = [
+                "typesEmployer": typesEmployer,
+                "typedEmployer": typedEmployer,
                 "employers": shownEmployers.map {
                     ["id": $0.id, "name": $0.name, "selected": $0.id == filter.employerID] as [String: Any]
                 },
@@ -71,7 +93,9 @@ extension WebPages {
                 "flags": page.flags.map(summaryRow),
             ]
             data.setIfPresent("next", next)
-            return WebPage.render("flags", data, context: context)
+            data.merge(errors.templateData) { _, new in new }
+            return WebPage.render(
+                "flags", data, context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
         }
         group.get("/flags/:flag") { _, context -> Response in
             let principal = try principal(context)

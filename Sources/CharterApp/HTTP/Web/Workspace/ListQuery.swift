@@ -18,10 +18,10 @@ struct ListQuery: Sendable {
     /// Reads `page` and the named filters from `request`'s query; a page that is not a whole number
     /// from 1 is page 1, and a filter's white space at either end is removed.
     init(_ request: Request, filters names: [String]) {
-        let query = request.uri.queryParameters
-        page = query.get("page").flatMap { Int($0) }.flatMap { (1...1_000_000).contains($0) ? $0 : nil } ?? 1
+        let query = WebQuery(request)
+        page = query["page"].flatMap { Int($0) }.flatMap { (1...1_000_000).contains($0) ? $0 : nil } ?? 1
         filters = names.compactMap { name in
-            guard let raw = query.get(name) else { return nil }
+            guard let raw = query[name] else { return nil }
             let value = String(raw.trimmingCharacters(in: .whitespacesAndNewlines).prefix(Self.maximumFilterLength))
             return value.isEmpty ? nil : (name, value)
         }

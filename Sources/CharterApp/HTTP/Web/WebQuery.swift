@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+
+/// A page's query string read as a browser's form sends it (`application/x-www-form-urlencoded`): a `+` is a
+/// space, then `%XX` escapes are decoded — so a search for "Sefton Care", which a browser sends as
+/// `q=Sefton+Care`, looks for the two words, and a typed `+` (sent as `%2B`) stays a plus. Hummingbird's
+/// `queryParameters` decodes the escapes only, which suits a URL a program builds but not a form's fields.
+/// The first value of a name counts.
+struct WebQuery: Sendable {
+    private let values: [(name: String, value: String)]
+
+    init(_ request: Request) {
+        values = (request.uri.query ?? "").split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]), !name.isEmpty else { return nil }
+            return (name, parts.count > 1 ? Self.decode(parts[1]) ?? "" : "")
+        }
+    }
+
+    /// The value given for `name`, nil when the query has none.
+    subscript(_ name: String) -> String? {
+        values.first { $0.name == name }?.value
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
