@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Walks the operations side of the charter team's workspace in headless Chromium as the demo admin,
 only through pages: an exemption granted and revoked; a charter version drafted with a changed
-parameter, previewed and published; the nightly job as a dry run and for real; a dead message found and
-requeued; the audit log filtered and the chain verified. axe-core runs on every page; screenshots are
-kept (CW_ARTEFACTS).
+parameter, previewed and published; the nightly job as a dry run and for real; the flag queue narrowed
+to a typed employer; a dead message found and requeued; the audit log filtered and the chain verified.
+axe-core runs on every page; screenshots are kept (CW_ARTEFACTS).
 
 Usage: workspace_operations.py BASE_URL
 Environment: CW_EMAIL, CW_PASSWORD (the demo admin), CW_EMPLOYER (the company number or name of an employer to exempt),
@@ -122,6 +122,22 @@ def walk(w):
     w.message("The nightly compliance run finished")
     w.accessible()
     w.shoot("run")
+
+    w.step("flags: the team types an employer to narrow the queue, and a name that fits none says so")
+    w.get("/flags")
+    w.accessible()
+    w.fill("f-employer", EMPLOYER)
+    w.submit("form[action='/flags']")
+    w.check(w.el("#f-employer").get_attribute("value") == EMPLOYER, "the typed employer is not kept in the field")
+    w.check(w.absent(".error-summary"), "the employer typed was not found")
+    w.accessible()
+    w.shoot("flags-by-employer")
+    w.fill("f-employer", "No Such Employer Ltd")
+    w.submit("form[action='/flags']")
+    w.error_summary("No employer has the company number or name")
+    w.check("No flags match." in w.text(), "flags are listed for an employer that was not found")
+    w.accessible()
+    w.get("/admin")
 
     w.step("outbox: find the dead message")
     w.follow("Outbox")
