@@ -76,13 +76,30 @@ struct WebPagesTests {
                 #expect(!page.contains("<option value=\"\(setup.covered)\"") && !page.contains("Aintree Works"))
                 #expect(Set(rows(page)) == ["Sefton Care CIC", "Wirral Ferries Ltd"])
             }
-            try await client.execute(
+            // More than a page of Sefton's flags (test data, in SQL): the next page keeps the typed employer.
+            try await setup.pool.withConnection {
+                try await $0.execute(
+                    """
+                    INSERT INTO flags (employer_id, standard_id, period, subject, state, severity)
+                    SELECT \(setup.covered), 'hours.shift-notice', '2025-Q1', 'S' || g, 'open', 'warning'
+                    FROM generate_series(1, 60) g
+                    """)
+            }
+            let next = try await client.execute(
                 uri: "/flags?employer_named=sefton+care+cic", method: .get, headers: [.cookie: admin]
             ) { response in
                 #expect(response.status == .ok)
                 let page = Self.text(response)
-                #expect(!rows(page).isEmpty && Set(rows(page)) == ["Sefton Care CIC"])
+                #expect(rows(page).count == 50 && Set(rows(page)) == ["Sefton Care CIC"])
                 #expect(page.contains(#"value="sefton care cic""#), "what was typed stays in the field")
+                return try #require(page.firstMatch(of: /href="(\/flags\?[^"]+)" rel="next"/)).1
+            }
+            try await client.execute(
+                uri: String(next).replacingOccurrences(of: "&amp;", with: "&"), method: .get, headers: [.cookie: admin]
+            ) { response in
+                #expect(response.status == .ok)
+                let page = Self.text(response)
+                #expect(!rows(page).isEmpty && Set(rows(page)) == ["Sefton Care CIC"], "\(next)")
             }
             try await client.execute(
                 uri: "/flags?employer_named=Aintree+Works&state=open", method: .get, headers: [.cookie: admin]

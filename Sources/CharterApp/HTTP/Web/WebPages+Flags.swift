@@ -23,17 +23,18 @@ extension WebPages {
         let versions = CharterVersionStore(pool: pool)
         group.get("/flags") { request, context -> Response in
             let principal = try principal(context)
-            var filter = try webFlagFilter(request)
+            // Every field as the browser's form sent it (`+` a space), the next page's link included.
+            let query = WebQuery(request)
+            var filter = try webFlagFilter(query)
             let visible = AccessPolicy.visibleEmployers(principal, for: .readFlags)
-            let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
+            let cursor = query["cursor"].flatMap { $0.isEmpty ? nil : $0 }
             // Whoever sees every employer (the charter team) types one, by company number or name: a list of
             // thousands is no way to choose. Whoever sees a few (a rep, an employer) picks from their own.
             let typesEmployer = visible == .all
             var errors = FormErrors()
-            var typedEmployer = WebQuery(request)["employer_named"].map { String($0.prefix(200)) } ?? ""
-            if typesEmployer, !typedEmployer.trimmingCharacters(in: .whitespaces).isEmpty {
-                let typed = try await Self.typedEmployer(
-                    typedEmployer.trimmingCharacters(in: .whitespaces), pool: pool, missing: "")
+            var typedEmployer = String((query["employer_named"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+            if typesEmployer, !typedEmployer.isEmpty {
+                let typed = try await Self.typedEmployer(typedEmployer, pool: pool, missing: "")
                 filter.employerID = typed.id
                 if let refusal = typed.refusal { errors.add("f-employer", refusal) }
             } else if typesEmployer, let chosen = filter.employerID, let employer = try await employers.find(id: chosen)
@@ -61,12 +62,12 @@ extension WebPages {
             }
             var next: String?
             if let nextCursor = page.nextCursor {
-                var query = URLComponents()
-                query.queryItems =
-                    request.uri.queryParameters.filter { $0.key != "cursor" && !$0.value.isEmpty }
-                    .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+                var link = URLComponents()
+                link.queryItems =
+                    query.values.filter { $0.name != "cursor" && !$0.value.isEmpty }
+                    .map { URLQueryItem(name: $0.name, value: $0.value) }
                     .sorted { $0.name < $1.name } + [URLQueryItem(name: "cursor", value: nextCursor)]
-                next = "/flags?" + (query.percentEncodedQuery ?? "")
+                next = "/flags?" + (link.percentEncodedQuery ?? "")
             }
             var data: [String: Any] = [
                 "typesEmployer": typesEmployer,
@@ -305,14 +306,15 @@ extension WebPages {
     }
 
     /// The queue's filters from the GET form; an empty field means "any", a bad value is a 400 page.
-    static func webFlagFilter(_ request: Request) throws -> FlagStore.Filter {
+    static func webFlagFilter(_ query: WebQuery) throws -> FlagStore.Filter {
         func value(_ name: String) -> String? {
-            request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+            query[name].flatMap { $0.isEmpty ? nil : $0 }
         }
         func parsed<T>(_ name: String, _ expected: String, _ parse: (String) -> T?) throws -> T? {
             guard let text = value(name) else { return nil }
             guard let result = parse(text) else {
-                throw Problem(.badRequest, "The \(name) filter must be \(expected), not \(text).")
+                let shown = text.count > 40 ? text.prefix(40) + "…" : Substring(text)
+                throw Problem(.badRequest, "The \(name) filter must be \(expected), not \(shown).")
             }
             return result
         }

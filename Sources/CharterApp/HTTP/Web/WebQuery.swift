@@ -7,7 +7,8 @@ import Hummingbird
 /// `queryParameters` decodes the escapes only, which suits a URL a program builds but not a form's fields.
 /// The first value of a name counts.
 struct WebQuery: Sendable {
-    private let values: [(name: String, value: String)]
+    /// Every name and value, in the order the query gives them.
+    let values: [(name: String, value: String)]
 
     init(_ request: Request) {
         values = (request.uri.query ?? "").split(separator: "&").compactMap { pair in
