@@ -92,6 +92,10 @@ struct DecodingTests {
             ]
             let numbers: [Int64] = [0, -1, .max, .min, 42]
             let ints = [7, -7]
+            // The binary path is the one taken (the text path would read back the same).
+            for bind in [texts.pgBind, numbers.pgBind, ints.pgBind] {
+                #expect(bind.binary != nil && bind.text == nil)
+            }
             let row = try #require(
                 try await connection.query(
                     """
