@@ -208,7 +208,7 @@ let package = Package(
         // real SMTP server (aiosmtpd, from smtp_server.py) the mail tests deliver to.
         .target(
             name: "TestSupport",
-            dependencies: ["EmbeddedPostgres", "PGClient"],
+            dependencies: ["EmbeddedPostgres", "PGClient", "CharterStore"],
             path: "Tests/TestSupport",
             exclude: ["smtp_server.py", "parse_strict.py", "slow_clients.py"],
             swiftSettings: swiftSettings

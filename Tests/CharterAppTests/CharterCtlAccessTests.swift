@@ -13,7 +13,7 @@ struct CharterCtlAccessTests {
     let directory: URL
 
     init() async throws {
-        conninfo = try await TestCluster.freshDatabase("ctlaccess")
+        conninfo = try await TestCluster.migratedDatabase("ctlaccess")
         environment = ["CHARTERD_DATABASE_URL": conninfo, "USER": "carol"].merging(TestAuditKey.environment) { $1 }
         directory = FileManager.default.temporaryDirectory.appending(path: "ctl-access-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -9,9 +9,10 @@ struct CharterCtlWorkspace {
     let environment: [String: String]
     let directory: URL
 
-    /// A fresh database named after `label`, migrated by `charterctl migrate` itself.
+    /// A fresh database named after `label`, a copy of the migrated schema on which `charterctl migrate`
+    /// then finds nothing to apply (migrating from empty is `CharterCtlTests`' business).
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.freshDatabase(label)
+        conninfo = try await TestCluster.migratedDatabase(label)
         environment = ["CHARTERD_DATABASE_URL": conninfo]
         directory = FileManager.default.temporaryDirectory.appending(path: "\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

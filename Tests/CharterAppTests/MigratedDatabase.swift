@@ -9,12 +9,11 @@ struct MigratedDatabase {
     let pool: PGPool
 
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.freshDatabase(label)
+        conninfo = try await TestCluster.migratedDatabase(label)
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         let key = try AuditKey(hex: TestAuditKey.hex)
         try AuditTrail.useKey(key)
         try await pool.withConnection { connection in
-            _ = try await CharterSchema.migrator().migrate(on: connection)
             // As charterd starts: the (empty) chain bound to the run's key.
             try await AuditTrail.seal(on: connection, key: key, actor: "test")
         }

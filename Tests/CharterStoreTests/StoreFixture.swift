@@ -10,9 +10,8 @@ struct StoreFixture {
     let pool: PGPool
 
     init(_ label: String) async throws {
-        conninfo = try await TestCluster.freshDatabase(label)
-        try await PGConnection.with(conninfo) { connection in
-            _ = try await CharterSchema.migrator().migrate(on: connection)
+        conninfo = try await TestCluster.migratedDatabase(label)
+        _ = try await PGConnection.with(conninfo) { connection in
             // As charterd starts: the run's key in use, and the (empty) chain bound to it.
             try await AuditTrail.seal(on: connection, key: try Self.auditKey(), actor: "test")
         }

@@ -9,10 +9,7 @@ import Testing
 @Suite("The job-run log in pages", .timeLimit(.minutes(10)))
 struct JobRunLogPagesTests {
     @Test func runsArePagedNewestFirstByJobAndCounted() async throws {
-        let conninfo = try await TestCluster.freshDatabase("job-run-pages")
-        try await PGConnection.with(conninfo) { connection in
-            _ = try await CharterSchema.migrator().migrate(on: connection)
-        }
+        let conninfo = try await TestCluster.migratedDatabase("job-run-pages")
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         let log = JobRunLog(pool: pool)
         var ids: [Int64] = []

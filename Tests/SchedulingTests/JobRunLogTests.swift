@@ -9,10 +9,7 @@ import Testing
 @Suite("The job-run log", .timeLimit(.minutes(10)))
 struct JobRunLogTests {
     @Test func handRunsAreRecordedAndReadBackNewestFirstByJob() async throws {
-        let conninfo = try await TestCluster.freshDatabase("job-run-log")
-        try await PGConnection.with(conninfo) { connection in
-            _ = try await CharterSchema.migrator().migrate(on: connection)
-        }
+        let conninfo = try await TestCluster.migratedDatabase("job-run-log")
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         let log = JobRunLog(pool: pool)
         let first = Date(timeIntervalSince1970: 1_790_000_000)

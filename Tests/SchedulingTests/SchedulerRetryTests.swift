@@ -36,8 +36,7 @@ struct SchedulerRetryTests {
 struct SchedulerOutageTests {
     let pool: PGPool
     init() async throws {
-        let conninfo = try await TestCluster.freshDatabase("outage")
-        try await PGConnection.with(conninfo) { _ = try await CharterSchema.migrator().migrate(on: $0) }
+        let conninfo = try await TestCluster.migratedDatabase("outage")
         pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
     }
 

@@ -32,9 +32,8 @@ final class Hang: Sendable {
 struct SchedulerTests {
     let conninfo: String
     init() async throws {
-        conninfo = try await TestCluster.freshDatabase("sched")
+        conninfo = try await TestCluster.migratedDatabase("sched")
         try await PGConnection.with(conninfo) { connection in
-            _ = try await CharterSchema.migrator().migrate(on: connection)
             try await connection.simpleQuery(
                 "CREATE TABLE job_effects (scheduler text, scheduled_for timestamptz)")
         }
