@@ -279,6 +279,100 @@ struct NightlyComplianceTests {
         await deleter.close()
     }
 
+    /// Flags, their events and evaluations name an employer, a return version and a flag that exist (checked
+    /// once a statement since 0026, not row by row): a statement naming one that does not is refused whole;
+    /// a row named cannot be deleted while the transaction naming it is open, and when it is deleted what
+    /// named it goes (an employer's flags and their events, a version's evaluation) or forgets it (a flag
+    /// keeps its history but no longer names a deleted version), as the keys' ON DELETE said.
+    @Test func judgementsNameRowsThatExistAndGoWithThem() async throws {
+        let kept = try await pledgedEmployer()
+        let leaving = try await pledgedEmployer()
+        for employer in [kept, leaving] {
+            try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
+        }
+        let run = try await nightly.run(asOf: asOf)
+        #expect(run.returnsEvaluated == 2 && run.flagsOpened > 0)
+        func count(_ query: PGQuery) async throws -> Int {
+            try await fixture.pool.withConnection { try await $0.query(query)[0].decode(Int.self, at: 0) }
+        }
+        let (flagID, versionID) = try await fixture.pool.withConnection {
+            let row = try await $0.query(
+                "SELECT id, return_version_id FROM flags WHERE employer_id = \(kept) ORDER BY id LIMIT 1")[0]
+            return (try row.decode(Int64.self, column: "id"), try row.decode(Int64.self, column: "return_version_id"))
+        }
+        let before = try await count("SELECT count(*) FROM flags") + count("SELECT count(*) FROM flag_events")
+
+        for statement: PGQuery in [
+            """
+            INSERT INTO flags (employer_id, standard_id, period, state, severity)
+            VALUES (\(kept), 'pay.minimum-wage', '2025-Q1', 'open', 'breach'),
+                   (999999, 'pay.minimum-wage', '2025-Q1', 'open', 'breach')
+            """,
+            """
+            INSERT INTO flags (employer_id, standard_id, period, state, severity, return_version_id)
+            VALUES (\(kept), 'pay.minimum-wage', '2025-Q2', 'open', 'breach', 999999)
+            """,
+            "UPDATE flags SET return_version_id = 999999 WHERE id = \(flagID)",
+            "INSERT INTO flag_events (flag_id, actor, kind) VALUES (\(flagID), 'test', 'comment'), (999999, 'test', 'comment')",
+            // Another return's version is not this return's.
+            """
+            UPDATE return_evaluations e SET return_version_id = (SELECT v.id FROM return_versions v
+                                                                 WHERE v.return_id <> e.return_id LIMIT 1)
+            WHERE e.return_version_id = \(versionID)
+            """,
+            "UPDATE employers SET id = DEFAULT WHERE id = \(kept)",
+        ] {
+            let refused = await #expect(throws: PGError.self) {
+                try await fixture.pool.withConnection { try await $0.execute(statement) }
+            }
+            #expect(refused?.sqlState == .foreignKeyViolation, "\(statement.sql)")
+        }
+        #expect(
+            try await count("SELECT count(*) FROM flags") + count("SELECT count(*) FROM flag_events") == before,
+            "nothing of a refused statement is kept")
+        #expect(try await count("SELECT count(*) FROM return_evaluations WHERE return_version_id = \(versionID)") == 1)
+
+        // A transaction naming an employer holds it: deleting the employer waits (here: gives up at the lock
+        // timeout), and once the transaction has committed, the delete takes what it wrote with it.
+        let writer = try await PGConnection.connect(fixture.conninfo)
+        let deleter = try await PGConnection.connect(fixture.conninfo)
+        try await deleter.simpleQuery("SET lock_timeout = '300ms'")
+        try await writer.simpleQuery("BEGIN")
+        try await writer.execute(
+            """
+            INSERT INTO flags (employer_id, standard_id, period, state, severity)
+            VALUES (\(leaving), 'pay.minimum-wage', '2025-Q3', 'open', 'breach')
+            """)
+        let waited = await #expect(throws: PGError.self) {
+            try await deleter.execute("DELETE FROM employers WHERE id = \(leaving)")
+        }
+        #expect(waited?.sqlState?.rawValue == "55P03", "the delete waited on the writer's lock")
+        try await writer.simpleQuery("COMMIT")
+        // A write that leaves the names as they were locks nothing: a person acting on a flag does not wait
+        // for a transaction holding its employer.
+        try await writer.simpleQuery("BEGIN")
+        _ = try await writer.query("SELECT 1 FROM employers WHERE id = \(kept) FOR UPDATE")
+        try await deleter.execute("UPDATE flags SET state = 'acknowledged' WHERE id = \(flagID)")
+        try await writer.simpleQuery("ROLLBACK")
+
+        try await deleter.execute("DELETE FROM employers WHERE id = \(leaving)")
+        #expect(try await count("SELECT count(*) FROM flags WHERE employer_id = \(leaving)") == 0)
+        #expect(
+            try await count(
+                "SELECT count(*) FROM flag_events e LEFT JOIN flags f ON f.id = e.flag_id WHERE f.id IS NULL") == 0)
+        #expect(try await count("SELECT count(*) FROM flags WHERE employer_id = \(kept)") > 0)
+
+        // A deleted return takes its evaluation; its flags stay, no longer naming the version.
+        try await deleter.execute("DELETE FROM returns WHERE employer_id = \(kept)")
+        #expect(try await count("SELECT count(*) FROM return_evaluations") == 0)
+        #expect(
+            try await count("SELECT count(*) FROM flags WHERE employer_id = \(kept) AND return_version_id IS NOT NULL")
+                == 0)
+        #expect(try await count("SELECT count(*) FROM flags WHERE id = \(flagID)") == 1)
+        await writer.close()
+        await deleter.close()
+    }
+
     @Test func aReturnWithNoRateInForceAtItsSnapshotIsSaidNotJudgedEveryNight() async throws {
         // Pledged from 2024; the seeded minimum wage starts on 2024-04-01, after 2024-Q1's snapshot.
         let employer = try await fixture.newEmployer()
