@@ -134,20 +134,50 @@ public struct NightlyCompliance: Sendable {
                 Array(order[$0..<min($0 + batchSize, order.count)])
             }
             var pending = try await PendingReturn.load(ids: batches.first ?? [], on: connection)
+            // A group judged and not yet written, and the zero-hours shares judged so far by period: the next
+            // period's trend reads them here, so one group is judged on the cores while the connection
+            // writes the one before.
+            var unwritten: Judgement?
+            var judgedShares: [ReportingPeriod: [Int64: Decimal?]] = [:]
             for index in batches.indices {
                 // The next batch's rows are read now and decoded on the cores while this one is judged and
                 // written (its returns, versions and pledges are not what this batch writes).
                 let next = index + 1 < batches.count ? batches[index + 1] : []
                 let nextRows = try await PendingReturn.rows(ids: next, on: connection)
                 async let decoded = PendingReturn.decode(nextRows, order: next)
-                report.timings.judging += (clock.now - started).seconds
-                try await evaluate(
-                    pending, rates: rates, holidays: holidays, charter: { try await charter($0, connection) },
-                    actor: actor, report: &report, on: connection)
-                started = clock.now
+                for group in PendingReturn.groupedByCriteria(pending) {
+                    let version = try await charter(group[0].charterVersionID, connection)
+                    var cost = ReturnJudge.FiguresCost()
+                    let prepared = try await ReturnJudge.prepare(
+                        group, by: version, rates: rates, holidays: holidays,
+                        judgedShares: judgedShares[group[0].period.previous] ?? [:], on: connection, cost: &cost)
+                    report.returnsMeasuredFromLines += cost.fromLines
+                    report.timings.figures += cost.time.seconds
+                    report.timings.judging += (clock.now - started - cost.time).seconds
+                    async let judging = Judgement(prepared)
+                    if let unwritten {
+                        started = clock.now
+                        try await write(unwritten, actor: actor, report: &report, on: connection)
+                        report.timings.writing += (clock.now - started).seconds
+                    }
+                    started = clock.now
+                    let judged = try await judging
+                    report.errors += judged.errors
+                    for evaluated in judged.evaluated {
+                        judgedShares[judged.period, default: [:]][evaluated.employerID] = .some(evaluated.share)
+                    }
+                    unwritten = judged
+                }
                 pending = try await decoded
             }
-            report.timings.judging += (clock.now - started).seconds
+            if let unwritten {
+                report.timings.judging += (clock.now - started).seconds
+                started = clock.now
+                try await write(unwritten, actor: actor, report: &report, on: connection)
+                report.timings.writing += (clock.now - started).seconds
+            } else {
+                report.timings.judging += (clock.now - started).seconds
+            }
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
             // 2. Returns that should have arrived and have not.
@@ -222,65 +252,74 @@ public struct NightlyCompliance: Sendable {
         ).map { try $0.decode(Int64.self, column: "id") }
     }
 
-    private func evaluate(
-        _ pending: [PendingReturn], rates: RateTable, holidays: BankHolidays,
-        charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
-        on connection: PGConnection
-    ) async throws {
-        let clock = ContinuousClock()
-        for group in PendingReturn.groupedByCriteria(pending) {
-            let judging = clock.now
-            var cost = ReturnJudge.FiguresCost()
-            let version = try await charter(group[0].charterVersionID)
-            let verdicts = try await ReturnJudge.judge(
-                group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
-            report.returnsMeasuredFromLines += cost.fromLines
-            report.timings.figures += cost.time.seconds
-            report.timings.judging += (clock.now - judging - cost.time).seconds
-            let writing = clock.now
-            defer { report.timings.writing += (clock.now - writing).seconds }
-            var judged: [FlagWriter.Judged] = []
-            var evaluated: [(returnID: Int64, versionID: Int64, share: Decimal?)] = []
-            for verdict in verdicts {
+    /// A group of returns judged: the findings of each, the evaluations to record, and the evidence
+    /// encoded; worked out on the cores, without a connection.
+    struct Judgement: Sendable {
+        struct Evaluated: Sendable {
+            var returnID: Int64
+            var versionID: Int64
+            var employerID: Int64
+            var share: Decimal?
+        }
+
+        var period: ReportingPeriod
+        var charterVersionID: Int64
+        var judged: [FlagWriter.Judged] = []
+        var evaluated: [Evaluated] = []
+        var encoded: [[FlagWriter.Encoded]] = []
+        /// Returns that could not be judged, each with why.
+        var errors: [String] = []
+
+        init(_ prepared: ReturnJudge.Prepared) async throws {
+            period = prepared.group[0].period
+            charterVersionID = prepared.version.id
+            for verdict in try await prepared.verdicts() {
                 let item = verdict.item
                 switch verdict.outcome {
                 case .failure(let failure):
-                    report.errors.append(
-                        "employer \(item.employerID) \(item.period) was not judged: \(failure.message)")
+                    errors.append("employer \(item.employerID) \(item.period) was not judged: \(failure.message)")
                 case .success(let findings):
                     judged.append(
                         FlagWriter.Judged(
                             employerID: item.employerID, period: item.period, findings: findings,
-                            charterVersionID: version.id, returnVersionID: item.versionID))
-                    evaluated.append((item.returnID, item.versionID, verdict.zeroHoursShare))
+                            charterVersionID: charterVersionID, returnVersionID: item.versionID))
+                    evaluated.append(
+                        Evaluated(
+                            returnID: item.returnID, versionID: item.versionID, employerID: item.employerID,
+                            share: verdict.zeroHoursShare))
                 }
             }
-            // The evidence is encoded on the cores while the connection writes the evaluations.
-            let found = judged
-            async let encoded = FlagWriter.encodeEvidence(of: found)
-            if !evaluated.isEmpty {
-                // Updated where the return was judged before, inserted where not: an upsert (`ON CONFLICT`)
-                // costs every row a speculative insertion, 30–45 % more for a first judgement (psql, 40,000).
-                try await connection.execute(
-                    """
-                    WITH judged (r, v, s) AS (
-                             SELECT * FROM unnest(\(evaluated.map(\.returnID))::bigint[], \(evaluated.map(\.versionID))::bigint[],
-                                                  \(evaluated.map { $0.share ?? Decimal.nan })::numeric[])),
-                         again AS (
-                             UPDATE return_evaluations e
-                             SET return_version_id = j.v, charter_version_id = \(version.id),
-                                 zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
-                             FROM judged j WHERE e.return_id = j.r
-                             RETURNING e.return_id)
-                    INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
-                    SELECT r, v, \(version.id), nullif(s, 'NaN') FROM judged
-                    WHERE r NOT IN (SELECT return_id FROM again)
-                    """)
-                report.returnsEvaluated += evaluated.count
-            }
-            try await FlagWriter.reconcile(
-                found, encoded: try await encoded, actor: actor, report: &report, on: connection)
+            encoded = try await FlagWriter.encodeEvidence(of: judged)
         }
+    }
+
+    /// Records a judged group: its evaluations, then its flags brought in line with its findings.
+    private func write(
+        _ judgement: Judgement, actor: String, report: inout ComplianceRunReport, on connection: PGConnection
+    ) async throws {
+        let evaluated = judgement.evaluated
+        if !evaluated.isEmpty {
+            // Updated where the return was judged before, inserted where not: an upsert (`ON CONFLICT`)
+            // costs every row a speculative insertion, 30–45 % more for a first judgement (psql, 40,000).
+            try await connection.execute(
+                """
+                WITH judged (r, v, s) AS (
+                         SELECT * FROM unnest(\(evaluated.map(\.returnID))::bigint[], \(evaluated.map(\.versionID))::bigint[],
+                                              \(evaluated.map { $0.share ?? Decimal.nan })::numeric[])),
+                     again AS (
+                         UPDATE return_evaluations e
+                         SET return_version_id = j.v, charter_version_id = \(judgement.charterVersionID),
+                             zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
+                         FROM judged j WHERE e.return_id = j.r
+                         RETURNING e.return_id)
+                INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
+                SELECT r, v, \(judgement.charterVersionID), nullif(s, 'NaN') FROM judged
+                WHERE r NOT IN (SELECT return_id FROM again)
+                """)
+            report.returnsEvaluated += evaluated.count
+        }
+        try await FlagWriter.reconcile(
+            judgement.judged, encoded: judgement.encoded, actor: actor, report: &report, on: connection)
     }
 
     // MARK: Missing returns

@@ -39,19 +39,87 @@ enum ReturnJudge {
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
-        guard let first = group.first else { return [] }
+        let prepared = try await prepare(
+            group, by: version, rates: rates, holidays: holidays, judgedShares: [:], on: connection, cost: &cost)
+        return try await prepared.verdicts()
+    }
+
+    /// A group read and ready to judge: everything the rules need, so judging it needs no connection.
+    struct Prepared: Sendable {
+        var group: [PendingReturn]
+        var version: CharterVersion
+        var rates: RateTable
+        var parameters: [String: [String: ParameterValue]]
+        /// Nil when the criteria could not be worked out (why is in `unjudgeable`).
+        var criteria: ReturnFigures.Criteria?
+        var unjudgeable: String?
+        var figures: [Int64: ReturnFigures] = [:]
+        var previousShare: [Int64: Decimal] = [:]
+        var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
+        var lateAfter: Date
+
+        /// The rules applied to every return of the group: pure, and judged on every core.
+        func verdicts() async throws -> [Verdict] {
+            guard let criteria else {
+                // No rate in force at the snapshot: say so for each return; never a silent pass.
+                let message = unjudgeable ?? "the criteria could not be worked out"
+                return group.map { Verdict(item: $0, outcome: .failure(Failure(message: message)), zeroHoursShare: nil) }
+            }
+            return try await group.concurrentMap { item in
+                if item.linesPurged && figures[item.versionID] == nil {
+                    return Verdict(
+                        item: item,
+                        outcome: .failure(
+                            Failure(
+                                message:
+                                    "version \(item.versionNumber) cannot be judged by these criteria: retention has "
+                                    + "deleted its worker lines, and the figures kept with it were measured against "
+                                    + "other parameters or rates")), zeroHoursShare: nil)
+                }
+                let itemFigures = figures[item.versionID] ?? ReturnFigures()
+                let input = EvaluationInput(
+                    employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
+                    livingHours: item.livingHours, parameters: parameters, returnVersionID: item.versionID,
+                    returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
+                    previousZeroHoursShare: previousShare[item.employerID],
+                    youngPeopleByPeriod: youngPeople[item.employerID] ?? [:],
+                    dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
+                do {
+                    return Verdict(
+                        item: item, outcome: .success(try ComplianceRules.evaluate(input, criteria: criteria)),
+                        zeroHoursShare: itemFigures.zeroHoursSharePercent)
+                } catch {
+                    return Verdict(item: item, outcome: .failure(Failure(message: "\(error)")), zeroHoursShare: nil)
+                }
+            }
+        }
+    }
+
+    /// Reads what judging `group` needs: the figures kept with each version for the group's criteria (else
+    /// one SQL pass over the lines of those without) and the employers' history.
+    ///
+    /// `judgedShares` are zero-hours shares of the previous period judged by the same run and not yet
+    /// written (nil: judged with none); they stand in for what `return_evaluations` holds, so a run can read
+    /// one group while it is still writing the one before.
+    static func prepare(
+        _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
+        judgedShares: [Int64: Decimal?], on connection: PGConnection, cost: inout FiguresCost
+    ) async throws -> Prepared {
+        let first = group[0]
         // Worked out once for the group, which shares period, charter version and overrides: the effective
         // parameters, and from them the criteria (as `Criteria(period:version:overrides:rates:)` would).
         let parameters = EvaluationInput.effectiveParameters(of: version, overrides: first.overrides)
+        let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
+        var prepared = Prepared(
+            group: group, version: version, rates: rates, parameters: parameters, lateAfter: lateAfter)
         let criteria: ReturnFigures.Criteria
         do {
             criteria = try ReturnFigures.Criteria(snapshot: first.period.snapshot, parameters: parameters, rates: rates)
         } catch {
-            // No rate in force at the snapshot: say so for each return; never a silent pass.
-            return group.map {
-                Verdict(item: $0, outcome: .failure(Failure(message: error.message)), zeroHoursShare: nil)
-            }
+            prepared.unjudgeable = error.message
+            return prepared
         }
+        prepared.criteria = criteria
         let clock = ContinuousClock()
         let started = clock.now
         var kept = try await ReturnFiguresStore.figures(
@@ -63,40 +131,15 @@ enum ReturnJudge {
                 first, _ in first
             }
         }
-        let figures = kept
+        prepared.figures = kept
         cost.time += clock.now - started
         let context = try await history(for: group, lookback: 4, on: connection)
-        let lateAfter = first.period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays)
-        let previousShare = context.previousShare
-        let youngPeople = context.youngPeople
-        // The rules are pure and each return's are independent: judged on every core.
-        return try await group.concurrentMap { item in
-            if item.linesPurged && figures[item.versionID] == nil {
-                return Verdict(
-                    item: item,
-                    outcome: .failure(
-                        Failure(
-                            message:
-                                "version \(item.versionNumber) cannot be judged by these criteria: retention has "
-                                + "deleted its worker lines, and the figures kept with it were measured against "
-                                + "other parameters or rates")), zeroHoursShare: nil)
-            }
-            let itemFigures = figures[item.versionID] ?? ReturnFigures()
-            let input = EvaluationInput(
-                employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
-                livingHours: item.livingHours, parameters: parameters, returnVersionID: item.versionID,
-                returnVersionNumber: item.versionNumber, header: item.header, figures: itemFigures, rates: rates,
-                previousZeroHoursShare: previousShare[item.employerID],
-                youngPeopleByPeriod: youngPeople[item.employerID] ?? [:],
-                dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
-            do {
-                return Verdict(
-                    item: item, outcome: .success(try ComplianceRules.evaluate(input, criteria: criteria)),
-                    zeroHoursShare: itemFigures.zeroHoursSharePercent)
-            } catch {
-                return Verdict(item: item, outcome: .failure(Failure(message: "\(error)")), zeroHoursShare: nil)
-            }
+        prepared.previousShare = context.previousShare
+        for (employer, share) in judgedShares {
+            prepared.previousShare[employer] = share
         }
+        prepared.youngPeople = context.youngPeople
+        return prepared
     }
 
     private static func history(
