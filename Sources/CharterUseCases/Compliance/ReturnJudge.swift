@@ -63,7 +63,9 @@ enum ReturnJudge {
             guard let criteria else {
                 // No rate in force at the snapshot: say so for each return; never a silent pass.
                 let message = unjudgeable ?? "the criteria could not be worked out"
-                return group.map { Verdict(item: $0, outcome: .failure(Failure(message: message)), zeroHoursShare: nil) }
+                return group.map {
+                    Verdict(item: $0, outcome: .failure(Failure(message: message)), zeroHoursShare: nil)
+                }
             }
             return try await group.concurrentMap { item in
                 if item.linesPurged && figures[item.versionID] == nil {
