@@ -134,11 +134,42 @@ public struct NightlyCompliance: Sendable {
                 Array(order[$0..<min($0 + batchSize, order.count)])
             }
             var pending = try await PendingReturn.load(ids: batches.first ?? [], on: connection)
-            // A group judged and not yet written, and the zero-hours shares judged so far by period: the next
-            // period's trend reads them here, so one group is judged on the cores while the connection
-            // writes the one before.
+            // Three stages, each on its own resource: a group is read (connection), judged (the cores) and
+            // written (connection). While one group is judged, the connection writes the group before it and
+            // reads the one after; the zero-hours shares judged so far stand in for evaluations not yet
+            // written, so the next period's trend does not wait for them.
+            var read: ReturnJudge.Prepared?
             var unwritten: Judgement?
             var judgedShares: [ReportingPeriod: [Int64: Decimal?]] = [:]
+            func step(reading group: [PendingReturn]?) async throws {
+                let toJudge = read
+                let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
+                async let judging = Judgement.of(toJudge, judgedShares: shares)
+                if let unwritten {
+                    report.timings.judging += (clock.now - started).seconds
+                    started = clock.now
+                    try await write(unwritten, actor: actor, report: &report, on: connection)
+                    report.timings.writing += (clock.now - started).seconds
+                    started = clock.now
+                }
+                read = nil
+                if let group {
+                    let version = try await charter(group[0].charterVersionID, connection)
+                    var cost = ReturnJudge.FiguresCost()
+                    read = try await ReturnJudge.prepare(
+                        group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
+                    report.returnsMeasuredFromLines += cost.fromLines
+                    report.timings.figures += cost.time.seconds
+                    started = started + cost.time
+                }
+                unwritten = try await judging
+                if let judged = unwritten {
+                    report.errors += judged.errors
+                    for evaluated in judged.evaluated {
+                        judgedShares[judged.period, default: [:]][evaluated.employerID] = .some(evaluated.share)
+                    }
+                }
+            }
             for index in batches.indices {
                 // The next batch's rows are read now and decoded on the cores while this one is judged and
                 // written (its returns, versions and pledges are not what this batch writes).
@@ -146,38 +177,14 @@ public struct NightlyCompliance: Sendable {
                 let nextRows = try await PendingReturn.rows(ids: next, on: connection)
                 async let decoded = PendingReturn.decode(nextRows, order: next)
                 for group in PendingReturn.groupedByCriteria(pending) {
-                    let version = try await charter(group[0].charterVersionID, connection)
-                    var cost = ReturnJudge.FiguresCost()
-                    let prepared = try await ReturnJudge.prepare(
-                        group, by: version, rates: rates, holidays: holidays,
-                        judgedShares: judgedShares[group[0].period.previous] ?? [:], on: connection, cost: &cost)
-                    report.returnsMeasuredFromLines += cost.fromLines
-                    report.timings.figures += cost.time.seconds
-                    report.timings.judging += (clock.now - started - cost.time).seconds
-                    async let judging = Judgement(prepared)
-                    if let unwritten {
-                        started = clock.now
-                        try await write(unwritten, actor: actor, report: &report, on: connection)
-                        report.timings.writing += (clock.now - started).seconds
-                    }
-                    started = clock.now
-                    let judged = try await judging
-                    report.errors += judged.errors
-                    for evaluated in judged.evaluated {
-                        judgedShares[judged.period, default: [:]][evaluated.employerID] = .some(evaluated.share)
-                    }
-                    unwritten = judged
+                    try await step(reading: group)
                 }
                 pending = try await decoded
             }
-            if let unwritten {
-                report.timings.judging += (clock.now - started).seconds
-                started = clock.now
-                try await write(unwritten, actor: actor, report: &report, on: connection)
-                report.timings.writing += (clock.now - started).seconds
-            } else {
-                report.timings.judging += (clock.now - started).seconds
-            }
+            // The last group read is judged while the one before is written; then the last is written.
+            try await step(reading: nil)
+            try await step(reading: nil)
+            report.timings.judging += (clock.now - started).seconds
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
             // 2. Returns that should have arrived and have not.
@@ -270,10 +277,16 @@ public struct NightlyCompliance: Sendable {
         /// Returns that could not be judged, each with why.
         var errors: [String] = []
 
-        init(_ prepared: ReturnJudge.Prepared) async throws {
-            period = prepared.group[0].period
+        /// `prepared` judged, or nil when there is nothing to judge.
+        static func of(_ prepared: ReturnJudge.Prepared?, judgedShares: [Int64: Decimal?]) async throws -> Judgement? {
+            guard let prepared else { return nil }
+            return try await Judgement(prepared, judgedShares: judgedShares)
+        }
+
+        init(_ prepared: ReturnJudge.Prepared, judgedShares: [Int64: Decimal?]) async throws {
+            period = prepared.period
             charterVersionID = prepared.version.id
-            for verdict in try await prepared.verdicts() {
+            for verdict in try await prepared.verdicts(judgedShares: judgedShares) {
                 let item = verdict.item
                 switch verdict.outcome {
                 case .failure(let failure):

@@ -40,7 +40,7 @@ enum ReturnJudge {
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
         let prepared = try await prepare(
-            group, by: version, rates: rates, holidays: holidays, judgedShares: [:], on: connection, cost: &cost)
+            group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
         return try await prepared.verdicts()
     }
 
@@ -58,8 +58,19 @@ enum ReturnJudge {
         var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
         var lateAfter: Date
 
+        var period: ReportingPeriod { group[0].period }
+
         /// The rules applied to every return of the group: pure, and judged on every core.
-        func verdicts() async throws -> [Verdict] {
+        ///
+        /// `judgedShares` are zero-hours shares of the previous period judged by the same run and not yet
+        /// written (nil: judged with none); they stand in for what `return_evaluations` held when the group
+        /// was read, so a run can read and judge one group while it is still writing the ones before.
+        func verdicts(judgedShares: [Int64: Decimal?] = [:]) async throws -> [Verdict] {
+            var merged = self.previousShare
+            for (employer, share) in judgedShares {
+                merged[employer] = share
+            }
+            let previousShare = merged
             guard let criteria else {
                 // No rate in force at the snapshot: say so for each return; never a silent pass.
                 let message = unjudgeable ?? "the criteria could not be worked out"
@@ -99,13 +110,9 @@ enum ReturnJudge {
 
     /// Reads what judging `group` needs: the figures kept with each version for the group's criteria (else
     /// one SQL pass over the lines of those without) and the employers' history.
-    ///
-    /// `judgedShares` are zero-hours shares of the previous period judged by the same run and not yet
-    /// written (nil: judged with none); they stand in for what `return_evaluations` holds, so a run can read
-    /// one group while it is still writing the one before.
     static func prepare(
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
-        judgedShares: [Int64: Decimal?], on connection: PGConnection, cost: inout FiguresCost
+        on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> Prepared {
         let first = group[0]
         // Worked out once for the group, which shares period, charter version and overrides: the effective
@@ -137,9 +144,6 @@ enum ReturnJudge {
         cost.time += clock.now - started
         let context = try await history(for: group, lookback: 4, on: connection)
         prepared.previousShare = context.previousShare
-        for (employer, share) in judgedShares {
-            prepared.previousShare[employer] = share
-        }
         prepared.youngPeople = context.youngPeople
         return prepared
     }
