@@ -110,7 +110,10 @@ public final class SpawnedProcess: Sendable {
     /// The wait is bounded: a process still running after `limit` is killed (SIGKILL) and the wait throws
     /// ``StillRunning``, with what it wrote, so a child that hangs fails its own test instead of hanging the
     /// whole run. Cancelling the waiting task (a test's time limit) kills the process the same way.
-    public func exitStatus(within limit: Duration = .seconds(120)) async throws -> Int32 {
+    ///
+    /// 240 s by default, as long as a charterd start may take (`DaemonProcess.startLimit`): on CI's slower two cores, in
+    /// the run's first minutes, `charterctl migrate` once ran past 120 s while every suite set itself up.
+    public func exitStatus(within limit: Duration = .seconds(240)) async throws -> Int32 {
         let killed = Mutex(false)
         let pid = self.pid
         let timer = Task {
