@@ -324,6 +324,24 @@ struct APITests {
         await setup.pool.close()
     }
 
+    /// A script's search reads as a browser's: its HTTP library sends "Sefton Care" as `search=Sefton+Care`
+    /// (Python's `requests` does), and a plus it means is `%2B`.
+    @Test func anEmployerSearchTakesAPlusAsASpace() async throws {
+        let setup = try await Self.setUp("api-search")
+        try await Self.application(setup).test(.router) { client in
+            for (query, found) in [("sefton+care", 1), ("sefton%20care", 1), ("sefton%2Bcare", 0), ("", 1)] {
+                try await client.execute(
+                    uri: "/v1/employers?search=\(query)", method: .get, headers: Self.headers(setup.admin, json: false)
+                ) { response in
+                    #expect(response.status == .ok)
+                    let employers = try Self.object(response)["employers"] as? [[String: Any]]
+                    #expect(employers?.count == found, "\(query)")
+                }
+            }
+        }
+        await setup.pool.close()
+    }
+
     @Test func aRevokedTokenIsRefusedAtOnce() async throws {
         let setup = try await Self.setUp("api-revoke")
         try await Self.application(setup).test(.router) { client in

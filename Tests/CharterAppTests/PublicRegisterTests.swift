@@ -81,9 +81,12 @@ struct PublicRegisterTests {
                 #expect(employers[1]["tier"] as? String == "accredited")
                 #expect(employers[1]["sector"] as? String == "public")
             }
-            try await client.execute(uri: "/v1/register?q=mersey", method: .get) { response in
-                let body = try #require(try Self.json(response) as? [String: Any])
-                #expect((body["employers"] as? [[String: Any]])?.count == 1)
+            // A script's HTTP library sends a space as `+`, as a browser's form does; a plus is `%2B`.
+            for (query, found) in [("mersey", 1), ("mersey+care", 1), ("mersey%20care", 1), ("mersey%2Bcare", 0)] {
+                try await client.execute(uri: "/v1/register?q=\(query)", method: .get) { response in
+                    let body = try #require(try Self.json(response) as? [String: Any])
+                    #expect((body["employers"] as? [[String: Any]])?.count == found, "\(query)")
+                }
             }
         }
         await world.pool.close()

@@ -64,7 +64,7 @@ extension CharterAPI {
         let employers = EmployerStore(pool: pool)
         return [
             APIRoute(.get, "/v1/employers", .readEmployers, access: .filteredList) { request, _, principal in
-                let search = request.uri.queryParameters.get("search")
+                let search = FormQuery(request)["search"].map { String($0.prefix(ListQuery.maximumFilterLength)) }
                 let all = try await employers.list(search: search)
                 let visible = AccessPolicy.visibleEmployers(principal, for: .readEmployers)
                 return try APIJSON.response(["employers": all.filter { $0.id.map(visible.contains) ?? false }])

@@ -17,7 +17,7 @@ extension CharterAPI {
         return [
             PublicRoute(.get, "/v1/register") { request, _ in
                 let today = CalendarDate(Date(), in: .europeLondon)
-                let search = request.uri.queryParameters.get("q").map {
+                let search = FormQuery(request)["q"].map {
                     String($0.prefix(ListQuery.maximumFilterLength))
                 }
                 let entries = try await register.entries(on: today, search: search?.isEmpty == false ? search : nil)

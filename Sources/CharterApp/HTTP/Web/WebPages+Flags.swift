@@ -24,7 +24,7 @@ extension WebPages {
         group.get("/flags") { request, context -> Response in
             let principal = try principal(context)
             // Every field as the browser's form sent it (`+` a space), the next page's link included.
-            let query = WebQuery(request)
+            let query = FormQuery(request)
             var filter = try webFlagFilter(query)
             let visible = AccessPolicy.visibleEmployers(principal, for: .readFlags)
             let cursor = query["cursor"].flatMap { $0.isEmpty ? nil : $0 }
@@ -306,7 +306,7 @@ extension WebPages {
     }
 
     /// The queue's filters from the GET form; an empty field means "any", a bad value is a 400 page.
-    static func webFlagFilter(_ query: WebQuery) throws -> FlagStore.Filter {
+    static func webFlagFilter(_ query: FormQuery) throws -> FlagStore.Filter {
         func value(_ name: String) -> String? {
             query[name].flatMap { $0.isEmpty ? nil : $0 }
         }

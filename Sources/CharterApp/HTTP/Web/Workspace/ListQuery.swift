@@ -18,7 +18,7 @@ struct ListQuery: Sendable {
     /// Reads `page` and the named filters from `request`'s query; a page that is not a whole number
     /// from 1 is page 1, and a filter's white space at either end is removed.
     init(_ request: Request, filters names: [String]) {
-        let query = WebQuery(request)
+        let query = FormQuery(request)
         page = query["page"].flatMap { Int($0) }.flatMap { (1...1_000_000).contains($0) ? $0 : nil } ?? 1
         filters = names.compactMap { name in
             guard let raw = query[name] else { return nil }

@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
 
-/// A page's query string read as a browser's form sends it (`application/x-www-form-urlencoded`): a `+` is a
-/// space, then `%XX` escapes are decoded — so a search for "Sefton Care", which a browser sends as
-/// `q=Sefton+Care`, looks for the two words, and a typed `+` (sent as `%2B`) stays a plus. Hummingbird's
-/// `queryParameters` decodes the escapes only, which suits a URL a program builds but not a form's fields.
-/// The first value of a name counts.
-struct WebQuery: Sendable {
+/// A query string read as a form sends it (`application/x-www-form-urlencoded`): a `+` is a space, then
+/// `%XX` escapes are decoded — so a search for "Sefton Care", which a browser (and a script's HTTP library,
+/// Python's `requests` among them) sends as `q=Sefton+Care`, looks for the two words, and a typed `+` (sent
+/// as `%2B`) stays a plus. Hummingbird's `queryParameters` decodes the escapes only. Pages and the API read
+/// free text with it. The first value of a name counts.
+struct FormQuery: Sendable {
     /// Every name and value, in the order the query gives them.
     let values: [(name: String, value: String)]
 
