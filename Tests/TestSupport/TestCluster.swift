@@ -1,3 +1,4 @@
+import CharterStore
 import EmbeddedPostgres
 import Foundation
 import Logging
@@ -44,55 +45,59 @@ public enum TestCluster {
 
     /// Creates an empty database and returns its conninfo.
     public static func freshDatabase(_ label: String = "t") async throws -> String {
+        try await create(label, template: nil)
+    }
+
+    /// Creates a database with the whole CharterWatch schema applied and returns its conninfo: a copy of one
+    /// the test run migrated once. Two hundred suites each migrating their own at the start of a run kept two
+    /// cores busy for minutes (a migration's first file took 22 s on CI); a copy is a file copy. Suites that
+    /// test migrating itself (the migrator, charterd's and charterctl's start) begin from `freshDatabase`.
+    public static func migratedDatabase(_ label: String) async throws -> String {
+        try await create(label, template: try await migratedTemplate())
+    }
+
+    private static func create(_ label: String, template: String?) async throws -> String {
         try await start()
-        let name = uniqueName(label)
+        let name =
+            "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await PGConnection.with(adminConninfo) { admin in
-            try await admin.execute("CREATE DATABASE \(identifier: name)")
+            if let template {
+                try await admin.execute("CREATE DATABASE \(identifier: name) TEMPLATE \(identifier: template)")
+            } else {
+                try await admin.execute("CREATE DATABASE \(identifier: name)")
+            }
         }
         return conninfo(database: name)
     }
 
-    /// Creates a database as a copy of `template`, prepared once per test run, and returns its conninfo.
-    ///
-    /// Two hundred suites each migrating their own database at the start of a run kept two cores busy
-    /// for minutes (a migration's first file took 22 s on CI); copying a migrated database is a file copy.
-    public static func freshDatabase(_ label: String, copying template: DatabaseTemplate) async throws -> String {
-        try await start()
-        try await prepared(template)
-        let name = uniqueName(label)
-        _ = try await PGConnection.with(adminConninfo) { admin in
-            try await admin.execute("CREATE DATABASE \(identifier: name) TEMPLATE \(identifier: template.name)")
-        }
-        return conninfo(database: name)
-    }
+    private static let migrated = Mutex<Task<String, any Error>?>(nil)
 
-    private static let templates = Mutex<[String: Task<Void, any Error>]>([:])
-
-    /// Prepares `template` once per process; every caller awaits the same preparation.
-    private static func prepared(_ template: DatabaseTemplate) async throws {
-        let task = templates.withLock { templates in
-            if let task = templates[template.name] { return task }
+    /// The name of the migrated template, migrated once per process; every caller awaits the same migration.
+    private static func migratedTemplate() async throws -> String {
+        let task = migrated.withLock { task in
+            if let task { return task }
             let fresh = Task {
+                let name = "charter_schema_template"
+                try await start()
                 _ = try await PGConnection.with(adminConninfo) { admin in
-                    try await admin.execute("CREATE DATABASE \(identifier: template.name)")
+                    try await admin.execute("CREATE DATABASE \(identifier: name)")
                 }
-                try await template.prepare(conninfo(database: template.name))
+                _ = try await PGConnection.with(conninfo(database: name)) { connection in
+                    try await CharterSchema.migrator().migrate(on: connection)
+                }
                 // Nobody connects to it again, so no copy waits on (or fails for) a session inside it.
                 _ = try await PGConnection.with(adminConninfo) { admin in
                     try await admin.execute(
-                        "ALTER DATABASE \(identifier: template.name) WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
+                        "ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
                     try await admin.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(template.name)")
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name)")
                 }
+                return name
             }
-            templates[template.name] = fresh
+            task = fresh
             return fresh
         }
-        try await task.value
-    }
-
-    private static func uniqueName(_ label: String) -> String {
-        "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
+        return try await task.value
     }
 
     /// The conninfo of `database` on the test cluster.
@@ -133,16 +138,4 @@ private let clusterWatchdog = Mutex<ExitWatchdog?>(nil)
 private func stopAtExit(directory: URL) throws {
     let watchdog = try ExitWatchdog.removingCluster(at: directory.path)
     clusterWatchdog.withLock { $0 = watchdog }
-}
-
-/// A database a test run prepares once (the whole schema migrated, say) and copies for each suite.
-public struct DatabaseTemplate: Sendable {
-    /// The template database's name on the test cluster.
-    public let name: String
-    let prepare: @Sendable (_ conninfo: String) async throws -> Void
-
-    public init(name: String, prepare: @escaping @Sendable (_ conninfo: String) async throws -> Void) {
-        self.name = name
-        self.prepare = prepare
-    }
 }

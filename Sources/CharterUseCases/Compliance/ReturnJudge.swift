@@ -39,6 +39,7 @@ enum ReturnJudge {
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> [Verdict] {
+        guard !group.isEmpty else { return [] }
         let prepared = try await prepare(
             group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
         return try await prepared.verdicts()
@@ -108,8 +109,8 @@ enum ReturnJudge {
         }
     }
 
-    /// Reads what judging `group` needs: the figures kept with each version for the group's criteria (else
-    /// one SQL pass over the lines of those without) and the employers' history.
+    /// Reads what judging `group` (not empty) needs: the figures kept with each version for the group's
+    /// criteria (else one SQL pass over the lines of those without) and the employers' history.
     static func prepare(
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
         on connection: PGConnection, cost: inout FiguresCost

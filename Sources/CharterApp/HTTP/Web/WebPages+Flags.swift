@@ -32,7 +32,9 @@ extension WebPages {
             // thousands is no way to choose. Whoever sees a few (a rep, an employer) picks from their own.
             let typesEmployer = visible == .all
             var errors = FormErrors()
-            var typedEmployer = String((query["employer_named"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+            var typedEmployer = String(
+                (query["employer_named"] ?? "").trimmingCharacters(in: .whitespaces).prefix(
+                    ListQuery.maximumFilterLength))
             if typesEmployer, !typedEmployer.isEmpty {
                 let typed = try await Self.typedEmployer(typedEmployer, pool: pool, missing: "")
                 filter.employerID = typed.id
