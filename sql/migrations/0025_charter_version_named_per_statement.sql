@@ -17,12 +17,12 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT array_agg(DISTINCT charter_version_id) INTO named FROM written WHERE charter_version_id IS NOT NULL;
     ELSE
-        -- Only rows whose version changed, as a foreign key checks only a changed key: a person acting on a
-        -- flag locks no charter version. TG_ARGV[0] is the table's key column.
-        EXECUTE format(
-            'SELECT array_agg(DISTINCT w.charter_version_id) FROM written w JOIN previous p ON p.%1$I = w.%1$I '
-            'WHERE w.charter_version_id IS NOT NULL AND w.charter_version_id IS DISTINCT FROM p.charter_version_id',
-            TG_ARGV[0]) INTO named;
+        -- Only versions the statement's rows did not name before, as a foreign key checks only a changed key:
+        -- a person acting on a flag locks no charter version. (Matched by value, not by row: a row whose key
+        -- changed is checked all the same.)
+        SELECT array_agg(DISTINCT w.charter_version_id) INTO named FROM written w
+        WHERE w.charter_version_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM previous p WHERE p.charter_version_id = w.charter_version_id);
     END IF;
     IF named IS NULL THEN
         RETURN NULL;
@@ -41,12 +41,12 @@ CREATE TRIGGER flags_charter_version_inserted AFTER INSERT ON flags
     REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named();
 CREATE TRIGGER flags_charter_version_updated AFTER UPDATE ON flags
     REFERENCING OLD TABLE AS previous NEW TABLE AS written
-    FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named('id');
+    FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named();
 CREATE TRIGGER return_evaluations_charter_version_inserted AFTER INSERT ON return_evaluations
     REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named();
 CREATE TRIGGER return_evaluations_charter_version_updated AFTER UPDATE ON return_evaluations
     REFERENCING OLD TABLE AS previous NEW TABLE AS written
-    FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named('return_id');
+    FOR EACH STATEMENT EXECUTE FUNCTION check_charter_versions_named();
 
 CREATE FUNCTION refuse_removing_named_charter_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -27,14 +27,14 @@ BEGIN
                array_agg(DISTINCT return_version_id) FILTER (WHERE return_version_id IS NOT NULL)
         INTO employers_named, versions_named FROM written;
     ELSE
-        -- Only what an update changed, as a key checks only a changed key: a person acting on a flag, or a
-        -- run clearing one, locks nothing.
-        SELECT array_agg(DISTINCT w.employer_id) FILTER (WHERE w.employer_id <> p.employer_id),
-               array_agg(DISTINCT w.return_version_id)
-                   FILTER (WHERE w.return_version_id IS NOT NULL
-                             AND w.return_version_id IS DISTINCT FROM p.return_version_id)
-        INTO employers_named, versions_named
-        FROM written w JOIN previous p ON p.id = w.id;
+        -- Only what the statement's rows did not name before, as a key checks only a changed key: a person
+        -- acting on a flag, or a run clearing one, locks nothing. (Matched by value, not by row: a row whose
+        -- id changed is checked all the same.)
+        SELECT array_agg(DISTINCT employer_id) INTO employers_named FROM written w
+        WHERE NOT EXISTS (SELECT 1 FROM previous p WHERE p.employer_id = w.employer_id);
+        SELECT array_agg(DISTINCT return_version_id) INTO versions_named FROM written w
+        WHERE return_version_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM previous p WHERE p.return_version_id = w.return_version_id);
     END IF;
     IF employers_named IS NOT NULL THEN
         SELECT count(*) INTO found
@@ -64,8 +64,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT array_agg(DISTINCT flag_id) INTO named FROM written;
     ELSE
-        SELECT array_agg(DISTINCT w.flag_id) FILTER (WHERE w.flag_id <> p.flag_id) INTO named
-        FROM written w JOIN previous p ON p.id = w.id;
+        SELECT array_agg(DISTINCT flag_id) INTO named FROM written w
+        WHERE NOT EXISTS (SELECT 1 FROM previous p WHERE p.flag_id = w.flag_id);
     END IF;
     IF named IS NULL THEN
         RETURN NULL;
@@ -92,14 +92,15 @@ BEGIN
         FROM (SELECT 1 FROM return_versions v JOIN written w ON v.return_id = w.return_id AND v.id = w.return_version_id
               FOR KEY SHARE OF v) locked;
     ELSE
-        SELECT count(*) INTO wanted
-        FROM written w JOIN previous p ON p.return_id = w.return_id
-        WHERE w.return_version_id <> p.return_version_id;
+        -- Only pairs the statement's rows did not name before (by value: a moved return_id is checked too).
+        SELECT count(*) INTO wanted FROM written w
+        WHERE NOT EXISTS (SELECT 1 FROM previous p
+                          WHERE p.return_id = w.return_id AND p.return_version_id = w.return_version_id);
         SELECT count(*) INTO found
         FROM (SELECT 1 FROM return_versions v
               JOIN written w ON v.return_id = w.return_id AND v.id = w.return_version_id
-              JOIN previous p ON p.return_id = w.return_id
-              WHERE w.return_version_id <> p.return_version_id
+              WHERE NOT EXISTS (SELECT 1 FROM previous p
+                                WHERE p.return_id = w.return_id AND p.return_version_id = w.return_version_id)
               FOR KEY SHARE OF v) locked;
     END IF;
     IF found < wanted THEN
