@@ -622,6 +622,72 @@ struct NightlyComplianceTests {
         #expect(try await flags(fromJSON) == raised)
     }
 
+    /// An amended return is judged once more: its evaluation then names the new version (replaced, not
+    /// added), and the night after judges nothing.
+    @Test func anAmendedReturnIsJudgedOnceMore() async throws {
+        let employer = try await pledgedEmployer()
+        try await submit(employer, (1...20).map { Self.line("W\($0)") })
+        #expect(try await nightly.run(asOf: asOf).returnsEvaluated == 1)
+        try await submit(employer, (1...20).map { Self.line("W\($0)", rate: "13.00") })
+        let amended = try await nightly.run(asOf: asOf)
+        #expect(amended.returnsEvaluated == 1 && amended.errors.isEmpty, "\(amended.errors)")
+        #expect(try await nightly.run(asOf: asOf).returnsEvaluated == 0)
+        let named = try await fixture.pool.withConnection {
+            try await $0.query(
+                """
+                SELECT count(*) AS evaluations, bool_and(v.version_no = 2) AS latest
+                FROM return_evaluations e JOIN return_versions v ON v.id = e.return_version_id
+                JOIN returns r ON r.id = e.return_id WHERE r.employer_id = \(employer)
+                """)[0]
+        }
+        #expect(try named.decode(Int.self, column: "evaluations") == 1)
+        #expect(try named.decode(Bool.self, column: "latest"))
+    }
+
+    /// `just.young-people` looks back over earlier periods. A run takes what a return it read earlier the
+    /// same night attested, and asks the store only for the rest: the same flags whether the earlier period
+    /// was judged in the same run (whatever the batches) or in a run before.
+    @Test func youngPeopleHistoryIsTheSameFromTheRunOrFromTheStore() async throws {
+        let noYoungPeople = Self.goodHeader.replacingOccurrences(
+            of: "\"apprentices\": 2, \"work_placements\": 1", with: "\"apprentices\": 0, \"work_placements\": 0")
+        let inQ2 = { (header: String) in header.replacingOccurrences(of: "2026-Q3", with: "2026-Q2") }
+        let lines = (1...20).map { Self.line("W\($0)") }
+        // Each pair: one employer with no young people in either quarter, one with some in Q2 only. The
+        // first pair sends both quarters before a run; the second sends Q3 after Q2 has been judged.
+        let sameNight = (never: try await pledgedEmployer(), once: try await pledgedEmployer())
+        let nightAfter = (never: try await pledgedEmployer(), once: try await pledgedEmployer())
+        for pair in [sameNight, nightAfter] {
+            try await submit(pair.never, lines, header: inQ2(noYoungPeople))
+            try await submit(pair.once, lines, header: inQ2(Self.goodHeader))
+        }
+        try await submit(sameNight.never, lines, header: noYoungPeople)
+        try await submit(sameNight.once, lines, header: noYoungPeople)
+        var oneAtATime = nightly
+        oneAtATime.batchSize = 1
+        let cut = try await oneAtATime.run(asOf: asOf, dryRun: true)
+        let whole = try await nightly.run(asOf: asOf, dryRun: true)
+        #expect(cut.errors.isEmpty && cut.changes == whole.changes, "\(cut.errors)")
+        _ = try await nightly.run(asOf: asOf)
+        try await submit(nightAfter.never, lines, header: noYoungPeople)
+        try await submit(nightAfter.once, lines, header: noYoungPeople)
+        let after = try await nightly.run(asOf: asOf)
+        #expect(after.errors.isEmpty && after.returnsEvaluated == 2, "\(after.errors)")
+        func warned(_ employer: Int64) async throws -> [String] {
+            try await fixture.pool.withConnection {
+                try await $0.query(
+                    """
+                    SELECT period FROM flags WHERE employer_id = \(employer) AND standard_id = 'just.young-people'
+                    ORDER BY period
+                    """
+                ).map { try $0.decode(String.self, column: "period") }
+            }
+        }
+        for pair in [sameNight, nightAfter] {
+            #expect(try await warned(pair.never) == ["2026-Q2", "2026-Q3"])
+            #expect(try await warned(pair.once) == [])
+        }
+    }
+
     @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {
         // Apprentices reported in Q2 but none in Q3: just.young-people looks back four periods, so no flag.
         let employer = try await pledgedEmployer()

@@ -30,6 +30,12 @@ public struct Attestations: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Apprentices and work placements together (`just.young-people`); nil when neither was attested,
+    /// which is not knowing, not zero.
+    public var youngPeople: Int? {
+        apprentices == nil && workPlacements == nil ? nil : (apprentices ?? 0) + (workPlacements ?? 0)
+    }
+
     /// The JSON names of every attestation, in the order SPEC §3 lists them.
     public static let names = CodingKeys.allCases.map(\.rawValue)
 

@@ -375,9 +375,7 @@ private struct Rule {
         var periods: [ReportingPeriod] = [input.period]
         while periods.count < lookback { periods.append(periods[periods.count - 1].previous) }
         // This period's figure comes from the header being judged, not from what the store last saw.
-        let thisPeriod: Int? =
-            attestations.apprentices == nil && attestations.workPlacements == nil
-            ? nil : (attestations.apprentices ?? 0) + (attestations.workPlacements ?? 0)
+        let thisPeriod = attestations.youngPeople
         let reported = periods.compactMap { $0 == input.period ? thisPeriod : input.youngPeopleByPeriod[$0] }
         guard !reported.isEmpty, reported.reduce(0, +) == 0 else { return [] }
         var evidence = evidence()

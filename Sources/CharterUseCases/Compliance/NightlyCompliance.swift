@@ -141,6 +141,8 @@ public struct NightlyCompliance: Sendable {
             var read: ReturnJudge.Prepared?
             var unwritten: Judgement?
             var judgedShares: [ReportingPeriod: [Int64: Decimal?]] = [:]
+            // The young people each return read so far attested: a later period's history needs no query for them.
+            var youngPeopleRead: ReturnJudge.YoungPeopleSeen = [:]
             func step(reading group: [PendingReturn]?) async throws {
                 let toJudge = read
                 let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
@@ -157,7 +159,12 @@ public struct NightlyCompliance: Sendable {
                     let version = try await charter(group[0].charterVersionID, connection)
                     var cost = ReturnJudge.FiguresCost()
                     read = try await ReturnJudge.prepare(
-                        group, by: version, rates: rates, holidays: holidays, on: connection, cost: &cost)
+                        group, by: version, rates: rates, holidays: holidays, knownYoungPeople: youngPeopleRead,
+                        on: connection, cost: &cost)
+                    for item in group {
+                        youngPeopleRead[item.period, default: [:]][item.employerID] = .some(
+                            item.header.attestations.youngPeople)
+                    }
                     report.returnsMeasuredFromLines += cost.fromLines
                     report.timings.figures += cost.time.seconds
                     started = started + cost.time
@@ -267,6 +274,8 @@ public struct NightlyCompliance: Sendable {
             var versionID: Int64
             var employerID: Int64
             var share: Decimal?
+            /// The return's evaluation is replaced, not added (`PendingReturn.judgedBefore`).
+            var judgedBefore: Bool
         }
 
         var period: ReportingPeriod
@@ -299,7 +308,7 @@ public struct NightlyCompliance: Sendable {
                     evaluated.append(
                         Evaluated(
                             returnID: item.returnID, versionID: item.versionID, employerID: item.employerID,
-                            share: verdict.zeroHoursShare))
+                            share: verdict.zeroHoursShare, judgedBefore: item.judgedBefore))
                 }
             }
             encoded = try await FlagWriter.encodeEvidence(of: judged)
@@ -310,27 +319,32 @@ public struct NightlyCompliance: Sendable {
     private func write(
         _ judgement: Judgement, actor: String, report: inout ComplianceRunReport, on connection: PGConnection
     ) async throws {
-        let evaluated = judgement.evaluated
-        if !evaluated.isEmpty {
-            // Updated where the return was judged before, inserted where not: an upsert (`ON CONFLICT`)
-            // costs every row a speculative insertion, 30–45 % more for a first judgement (psql, 40,000).
+        // A return judged before has its evaluation replaced, one never judged gets its first: two plain
+        // statements, where an upsert (`ON CONFLICT`) costs every row a speculative insertion (30–45 % more
+        // for a first judgement, psql, 40,000) and an update-then-insert in one statement about 80 % more.
+        let again = judgement.evaluated.filter(\.judgedBefore)
+        let first = judgement.evaluated.filter { !$0.judgedBefore }
+        if !again.isEmpty {
             try await connection.execute(
                 """
-                WITH judged (r, v, s) AS (
-                         SELECT * FROM unnest(\(evaluated.map(\.returnID))::bigint[], \(evaluated.map(\.versionID))::bigint[],
-                                              \(evaluated.map { $0.share ?? Decimal.nan })::numeric[])),
-                     again AS (
-                         UPDATE return_evaluations e
-                         SET return_version_id = j.v, charter_version_id = \(judgement.charterVersionID),
-                             zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
-                         FROM judged j WHERE e.return_id = j.r
-                         RETURNING e.return_id)
-                INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
-                SELECT r, v, \(judgement.charterVersionID), nullif(s, 'NaN') FROM judged
-                WHERE r NOT IN (SELECT return_id FROM again)
+                UPDATE return_evaluations e
+                SET return_version_id = j.v, charter_version_id = \(judgement.charterVersionID),
+                    zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
+                FROM unnest(\(again.map(\.returnID))::bigint[], \(again.map(\.versionID))::bigint[],
+                            \(again.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
+                WHERE e.return_id = j.r
                 """)
-            report.returnsEvaluated += evaluated.count
         }
+        if !first.isEmpty {
+            try await connection.execute(
+                """
+                INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
+                SELECT r, v, \(judgement.charterVersionID), nullif(s, 'NaN')
+                FROM unnest(\(first.map(\.returnID))::bigint[], \(first.map(\.versionID))::bigint[],
+                            \(first.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
+                """)
+        }
+        report.returnsEvaluated += judgement.evaluated.count
         try await FlagWriter.reconcile(
             judgement.judged, encoded: judgement.encoded, actor: actor, report: &report, on: connection)
     }

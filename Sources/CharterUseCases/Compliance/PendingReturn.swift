@@ -21,6 +21,9 @@ struct PendingReturn: Sendable {
     var overridesText: String
     /// Retention has deleted the version's worker lines: only figures kept with it can judge it.
     var linesPurged: Bool
+    /// The return has an evaluation already (of an earlier version, when the nightly run finds it pending):
+    /// recording a new judgement replaces that one instead of adding one.
+    var judgedBefore: Bool
 
     /// The returns matching `condition` (a fragment over `r`, the return, and `p`, the pledge).
     static func load(where condition: PGQuery, on connection: PGConnection) async throws -> [PendingReturn] {
@@ -46,7 +49,8 @@ struct PendingReturn: Sendable {
             SELECT r.id AS return_id, r.employer_id, r.period, r.first_received_at, v.id AS version_id, v.version_no,
                    CASE WHEN v.header_packed IS NULL THEN v.header::text END AS header, v.header_packed,
                    v.warnings::text AS warnings, p.charter_version_id, p.tier,
-                   p.living_hours, p.overrides::text AS overrides, v.lines_purged_at IS NOT NULL AS lines_purged
+                   p.living_hours, p.overrides::text AS overrides, v.lines_purged_at IS NOT NULL AS lines_purged,
+                   EXISTS (SELECT 1 FROM return_evaluations e WHERE e.return_id = r.id) AS judged_before
             FROM returns r
             JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
@@ -95,6 +99,7 @@ struct PendingReturn: Sendable {
         charterVersionID = try row.decode(Int64.self, column: "charter_version_id")
         livingHours = try row.decode(Bool.self, column: "living_hours")
         linesPurged = try row.decode(Bool.self, column: "lines_purged")
+        judgedBefore = try row.decode(Bool.self, column: "judged_before")
     }
 
     /// Consecutive runs of returns judged by the same criteria (period, charter version, overrides).

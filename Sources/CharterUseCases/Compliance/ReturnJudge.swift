@@ -109,11 +109,16 @@ enum ReturnJudge {
         }
     }
 
+    /// The young people (`Attestations.youngPeople`) attested by returns a caller has read, by period and
+    /// employer: each the return's latest version, nil where it attested neither figure.
+    typealias YoungPeopleSeen = [ReportingPeriod: [Int64: Int?]]
+
     /// Reads what judging `group` (not empty) needs: the figures kept with each version for the group's
-    /// criteria (else one SQL pass over the lines of those without) and the employers' history.
+    /// criteria (else one SQL pass over the lines of those without) and the employers' history, apart from
+    /// the young people attested in `knownYoungPeople` (a nightly run has read the earlier periods' returns).
     static func prepare(
         _ group: [PendingReturn], by version: CharterVersion, rates: RateTable, holidays: BankHolidays,
-        on connection: PGConnection, cost: inout FiguresCost
+        knownYoungPeople: YoungPeopleSeen = [:], on connection: PGConnection, cost: inout FiguresCost
     ) async throws -> Prepared {
         let first = group[0]
         // Worked out once for the group, which shares period, charter version and overrides: the effective
@@ -143,20 +148,20 @@ enum ReturnJudge {
         }
         prepared.figures = kept
         cost.time += clock.now - started
-        let context = try await history(for: group, lookback: 4, on: connection)
+        let context = try await history(for: group, lookback: 4, known: knownYoungPeople, on: connection)
         prepared.previousShare = context.previousShare
         prepared.youngPeople = context.youngPeople
         return prepared
     }
 
     private static func history(
-        for group: [PendingReturn], lookback: Int, on connection: PGConnection
+        for group: [PendingReturn], lookback: Int, known: YoungPeopleSeen, on connection: PGConnection
     ) async throws -> (previousShare: [Int64: Decimal], youngPeople: [Int64: [ReportingPeriod: Int]]) {
         let period = group[0].period
-        var periods: [String] = []
+        var periods: [ReportingPeriod] = []
         var cursor = period
         for _ in 0..<max(lookback, 1) {
-            periods.append(cursor.description)
+            periods.append(cursor)
             cursor = cursor.previous
         }
         let employers = group.map(\.employerID)
@@ -171,25 +176,41 @@ enum ReturnJudge {
             previousShare[try row.decode(Int64.self, column: "employer_id")] = try row.decode(
                 Decimal.self, column: "zero_hours_share")
         }
+        // Young people attested over the lookback: from the returns the caller has read already where it
+        // has, else from each other period's latest version.
         var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
+        var askedEmployers: [Int64] = []
+        var askedPeriods: [String] = []
+        for earlier in periods.dropFirst() {
+            let seen = known[earlier] ?? [:]
+            for employer in employers {
+                if let read = seen[employer] {
+                    if let attested = read { youngPeople[employer, default: [:]][earlier] = attested }
+                } else {
+                    askedEmployers.append(employer)
+                    askedPeriods.append(earlier.description)
+                }
+            }
+        }
+        guard !askedEmployers.isEmpty else { return (previousShare, youngPeople) }
         for row in try await connection.query(
             """
             SELECT r.employer_id, r.period,
                    (v.header->'attestations'->>'apprentices')::int AS apprentices,
                    (v.header->'attestations'->>'work_placements')::int AS placements
-            FROM returns r
+            FROM unnest(\(askedEmployers)::bigint[], \(askedPeriods)::text[]) AS k (employer_id, period)
+            JOIN returns r ON r.employer_id = k.employer_id AND r.period = k.period
             JOIN LATERAL (SELECT header FROM return_versions rv WHERE rv.return_id = r.id
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
-            WHERE r.employer_id = ANY(\(employers)) AND r.period = ANY(\(periods)) AND r.period <> \(period.description)
             """)
         {
-            let apprentices = try row.decode(Int?.self, column: "apprentices")
-            let placements = try row.decode(Int?.self, column: "placements")
-            guard apprentices != nil || placements != nil,
+            var attestations = Attestations()
+            attestations.apprentices = try row.decode(Int?.self, column: "apprentices")
+            attestations.workPlacements = try row.decode(Int?.self, column: "placements")
+            guard let attested = attestations.youngPeople,
                 let reported = ReportingPeriod(try row.decode(String.self, column: "period"))
             else { continue }
-            youngPeople[try row.decode(Int64.self, column: "employer_id"), default: [:]][reported] =
-                (apprentices ?? 0) + (placements ?? 0)
+            youngPeople[try row.decode(Int64.self, column: "employer_id"), default: [:]][reported] = attested
         }
         return (previousShare, youngPeople)
     }
