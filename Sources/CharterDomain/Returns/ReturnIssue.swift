@@ -20,6 +20,10 @@ public struct ReturnIssue: Sendable, Hashable, Codable, CustomStringConvertible 
         self.message = message
     }
 
+    enum CodingKeys: String, CodingKey {
+        case severity, line, column, message
+    }
+
     public var description: String {
         var place: [String] = []
         if let line { place.append("line \(line)") }
