@@ -200,7 +200,7 @@ struct DecodingTests {
         ]
         var text: PGQuery = """
             SELECT g AS n, 4294967295::oid AS top, g::smallint AS small, g::int AS int, (g * 4294967296)::bigint AS big, g::oid AS oid,
-                   g % 2 = 0 AS even, 'é ' || g AS label, ('v' || g)::varchar(9) AS short, NULL::bigint AS none,
+                   g % 2 = 0 AS even, 'é ' || g AS label, decode(repeat('00ff5c78', g), 'hex') AS blob, ('v' || g)::varchar(9) AS short, NULL::bigint AS none,
                    (ARRAY[\(unsafeSQL: instants.map { "'\($0)'" }.joined(separator: ", "))]::timestamptz[])[g] AS at,
                    ((ARRAY[\(unsafeSQL: instants.map { "'\($0)'" }.joined(separator: ", "))]::timestamptz[])[g]
                        AT TIME ZONE 'UTC') AS local, (DATE '2000-01-01' + (g - 4) * 400) AS day
@@ -223,6 +223,7 @@ struct DecodingTests {
                 #expect(try b.decode(Bool.self, column: "even") == t.decode(Bool.self, column: "even"))
                 #expect(try b.decode(String.self, column: "label") == t.decode(String.self, column: "label"))
                 #expect(try b.decode(String.self, column: "short") == t.decode(String.self, column: "short"))
+                #expect(try b.decode(PGBytes.self, column: "blob") == t.decode(PGBytes.self, column: "blob"))
                 #expect(try b.decode(Int64?.self, column: "none") == nil)
                 // The same Double, not only the same microsecond.
                 #expect(try b.decode(Date.self, column: "at") == t.decode(Date.self, column: "at"))

@@ -58,6 +58,11 @@ extension ReturnFigures {
     }
 
     static let packFormat: UInt8 = 1
+
+    /// Whether `packed` is in the format `init(packed:)` reads (its first byte), without reading the rest.
+    public static func readsPacking(_ packed: [UInt8]) -> Bool {
+        packed.first == packFormat
+    }
 }
 
 extension PackWriter {

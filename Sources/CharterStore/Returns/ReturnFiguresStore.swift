@@ -33,22 +33,30 @@ public enum ReturnFiguresStore {
     public static func figures(
         for versionIDs: [Int64], criteria: ReturnFigures.Criteria, on connection: PGConnection
     ) async throws -> [Int64: ReturnFigures] {
+        // Unreadable (another format): left out, so they are worked out from the lines again.
+        try await packedFigures(for: versionIDs, criteria: criteria, on: connection).compactMapValues {
+            try? ReturnFigures(packed: $0)
+        }
+    }
+
+    /// As `figures(for:criteria:on:)`, still packed (`ReturnFigures.packed`), so a caller can unpack them on
+    /// other cores while its connection goes on; only those in the format this version reads.
+    public static func packedFigures(
+        for versionIDs: [Int64], criteria: ReturnFigures.Criteria, on connection: PGConnection
+    ) async throws -> [Int64: [UInt8]] {
         guard !versionIDs.isEmpty else { return [:] }
-        let rows = try await connection.query(
-            """
+        // In binary: the packed figures come as they are, not as hex to be read back.
+        let query: PGQuery = """
             SELECT return_version_id, figures FROM return_figures
             WHERE return_version_id = ANY(\(versionIDs)) AND criteria = \(criteria.key)
-            """)
-        var kept: [Int64: ReturnFigures] = [:]
+            """
+        let rows = try await connection.query(query.binaryResults())
+        var kept: [Int64: [UInt8]] = [:]
         kept.reserveCapacity(rows.count)
         for row in rows {
-            let id = try row.decode(Int64.self, column: "return_version_id")
-            do {
-                kept[id] = try ReturnFigures(packed: try row.decode(PGBytes.self, column: "figures").bytes)
-            } catch {
-                // Unreadable (another format): left out, so they are worked out from the lines again.
-                continue
-            }
+            let packed = try row.decode(PGBytes.self, column: "figures").bytes
+            guard ReturnFigures.readsPacking(packed) else { continue }
+            kept[try row.decode(Int64.self, column: "return_version_id")] = packed
         }
         return kept
     }

@@ -363,11 +363,16 @@ public struct NightlyCompliance: Sendable {
             cursor = cursor.previous
         }
         let asOfEnd = asOf.adding(days: 1).start(in: .europeLondon)
+        // Read for all eight at once (one pass over the pledges instead of eight: most nights this is most of
+        // a run), then reconciled a period at a time, oldest first. The run writes flags, never pledges or
+        // returns, so what is read first is what each period would read.
+        let owing = Dictionary(
+            grouping: try await PledgeStore.inForce(
+                employerIDs: nil, periods: periods, withoutReturn: true, on: connection),
+            by: \.period)
         for period in periods.reversed() {
-            let candidates = try await PledgeStore.inForce(
-                employerIDs: nil, periods: [period], withoutReturn: true, on: connection)
             var judged: [FlagWriter.Judged] = []
-            for pledge in candidates {
+            for pledge in owing[period] ?? [] {
                 let version = try await charter(pledge.charterVersionID)
                 // Late after 23:59:59 on the due date: missing once that moment has passed by `asOf`'s end.
                 guard period.lateAfter(returnDueDays: version.returnDueDays, holidays: holidays) < asOfEnd,

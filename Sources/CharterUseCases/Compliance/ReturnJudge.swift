@@ -54,7 +54,10 @@ enum ReturnJudge {
         /// Nil when the criteria could not be worked out (why is in `unjudgeable`).
         var criteria: ReturnFigures.Criteria?
         var unjudgeable: String?
+        /// Figures measured from the lines, by version id.
         var figures: [Int64: ReturnFigures] = [:]
+        /// Figures kept with the versions, still packed: unpacked on the cores when the group is judged.
+        var packed: [Int64: [UInt8]] = [:]
         var previousShare: [Int64: Decimal] = [:]
         var youngPeople: [Int64: [ReportingPeriod: Int]] = [:]
         var lateAfter: Date
@@ -80,7 +83,16 @@ enum ReturnJudge {
                 }
             }
             return try await group.concurrentMap { item in
-                if item.linesPurged && figures[item.versionID] == nil {
+                let measured: ReturnFigures?
+                do {
+                    measured = try figures[item.versionID] ?? packed[item.versionID].map(ReturnFigures.init(packed:))
+                } catch {
+                    return Verdict(
+                        item: item,
+                        outcome: .failure(Failure(message: "version \(item.versionNumber) cannot be judged: \(error)")),
+                        zeroHoursShare: nil)
+                }
+                if item.linesPurged && measured == nil {
                     return Verdict(
                         item: item,
                         outcome: .failure(
@@ -90,7 +102,7 @@ enum ReturnJudge {
                                     + "deleted its worker lines, and the figures kept with it were measured against "
                                     + "other parameters or rates")), zeroHoursShare: nil)
                 }
-                let itemFigures = figures[item.versionID] ?? ReturnFigures()
+                let itemFigures = measured ?? ReturnFigures()
                 let input = EvaluationInput(
                     employerID: item.employerID, period: item.period, charterVersion: version, tier: item.tier,
                     livingHours: item.livingHours, parameters: parameters, returnVersionID: item.versionID,
@@ -137,16 +149,13 @@ enum ReturnJudge {
         prepared.criteria = criteria
         let clock = ContinuousClock()
         let started = clock.now
-        var kept = try await ReturnFiguresStore.figures(
+        prepared.packed = try await ReturnFiguresStore.packedFigures(
             for: group.map(\.versionID), criteria: criteria, on: connection)
-        let unkept = group.filter { kept[$0.versionID] == nil && !$0.linesPurged }.map(\.versionID)
+        let unkept = group.filter { prepared.packed[$0.versionID] == nil && !$0.linesPurged }.map(\.versionID)
         cost.fromLines += unkept.count
         if !unkept.isEmpty {
-            kept.merge(try await ReturnFiguresQuery.figures(for: unkept, criteria: criteria, on: connection)) {
-                first, _ in first
-            }
+            prepared.figures = try await ReturnFiguresQuery.figures(for: unkept, criteria: criteria, on: connection)
         }
-        prepared.figures = kept
         cost.time += clock.now - started
         let context = try await history(for: group, lookback: 4, known: knownYoungPeople, on: connection)
         prepared.previousShare = context.previousShare

@@ -17,8 +17,8 @@ public protocol PGDecodable {
     /// read the bytes directly.
     static func decode(pgBytes bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure) -> Self
     /// Decodes the column's value in PostgreSQL's binary format (`PGQuery.binaryResults()`), valid only
-    /// during the call (never called for NULL). The default refuses: only integers, booleans, text and
-    /// timestamps are read from binary.
+    /// during the call (never called for NULL). The default refuses: only integers, booleans, text,
+    /// timestamps and bytea are read from binary.
     static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure) -> Self
     /// The value for SQL NULL: `Optional` gives `nil`; everything else refuses.
     static func decodeNull() throws(PGDecodingFailure) -> Self
@@ -35,7 +35,7 @@ extension PGDecodable {
         -> Self
     {
         throw PGDecodingFailure(
-            "came in binary, which this client reads only for integers, booleans, text and timestamps; "
+            "came in binary, which this client reads only for integers, booleans, text, timestamps and bytea; "
                 + "run the query without binaryResults()")
     }
 
@@ -304,6 +304,12 @@ extension PGBytes {
             index += 2
         }
         return PGBytes(bytes)
+    }
+    /// In binary, bytea is its bytes as they are: nothing to unhex.
+    public static func decode(pgBinary bytes: UnsafeBufferPointer<UInt8>, type: PGType) throws(PGDecodingFailure)
+        -> PGBytes
+    {
+        PGBytes(bytes)
     }
 }
 

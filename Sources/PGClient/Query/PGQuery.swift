@@ -57,8 +57,8 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
     ///
     /// The server then skips writing each value as text and the client skips reading it back: for
     /// integers and above all timestamps, a real share of a hot query's cost on both sides. Only
-    /// integers, booleans, text and timestamps (`date`, `timestamp`, `timestamptz`) can be read from
-    /// binary rows; any other column fails to decode, saying so.
+    /// integers, booleans, text, timestamps (`date`, `timestamp`, `timestamptz`) and bytea can be read
+    /// from binary rows; any other column fails to decode, saying so.
     public func binaryResults() -> PGQuery {
         var copy = self
         copy.wantsBinaryResults = true
