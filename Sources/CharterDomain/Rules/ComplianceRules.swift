@@ -8,21 +8,35 @@ import Foundation
 /// effective parameters and are compared exactly (cross-multiplied, never through rounded shares).
 public enum ComplianceRules {
     /// Every standard id this build knows how to check, in SPEC §4's order.
-    public static let standardIDs: [String] = [
-        "pay.minimum-wage", "pay.real-living-wage", "pay.rlw-uplift-upcoming", "pay.rlw-plan", "pay.contractor-rlw",
-        "hours.zero-hours-consent", "hours.zero-hours-share", "hours.zero-hours-trend", "hours.living-hours-minimum",
-        "hours.reflect-actual", "hours.review-overdue", "hours.shift-notice", "hours.cancellation-pay",
-        "hours.agency-parity", "health.sick-pay-day-one", "health.policy-review", "just.union-access",
-        "just.union-reply", "just.young-people", "inclusive.equality-audit", "inclusive.flexible-day-one",
-        "gov.return-late", "gov.return-missing", "gov.data-quality",
-    ]
+    public static let standardIDs: [String] = RuleKind.allCases.map(\.rawValue)
 
     /// The standard ids of `charterVersion` this build cannot check; a version with any cannot be evaluated.
     public static func unknownStandards(in charterVersion: CharterVersion) -> [String] {
-        charterVersion.standards.map(\.id).filter { !known.contains($0) }
+        charterVersion.standards.map(\.id).filter { RuleKind(rawValue: $0) == nil }
     }
 
-    private static let known = Set(standardIDs)
+    /// A charter version's standards, each matched with its rule: worked out once for every return a version
+    /// judges (a nightly run judges thousands by one), not for each.
+    public struct Rulebook: Sendable {
+        let charterVersionID: Int64
+        /// The standards judged on a return (all but `gov.return-missing`), in the version's order.
+        fileprivate let rules: [(standard: Standard, kind: RuleKind)]
+
+        /// Throws `.invalidStandard` when the version has a standard this build cannot check.
+        public init(_ version: CharterVersion) throws(CharterDomainError) {
+            let unknown = ComplianceRules.unknownStandards(in: version)
+            guard unknown.isEmpty else {
+                throw CharterDomainError(
+                    .invalidStandard,
+                    "charter version \(version.label) has standards this service cannot check: "
+                        + unknown.joined(separator: ", "))
+            }
+            charterVersionID = version.id
+            rules = version.standards.compactMap { standard in
+                RuleKind(rawValue: standard.id).flatMap { $0 == .returnMissing ? nil : (standard, $0) }
+            }
+        }
+    }
 
     /// The findings of one return version, in the charter version's order of standards (contractor
     /// findings by supplier).
@@ -33,17 +47,17 @@ public enum ComplianceRules {
     /// or a parameter a rule needs is missing or of the wrong kind.
     ///
     /// `criteria` are the input's (`ReturnFigures.Criteria(snapshot:parameters:rates:)` of its snapshot,
-    /// parameters and rates) when the caller has them: they are the same for every return of a period judged
-    /// under one pledge's overrides, so the nightly run works them out once for thousands of returns.
+    /// parameters and rates) and `rulebook` its charter version's, when the caller has them: they are the
+    /// same for every return of a period judged under one pledge's overrides, so the nightly run works them
+    /// out once for thousands of returns.
     public static func evaluate(
-        _ input: EvaluationInput, criteria known: ReturnFigures.Criteria? = nil
+        _ input: EvaluationInput, criteria known: ReturnFigures.Criteria? = nil, rulebook: Rulebook? = nil
     ) throws(CharterDomainError) -> [Finding] {
-        let unknown = unknownStandards(in: input.charterVersion)
-        guard unknown.isEmpty else {
-            throw CharterDomainError(
-                .invalidStandard,
-                "charter version \(input.charterVersion.label) has standards this service cannot check: "
-                    + unknown.joined(separator: ", "))
+        let book: Rulebook
+        if let rulebook, rulebook.charterVersionID == input.charterVersion.id {
+            book = rulebook
+        } else {
+            book = try Rulebook(input.charterVersion)
         }
         let criteria: ReturnFigures.Criteria
         if let known {
@@ -52,15 +66,15 @@ public enum ComplianceRules {
             criteria = try ReturnFigures.Criteria(
                 snapshot: input.snapshot, parameters: input.parameters, rates: input.rates)
         }
-        guard let first = input.charterVersion.standards.first else { return [] }
         var findings: [Finding] = []
         // One rule context, moved from standard to standard: the input is large, and copying it for each
         // of the 24 standards was almost half of the time spent here.
-        var rule = Rule(input: input, criteria: criteria, standard: first, severity: .off)
-        for standard in input.charterVersion.standards where standard.id != "gov.return-missing" {
-            rule.severity = standard.severity(for: input.tier)
+        var rule = Rule(input: input, criteria: criteria, standardID: "", kind: .returnMissing, severity: .off)
+        for index in book.rules.indices {
+            rule.severity = book.rules[index].standard.severity(for: input.tier)
             guard rule.severity != .off else { continue }
-            rule.standard = standard
+            rule.standardID = book.rules[index].standard.id
+            rule.kind = book.rules[index].kind
             findings += try rule.findings()
         }
         return findings
@@ -100,47 +114,77 @@ public enum ComplianceRules {
     ]
 }
 
+/// The rule of each standard this build can check, named by the standard's id, in SPEC §4's order.
+private enum RuleKind: String, CaseIterable, Sendable {
+    case minimumWage = "pay.minimum-wage"
+    case realLivingWage = "pay.real-living-wage"
+    case upliftUpcoming = "pay.rlw-uplift-upcoming"
+    case rlwPlan = "pay.rlw-plan"
+    case contractorRLW = "pay.contractor-rlw"
+    case zeroHoursConsent = "hours.zero-hours-consent"
+    case zeroHoursShare = "hours.zero-hours-share"
+    case zeroHoursTrend = "hours.zero-hours-trend"
+    case livingHoursMinimum = "hours.living-hours-minimum"
+    case reflectActual = "hours.reflect-actual"
+    case reviewOverdue = "hours.review-overdue"
+    case shiftNotice = "hours.shift-notice"
+    case cancellationPay = "hours.cancellation-pay"
+    case agencyParity = "hours.agency-parity"
+    case sickPayDayOne = "health.sick-pay-day-one"
+    case policyReview = "health.policy-review"
+    case unionAccess = "just.union-access"
+    case unionReply = "just.union-reply"
+    case youngPeople = "just.young-people"
+    case equalityAudit = "inclusive.equality-audit"
+    case flexibleDayOne = "inclusive.flexible-day-one"
+    case returnLate = "gov.return-late"
+    /// Raised by the nightly run for a return that did not come (`missingReturn`), never judged on one.
+    case returnMissing = "gov.return-missing"
+    case dataQuality = "gov.data-quality"
+}
+
 /// One standard being checked against one return: the context every rule function shares.
 private struct Rule {
     let input: EvaluationInput
     let criteria: ReturnFigures.Criteria
-    var standard: Standard
+    var standardID: String
+    var kind: RuleKind
     /// The severity for the employer's tier; a few rules adjust it.
     var severity: Severity
 
     var parameters: RuleParameters {
-        RuleParameters(standardID: standard.id, values: input.parameters[standard.id] ?? [:])
+        RuleParameters(standardID: standardID, values: input.parameters[standardID] ?? [:])
     }
     var snapshot: CalendarDate { input.snapshot }
     var figures: ReturnFigures { input.figures }
     var attestations: Attestations { input.header.attestations }
 
     func findings() throws(CharterDomainError) -> [Finding] {
-        switch standard.id {
-        case "pay.minimum-wage": return minimumWage()
-        case "pay.real-living-wage": return realLivingWage()
-        case "pay.rlw-uplift-upcoming": return upliftUpcoming()
-        case "pay.rlw-plan": return try rlwPlan()
-        case "pay.contractor-rlw": return try contractorRLW()
-        case "hours.zero-hours-consent": return group(figures.zeroHoursWithoutConsent)
-        case "hours.zero-hours-share": return try zeroHoursShare()
-        case "hours.zero-hours-trend": return try zeroHoursTrend()
-        case "hours.living-hours-minimum": return livingHoursMinimum()
-        case "hours.reflect-actual": return group(figures.hoursNotReflected)
-        case "hours.review-overdue": return group(figures.reviewOverdue)
-        case "hours.shift-notice": return try shiftNotice()
-        case "hours.cancellation-pay": return cancellationPay()
-        case "hours.agency-parity": return group(figures.agencyWithoutParity)
-        case "health.sick-pay-day-one": return sickPayDayOne()
-        case "health.policy-review": return try policyReview()
-        case "just.union-access": return try unionAccess()
-        case "just.union-reply": return try unionReply()
-        case "just.young-people": return try youngPeople()
-        case "inclusive.equality-audit": return try equalityAudit()
-        case "inclusive.flexible-day-one": return flexibleDayOne()
-        case "gov.return-late": return returnLate()
-        case "gov.data-quality": return try dataQuality()
-        default: return []  // gov.return-missing; unknown ids were refused before any rule ran
+        switch kind {
+        case .minimumWage: return minimumWage()
+        case .realLivingWage: return realLivingWage()
+        case .upliftUpcoming: return upliftUpcoming()
+        case .rlwPlan: return try rlwPlan()
+        case .contractorRLW: return try contractorRLW()
+        case .zeroHoursConsent: return group(figures.zeroHoursWithoutConsent)
+        case .zeroHoursShare: return try zeroHoursShare()
+        case .zeroHoursTrend: return try zeroHoursTrend()
+        case .livingHoursMinimum: return livingHoursMinimum()
+        case .reflectActual: return group(figures.hoursNotReflected)
+        case .reviewOverdue: return group(figures.reviewOverdue)
+        case .shiftNotice: return try shiftNotice()
+        case .cancellationPay: return cancellationPay()
+        case .agencyParity: return group(figures.agencyWithoutParity)
+        case .sickPayDayOne: return sickPayDayOne()
+        case .policyReview: return try policyReview()
+        case .unionAccess: return try unionAccess()
+        case .unionReply: return try unionReply()
+        case .youngPeople: return try youngPeople()
+        case .equalityAudit: return try equalityAudit()
+        case .flexibleDayOne: return flexibleDayOne()
+        case .returnLate: return returnLate()
+        case .returnMissing: return []  // raised by the nightly run, not found on a return
+        case .dataQuality: return try dataQuality()
         }
     }
 
@@ -150,7 +194,7 @@ private struct Rule {
     func evidence() -> Evidence {
         Evidence(
             charterVersionID: input.charterVersion.id, charterVersionLabel: input.charterVersion.label,
-            parameters: input.parameters[standard.id] ?? [:], period: input.period,
+            parameters: input.parameters[standardID] ?? [:], period: input.period,
             returnVersionID: input.returnVersionID, returnVersionNumber: input.returnVersionNumber)
     }
 
@@ -165,7 +209,7 @@ private struct Rule {
     }
 
     func finding(_ evidence: Evidence, subject: String = "", severity: Severity? = nil) -> Finding {
-        Finding(standardID: standard.id, subject: subject, severity: severity ?? self.severity, evidence: evidence)
+        Finding(standardID: standardID, subject: subject, severity: severity ?? self.severity, evidence: evidence)
     }
 
     /// A finding when any worker is in `group`: the standards whose whole check is a population of lines.

@@ -17,6 +17,9 @@ enum FlagWriter {
         var findings: [Finding]
         var charterVersionID: Int64
         var returnVersionID: Int64?
+        /// The (employer, period) may have flags already; false only when the caller read that it has none,
+        /// so there is nothing to read (or lock) before writing what the rules found.
+        var mayHaveFlags = true
     }
 
     /// A flag of a judged (employer, period) as stored, before the run changes it.
@@ -105,6 +108,8 @@ enum FlagWriter {
     /// on one of them waits for the run, and is then judged on the state the run left.
     private static func readExisting(of batch: [Judged], on connection: PGConnection) async throws -> [Key: Existing] {
         var existing: [Key: Existing] = [:]
+        let batch = batch.filter(\.mayHaveFlags)
+        guard !batch.isEmpty else { return existing }
         for row in try await connection.query(
             """
             SELECT f.id, f.employer_id, f.period, f.standard_id, f.subject, f.state, f.severity,

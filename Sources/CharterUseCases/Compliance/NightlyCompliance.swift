@@ -304,7 +304,8 @@ public struct NightlyCompliance: Sendable {
                     judged.append(
                         FlagWriter.Judged(
                             employerID: item.employerID, period: item.period, findings: findings,
-                            charterVersionID: charterVersionID, returnVersionID: item.versionID))
+                            charterVersionID: charterVersionID, returnVersionID: item.versionID,
+                            mayHaveFlags: item.flagged))
                     evaluated.append(
                         Evaluated(
                             returnID: item.returnID, versionID: item.versionID, employerID: item.employerID,

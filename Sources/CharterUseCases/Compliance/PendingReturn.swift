@@ -24,6 +24,9 @@ struct PendingReturn: Sendable {
     /// The return has an evaluation already (of an earlier version, when the nightly run finds it pending):
     /// recording a new judgement replaces that one instead of adding one.
     var judgedBefore: Bool
+    /// The employer has flags for the period already (a return missing before, or judged before): the run
+    /// reads them to bring them in line. Without any, what the rules find is all new.
+    var flagged: Bool
 
     /// The returns matching `condition` (a fragment over `r`, the return, and `p`, the pledge).
     static func load(where condition: PGQuery, on connection: PGConnection) async throws -> [PendingReturn] {
@@ -50,7 +53,8 @@ struct PendingReturn: Sendable {
                    CASE WHEN v.header_packed IS NULL THEN v.header::text END AS header, v.header_packed,
                    v.warnings::text AS warnings, p.charter_version_id, p.tier,
                    p.living_hours, p.overrides::text AS overrides, v.lines_purged_at IS NOT NULL AS lines_purged,
-                   EXISTS (SELECT 1 FROM return_evaluations e WHERE e.return_id = r.id) AS judged_before
+                   EXISTS (SELECT 1 FROM return_evaluations e WHERE e.return_id = r.id) AS judged_before,
+                   EXISTS (SELECT 1 FROM flags f WHERE f.employer_id = r.employer_id AND f.period = r.period) AS flagged
             FROM returns r
             JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
@@ -100,6 +104,7 @@ struct PendingReturn: Sendable {
         livingHours = try row.decode(Bool.self, column: "living_hours")
         linesPurged = try row.decode(Bool.self, column: "lines_purged")
         judgedBefore = try row.decode(Bool.self, column: "judged_before")
+        flagged = try row.decode(Bool.self, column: "flagged")
     }
 
     /// Consecutive runs of returns judged by the same criteria (period, charter version, overrides).

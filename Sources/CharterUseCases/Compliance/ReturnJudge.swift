@@ -53,6 +53,9 @@ enum ReturnJudge {
         var parameters: [String: [String: ParameterValue]]
         /// Nil when the criteria could not be worked out (why is in `unjudgeable`).
         var criteria: ReturnFigures.Criteria?
+        /// The version's standards matched with their rules; nil when it has one this build cannot check (each
+        /// return's verdict then says so).
+        var rulebook: ComplianceRules.Rulebook?
         var unjudgeable: String?
         /// Figures measured from the lines, by version id.
         var figures: [Int64: ReturnFigures] = [:]
@@ -112,7 +115,8 @@ enum ReturnJudge {
                     dataQualityWarnings: item.warnings, firstReceivedAt: item.firstReceivedAt, lateAfter: lateAfter)
                 do {
                     return Verdict(
-                        item: item, outcome: .success(try ComplianceRules.evaluate(input, criteria: criteria)),
+                        item: item,
+                        outcome: .success(try ComplianceRules.evaluate(input, criteria: criteria, rulebook: rulebook)),
                         zeroHoursShare: itemFigures.zeroHoursSharePercent)
                 } catch {
                     return Verdict(item: item, outcome: .failure(Failure(message: "\(error)")), zeroHoursShare: nil)
@@ -147,6 +151,7 @@ enum ReturnJudge {
             return prepared
         }
         prepared.criteria = criteria
+        prepared.rulebook = try? ComplianceRules.Rulebook(version)
         let clock = ContinuousClock()
         let started = clock.now
         prepared.packed = try await ReturnFiguresStore.packedFigures(
