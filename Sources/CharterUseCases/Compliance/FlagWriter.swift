@@ -259,14 +259,13 @@ enum FlagWriter {
             WITH created AS (
                 INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
                                    evidence_digest, charter_version_id, return_version_id)
-                SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, rv
+                SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, nullif(rv, 0)
                 FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
                             \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
                             \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
                             \(inserts.map(\.digest))::text[],
                             \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
-                     AS i (e, s, p, sub, sev, ev, dg, cv, rv0)
-                CROSS JOIN LATERAL (SELECT nullif(rv0, 0) AS rv) r
+                     AS i (e, s, p, sub, sev, ev, dg, cv, rv)
                 RETURNING id)
             INSERT INTO flag_events (flag_id, actor, kind, to_state)
             SELECT id, \(actor), 'opened', \(raised.rawValue)::text FROM created
