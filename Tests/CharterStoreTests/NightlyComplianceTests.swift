@@ -701,6 +701,31 @@ struct NightlyComplianceTests {
         }
     }
 
+    /// A version that looks back further for young people reads that much history: apprentices five
+    /// quarters back count under a lookback of six, though the four the version in force looks back over
+    /// have none.
+    @Test func aLongerYoungPeopleLookbackReadsThatMuchHistory() async throws {
+        let employer = try await pledgedEmployer()
+        let lines = (1...20).map { Self.line("W\($0)") }
+        let none = Self.goodHeader.replacingOccurrences(
+            of: "\"apprentices\": 2, \"work_placements\": 1", with: "\"apprentices\": 0, \"work_placements\": 0")
+        try await submit(employer, lines, header: Self.goodHeader.replacingOccurrences(of: "2026-Q3", with: "2025-Q2"))
+        for period in ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"] {
+            try await submit(employer, lines, header: none.replacingOccurrences(of: "2026-Q3", with: period))
+        }
+        let run = try await nightly.run(asOf: asOf)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        let warned = run.changes.filter { $0.standardID == "just.young-people" && $0.kind == .opened }.map(\.period)
+        #expect(Set(warned) == ["2026-Q2", "2026-Q3"])
+        try await draft(
+            "Six quarters", standard: "just.young-people", params: #"{"min_headcount": 10, "lookback_periods": 6}"#)
+        let preview = try await RulesPreview(pool: fixture.pool).preview(label: "Six quarters", asOf: asOf)
+        #expect(preview.errors.isEmpty, "\(preview.errors)")
+        #expect(preview.added.isEmpty, "\(preview.added)")
+        let cleared = preview.cleared.filter { $0.standardID == "just.young-people" }.map(\.period)
+        #expect(Set(cleared) == ["2026-Q2", "2026-Q3"], "\(preview.cleared)")
+    }
+
     @Test func previewingTheVersionInForceChangesNothingEvenWhereHistoryCounts() async throws {
         // Apprentices reported in Q2 but none in Q3: just.young-people looks back four periods, so no flag.
         let employer = try await pledgedEmployer()

@@ -100,6 +100,17 @@ public struct EvaluationInput: Sendable {
             dataQualityWarnings: dataQualityWarnings, firstReceivedAt: firstReceivedAt, lateAfter: lateAfter)
     }
 
+    /// How many periods `youngPeopleByPeriod` must reach back over, this one included: the
+    /// `lookback_periods` of `just.young-people` in `parameters` (effective parameters by standard id), 1 when
+    /// the version has no such standard or the value is unreadable (the rule then says why itself).
+    public static func youngPeopleLookback(in parameters: [String: [String: ParameterValue]]) -> Int {
+        let id = "just.young-people"
+        guard let values = parameters[id],
+            let lookback = try? RuleParameters(standardID: id, values: values).whole("lookback_periods")
+        else { return 1 }
+        return max(lookback, 1)
+    }
+
     /// Each standard's parameters under `overrides`, keyed by standard id (`Pledge.effectiveParameters`
     /// for every standard of the version). Also what `ReturnFigures.Criteria` takes.
     public static func effectiveParameters(

@@ -162,7 +162,9 @@ enum ReturnJudge {
             prepared.figures = try await ReturnFiguresQuery.figures(for: unkept, criteria: criteria, on: connection)
         }
         cost.time += clock.now - started
-        let context = try await history(for: group, lookback: 4, known: knownYoungPeople, on: connection)
+        let context = try await history(
+            for: group, lookback: EvaluationInput.youngPeopleLookback(in: parameters), known: knownYoungPeople,
+            on: connection)
         prepared.previousShare = context.previousShare
         prepared.youngPeople = context.youngPeople
         return prepared
