@@ -119,8 +119,8 @@ public struct Evidence: Sendable, Hashable, Codable {
         return copy
     }
 
-    /// Stable, readable JSON: sorted keys, ISO 8601 instants, no escaped slashes. Compact JSON is written
-    /// by `compactJSON()`, which makes the encoder's bytes faster.
+    /// Stable, readable JSON: sorted keys, ISO 8601 instants, no escaped slashes. The compact form comes from
+    /// `compactJSON()`, the same bytes without the encoder.
     public func jsonData(pretty: Bool = false) -> Data {
         if !pretty, let bytes = compactJSON() { return Data(bytes) }
         let encoder = Self.encoder
