@@ -76,6 +76,40 @@ enum FlagWriter {
         var updates: [Update] = []
         /// Events of existing flags; new flags' `opened` events are written with them.
         var events: [Event] = []
+        var tally = Tally()
+    }
+
+    /// What a batch's writes change, for the run's report.
+    struct Tally: Sendable {
+        var opened = 0
+        var reopened = 0
+        var cleared = 0
+        var updated = 0
+        var unchanged = 0
+        var changes: [FlagChange] = []
+
+        func add(to report: inout ComplianceRunReport) {
+            report.flagsOpened += opened
+            report.flagsReopened += reopened
+            report.flagsCleared += cleared
+            report.flagsUpdated += updated
+            report.flagsUnchanged += unchanged
+            report.changes += changes
+        }
+    }
+
+    /// A batch's writes decided and bound, ready to be sent, and what they change.
+    struct Writes: Sendable {
+        var statements: [PGQuery] = []
+        var tally = Tally()
+
+        /// Sends the statements, in order, and adds what they change to `report`.
+        func run(report: inout ComplianceRunReport, on connection: PGConnection) async throws {
+            for statement in statements {
+                try await connection.execute(statement)
+            }
+            tally.add(to: &report)
+        }
     }
 
     /// Brings the flags of every judged (employer, period) of `batch` in line with its findings, adding to
@@ -96,12 +130,34 @@ enum FlagWriter {
     ) async throws {
         guard !batch.isEmpty else { return }
         let existing = try await readExisting(of: batch, on: connection)
+        try await writes(for: batch, encoded: encoded, existing: existing, actor: actor).run(
+            report: &report, on: connection)
+    }
+
+    /// The writes for pairs that have no flags yet (each `mayHaveFlags` false): every finding a new flag.
+    /// Decided and bound without a connection, so a caller can do it on the cores while its connection is
+    /// busy with other writes; `Writes.run` sends them.
+    static func writesForUnflagged(_ batch: [Judged], encoded: [[Encoded]], actor: String) throws -> Writes {
+        precondition(batch.allSatisfy { !$0.mayHaveFlags }, "writesForUnflagged is for pairs with no flags")
+        return try writes(for: batch, encoded: encoded, existing: [:], actor: actor)
+    }
+
+    /// Decides each change through `FlagTransitions` and binds the statements that make them: the new flags
+    /// (with their events), the changed ones, and the changed ones' events.
+    private static func writes(
+        for batch: [Judged], encoded: [[Encoded]], existing: [Key: Existing], actor: String
+    ) throws -> Writes {
         var plan = Plan()
-        let seen = try decideFound(batch, encoded: encoded, existing: existing, plan: &plan, report: &report)
-        try decideCleared(batch, existing: existing, seen: seen, plan: &plan, report: &report)
-        try await writeNewFlags(plan.inserts, actor: actor, on: connection)
-        try await writeChanges(plan.updates, on: connection)
-        try await writeEvents(plan.events, actor: actor, on: connection)
+        let seen = try decideFound(batch, encoded: encoded, existing: existing, plan: &plan)
+        if !existing.isEmpty {
+            try decideCleared(batch, existing: existing, seen: seen, plan: &plan)
+        }
+        var writes = Writes(tally: plan.tally)
+        writes.statements = [
+            newFlagsStatement(plan.inserts, actor: actor), changesStatement(plan.updates),
+            eventsStatement(plan.events, actor: actor),
+        ].compactMap { $0 }
+        return writes
     }
 
     /// Every flag of the batch's (employer, period) pairs, locked (`FOR UPDATE`) so a person's action
@@ -154,8 +210,7 @@ enum FlagWriter {
     /// Plans what each finding calls for — a new flag, a cleared flag's reappearance, new figures, or
     /// nothing — and returns the keys found (a repeated finding counts once).
     private static func decideFound(
-        _ batch: [Judged], encoded: [[Encoded]], existing: [Key: Existing], plan: inout Plan,
-        report: inout ComplianceRunReport
+        _ batch: [Judged], encoded: [[Encoded]], existing: [Key: Existing], plan: inout Plan
     ) throws -> Set<Key> {
         var seen: Set<Key> = []
         for (judged, encodings) in zip(batch, encoded) {
@@ -171,8 +226,8 @@ enum FlagWriter {
                         NewFlag(
                             key: key, severity: severity, evidence: encoding.evidence, digest: encoding.digest,
                             charterVersionID: judged.charterVersionID, returnVersionID: judged.returnVersionID))
-                    report.flagsOpened += 1
-                    record(.opened, key, severity, in: &report)
+                    plan.tally.opened += 1
+                    record(.opened, key, severity, in: &plan.tally)
                     continue
                 }
                 var state = flag.state
@@ -182,15 +237,15 @@ enum FlagWriter {
                         Event(
                             flagID: flag.id, kind: "transition", from: .cleared, to: state,
                             note: "the breach is back in \(versionNote)"))
-                    report.flagsReopened += 1
-                    record(.reopened, key, severity, in: &report)
+                    plan.tally.reopened += 1
+                    record(.reopened, key, severity, in: &plan.tally)
                 }
                 // The digest settles it unless the flag predates digests or was encoded differently.
                 let sameFacts =
                     flag.severity == severity
                     && (flag.digest == encoding.digest || sameJSON(flag.evidence, encoding.evidence))
                 if state == flag.state && sameFacts {
-                    report.flagsUnchanged += 1
+                    plan.tally.unchanged += 1
                     continue
                 }
                 plan.updates.append(
@@ -203,8 +258,8 @@ enum FlagWriter {
                         Event(
                             flagID: flag.id, kind: "evidence", from: nil, to: nil,
                             note: "figures updated from \(versionNote)"))
-                    report.flagsUpdated += 1
-                    record(.updated, key, severity, in: &report)
+                    plan.tally.updated += 1
+                    record(.updated, key, severity, in: &plan.tally)
                 }
             }
         }
@@ -213,8 +268,7 @@ enum FlagWriter {
 
     /// Plans the clearing of the active flags of the judged pairs that the rules no longer find.
     private static func decideCleared(
-        _ batch: [Judged], existing: [Key: Existing], seen: Set<Key>, plan: inout Plan,
-        report: inout ComplianceRunReport
+        _ batch: [Judged], existing: [Key: Existing], seen: Set<Key>, plan: inout Plan
     ) throws {
         struct Pair: Hashable {
             var employerID: Int64
@@ -234,27 +288,25 @@ enum FlagWriter {
                 Event(
                     flagID: flag.id, kind: "transition", from: flag.state, to: state,
                     note: judged.returnVersionID.map { "not found in return version \($0)" } ?? "no longer found"))
-            report.flagsCleared += 1
-            record(.cleared, key, flag.severity, in: &report)
+            plan.tally.cleared += 1
+            record(.cleared, key, flag.severity, in: &plan.tally)
         }
     }
 
-    /// Adds one change to the run's report.
-    private static func record(
-        _ kind: FlagChange.Kind, _ key: Key, _ severity: String, in report: inout ComplianceRunReport
-    ) {
-        report.changes.append(
+    /// Adds one change to what a batch changes.
+    private static func record(_ kind: FlagChange.Kind, _ key: Key, _ severity: String, in tally: inout Tally) {
+        tally.changes.append(
             FlagChange(
                 kind: kind, employerID: key.employerID, period: key.period.description, standardID: key.standardID,
                 subject: key.subject, severity: severity))
     }
 
-    /// Inserts the new flags in `FlagTransitions.raised` and each one's `opened` event by `actor`, in one
-    /// statement: the ids the events need stay in PostgreSQL instead of coming back to be sent again.
-    private static func writeNewFlags(_ inserts: [NewFlag], actor: String, on connection: PGConnection) async throws {
-        guard !inserts.isEmpty else { return }
+    /// The statement inserting the new flags in `FlagTransitions.raised` and each one's `opened` event by
+    /// `actor`: one, so the ids the events need stay in PostgreSQL instead of coming back to be sent again.
+    private static func newFlagsStatement(_ inserts: [NewFlag], actor: String) -> PGQuery? {
+        guard !inserts.isEmpty else { return nil }
         let raised = FlagTransitions.raised
-        try await connection.execute(
+        return
             """
             WITH created AS (
                 INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
@@ -269,13 +321,13 @@ enum FlagWriter {
                 RETURNING id)
             INSERT INTO flag_events (flag_id, actor, kind, to_state)
             SELECT id, \(actor), 'opened', \(raised.rawValue)::text FROM created
-            """)
+            """
     }
 
-    /// Writes the decided states, figures and judgements of existing flags.
-    private static func writeChanges(_ updates: [Update], on connection: PGConnection) async throws {
-        guard !updates.isEmpty else { return }
-        try await connection.execute(
+    /// The statement writing the decided states, figures and judgements of existing flags.
+    private static func changesStatement(_ updates: [Update]) -> PGQuery? {
+        guard !updates.isEmpty else { return nil }
+        return
             """
             UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::jsonb,
                                evidence_digest = decode(nullif(u.dg, ''), 'hex'),
@@ -288,13 +340,13 @@ enum FlagWriter {
                         \(updates.map(\.charterVersionID))::bigint[], \(updates.map { $0.returnVersionID ?? 0 })::bigint[])
                  AS u (id, st, sev, ev, dg, cv, rv)
             WHERE f.id = u.id
-            """)
+            """
     }
 
-    /// Records every planned change in each flag's history, as `actor`.
-    private static func writeEvents(_ events: [Event], actor: String, on connection: PGConnection) async throws {
-        guard !events.isEmpty else { return }
-        try await connection.execute(
+    /// The statement recording every planned change in each flag's history, as `actor`.
+    private static func eventsStatement(_ events: [Event], actor: String) -> PGQuery? {
+        guard !events.isEmpty else { return nil }
+        return
             """
             INSERT INTO flag_events (flag_id, actor, kind, from_state, to_state, note)
             SELECT id, \(actor), kind, nullif(from_state, ''), nullif(to_state, ''), nullif(note, '')
@@ -302,7 +354,7 @@ enum FlagWriter {
                         \(events.map { $0.from?.rawValue ?? "" })::text[],
                         \(events.map { $0.to?.rawValue ?? "" })::text[], \(events.map { $0.note ?? "" })::text[])
                  AS e (id, kind, from_state, to_state, note)
-            """)
+            """
     }
 
     /// Two JSON texts with the same content (jsonb reorders keys and spacing).

@@ -146,7 +146,7 @@ public struct NightlyCompliance: Sendable {
             func step(reading group: [PendingReturn]?) async throws {
                 let toJudge = read
                 let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
-                async let judging = Judgement.of(toJudge, judgedShares: shares)
+                async let judging = Judgement.of(toJudge, judgedShares: shares, actor: actor)
                 if let unwritten {
                     report.timings.judging += (clock.now - started).seconds
                     started = clock.now
@@ -266,8 +266,9 @@ public struct NightlyCompliance: Sendable {
         ).map { try $0.decode(Int64.self, column: "id") }
     }
 
-    /// A group of returns judged: the findings of each, the evaluations to record, and the evidence
-    /// encoded; worked out on the cores, without a connection.
+    /// A group of returns judged: the findings of each, and the writes that record them — the evaluations,
+    /// and the flags of employers with none for the period yet — decided and bound; worked out on the cores,
+    /// without a connection, so the connection only sends them.
     struct Judgement: Sendable {
         struct Evaluated: Sendable {
             var returnID: Int64
@@ -280,21 +281,29 @@ public struct NightlyCompliance: Sendable {
 
         var period: ReportingPeriod
         var charterVersionID: Int64
-        var judged: [FlagWriter.Judged] = []
         var evaluated: [Evaluated] = []
-        var encoded: [[FlagWriter.Encoded]] = []
+        /// The statements recording the evaluations.
+        var evaluations: [PGQuery] = []
+        /// The flags of pairs with none yet: all new, so decided and bound here.
+        var unflagged = FlagWriter.Writes()
+        /// Pairs that may have flags, and their evidence encoded: the writes depend on the flags read then.
+        var flagged: [FlagWriter.Judged] = []
+        var flaggedEncoded: [[FlagWriter.Encoded]] = []
         /// Returns that could not be judged, each with why.
         var errors: [String] = []
 
         /// `prepared` judged, or nil when there is nothing to judge.
-        static func of(_ prepared: ReturnJudge.Prepared?, judgedShares: [Int64: Decimal?]) async throws -> Judgement? {
+        static func of(_ prepared: ReturnJudge.Prepared?, judgedShares: [Int64: Decimal?], actor: String)
+            async throws -> Judgement?
+        {
             guard let prepared else { return nil }
-            return try await Judgement(prepared, judgedShares: judgedShares)
+            return try await Judgement(prepared, judgedShares: judgedShares, actor: actor)
         }
 
-        init(_ prepared: ReturnJudge.Prepared, judgedShares: [Int64: Decimal?]) async throws {
+        init(_ prepared: ReturnJudge.Prepared, judgedShares: [Int64: Decimal?], actor: String) async throws {
             period = prepared.period
             charterVersionID = prepared.version.id
+            var judged: [FlagWriter.Judged] = []
             for verdict in try await prepared.verdicts(judgedShares: judgedShares) {
                 let item = verdict.item
                 switch verdict.outcome {
@@ -312,42 +321,65 @@ public struct NightlyCompliance: Sendable {
                             share: verdict.zeroHoursShare, judgedBefore: item.judgedBefore))
                 }
             }
-            encoded = try await FlagWriter.encodeEvidence(of: judged)
+            let encoded = try await FlagWriter.encodeEvidence(of: judged)
+            var unflaggedJudged: [FlagWriter.Judged] = []
+            var unflaggedEncoded: [[FlagWriter.Encoded]] = []
+            for (item, evidence) in zip(judged, encoded) {
+                if item.mayHaveFlags {
+                    flagged.append(item)
+                    flaggedEncoded.append(evidence)
+                } else {
+                    unflaggedJudged.append(item)
+                    unflaggedEncoded.append(evidence)
+                }
+            }
+            unflagged = try FlagWriter.writesForUnflagged(unflaggedJudged, encoded: unflaggedEncoded, actor: actor)
+            evaluations = Self.evaluationStatements(evaluated, charterVersionID: charterVersionID)
+        }
+
+        /// A return judged before has its evaluation replaced, one never judged gets its first: two plain
+        /// statements, where an upsert (`ON CONFLICT`) costs every row a speculative insertion (30–45 % more
+        /// for a first judgement, psql, 40,000) and an update-then-insert in one statement about 80 % more.
+        static func evaluationStatements(_ evaluated: [Evaluated], charterVersionID: Int64) -> [PGQuery] {
+            let again = evaluated.filter(\.judgedBefore)
+            let first = evaluated.filter { !$0.judgedBefore }
+            var statements: [PGQuery] = []
+            if !again.isEmpty {
+                statements.append(
+                    """
+                    UPDATE return_evaluations e
+                    SET return_version_id = j.v, charter_version_id = \(charterVersionID),
+                        zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
+                    FROM unnest(\(again.map(\.returnID))::bigint[], \(again.map(\.versionID))::bigint[],
+                                \(again.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
+                    WHERE e.return_id = j.r
+                    """)
+            }
+            if !first.isEmpty {
+                statements.append(
+                    """
+                    INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
+                    SELECT r, v, \(charterVersionID), nullif(s, 'NaN')
+                    FROM unnest(\(first.map(\.returnID))::bigint[], \(first.map(\.versionID))::bigint[],
+                                \(first.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
+                    """)
+            }
+            return statements
         }
     }
 
-    /// Records a judged group: its evaluations, then its flags brought in line with its findings.
+    /// Records a judged group: its evaluations, the flags of pairs that had none, then the flags of the
+    /// others brought in line with its findings.
     private func write(
         _ judgement: Judgement, actor: String, report: inout ComplianceRunReport, on connection: PGConnection
     ) async throws {
-        // A return judged before has its evaluation replaced, one never judged gets its first: two plain
-        // statements, where an upsert (`ON CONFLICT`) costs every row a speculative insertion (30–45 % more
-        // for a first judgement, psql, 40,000) and an update-then-insert in one statement about 80 % more.
-        let again = judgement.evaluated.filter(\.judgedBefore)
-        let first = judgement.evaluated.filter { !$0.judgedBefore }
-        if !again.isEmpty {
-            try await connection.execute(
-                """
-                UPDATE return_evaluations e
-                SET return_version_id = j.v, charter_version_id = \(judgement.charterVersionID),
-                    zero_hours_share = nullif(j.s, 'NaN'), evaluated_at = now()
-                FROM unnest(\(again.map(\.returnID))::bigint[], \(again.map(\.versionID))::bigint[],
-                            \(again.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
-                WHERE e.return_id = j.r
-                """)
-        }
-        if !first.isEmpty {
-            try await connection.execute(
-                """
-                INSERT INTO return_evaluations (return_id, return_version_id, charter_version_id, zero_hours_share)
-                SELECT r, v, \(judgement.charterVersionID), nullif(s, 'NaN')
-                FROM unnest(\(first.map(\.returnID))::bigint[], \(first.map(\.versionID))::bigint[],
-                            \(first.map { $0.share ?? Decimal.nan })::numeric[]) AS j (r, v, s)
-                """)
+        for statement in judgement.evaluations {
+            try await connection.execute(statement)
         }
         report.returnsEvaluated += judgement.evaluated.count
+        try await judgement.unflagged.run(report: &report, on: connection)
         try await FlagWriter.reconcile(
-            judgement.judged, encoded: judgement.encoded, actor: actor, report: &report, on: connection)
+            judgement.flagged, encoded: judgement.flaggedEncoded, actor: actor, report: &report, on: connection)
     }
 
     // MARK: Missing returns
