@@ -3,6 +3,7 @@ import CharterStore
 import CharterUseCases
 import Foundation
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("The nightly compliance run", .timeLimit(.minutes(10)))
@@ -361,6 +362,28 @@ struct NightlyComplianceTests {
 
         try await deleter.execute("DELETE FROM employers WHERE id = \(leaving)")
         #expect(try await count("SELECT count(*) FROM flags WHERE employer_id = \(leaving)") == 0)
+        // A writer that comes while a delete is open waits for it to end, then finds the employer gone: its
+        // statement is refused and nothing of it is kept (the names are checked without row locks since 0027;
+        // the deleting side holds the tables that name what it deletes).
+        let goneNext = try await pledgedEmployer()
+        try await deleter.simpleQuery("BEGIN")
+        try await deleter.execute("DELETE FROM employers WHERE id = \(goneNext)")
+        let writerPID = try await writer.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, column: "pid")
+        let late = Task {
+            try await writer.execute(
+                """
+                INSERT INTO flags (employer_id, standard_id, period, state, severity)
+                VALUES (\(goneNext), 'pay.minimum-wage', '2025-Q3', 'open', 'breach')
+                """)
+        }
+        try await eventually("the late writer waits for the delete", within: .seconds(60)) {
+            try await count(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = \(writerPID) AND wait_event_type = 'Lock'") == 1
+        }
+        try await deleter.simpleQuery("COMMIT")
+        let refusedLate = await #expect(throws: PGError.self) { _ = try await late.value }
+        #expect(refusedLate?.sqlState == .foreignKeyViolation)
+        #expect(try await count("SELECT count(*) FROM flags WHERE employer_id = \(goneNext)") == 0)
         #expect(
             try await count(
                 "SELECT count(*) FROM flag_events e LEFT JOIN flags f ON f.id = e.flag_id WHERE f.id IS NULL") == 0)
