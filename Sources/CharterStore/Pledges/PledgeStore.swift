@@ -182,6 +182,11 @@ extension PledgeStore {
     ///
     /// The one query that decides which pledge applies to an employer and period: the charter version in
     /// force (`CharterVersionStore.versionsInForce`) and the missing returns both read it.
+    ///
+    /// The dates are compared as such, not as a range built for every pledge and period: the planner then
+    /// knows how many pledges each period holds (a range's containment it guesses at 0.5 %) and hashes the
+    /// returns instead of probing them one pair at a time — for 10,000 employers and 8 periods 38–45 ms
+    /// against 89–104 ms (psql).
     public static func inForce(
         employerIDs: [Int64]?, periods: [ReportingPeriod], withoutReturn: Bool = false, on connection: PGConnection
     ) async throws -> [PledgeInForce] {
@@ -189,8 +194,9 @@ extension PledgeStore {
             """
             SELECT p.employer_id, q.period, p.charter_version_id, p.tier, p.overrides::text AS overrides
             FROM pledges p
-            CROSS JOIN unnest(\(periods.map(\.description))::text[]) AS q (period)
-            WHERE daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(q.period)
+            CROSS JOIN unnest(\(periods.map(\.description))::text[], \(periods.map(\.snapshot.description))::date[])
+                 AS q (period, snapshot)
+            WHERE p.valid_from <= q.snapshot AND (p.valid_to IS NULL OR q.snapshot < p.valid_to)
               AND (\(employerIDs == nil)::boolean OR p.employer_id = ANY(\(employerIDs ?? [])::bigint[]))
               AND NOT (\(withoutReturn)::boolean AND EXISTS (
                   SELECT 1 FROM returns r WHERE r.employer_id = p.employer_id AND r.period = q.period))
