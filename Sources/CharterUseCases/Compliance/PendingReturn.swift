@@ -68,49 +68,85 @@ struct PendingReturn: Sendable {
     /// `order` when given.
     static func decode(_ rows: PGRows?, order: [Int64]? = nil) async throws -> [PendingReturn] {
         guard let rows else { return [] }
-        let decoded = try await rows.concurrentMap(PendingReturn.init)
+        let columns = try Columns(rows)
+        let decoded = try await rows.concurrentMap { try PendingReturn($0, columns) }
         guard let order else { return decoded }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         return decoded.sorted { (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0) }
     }
 
-    init(_ row: PGRow) throws {
-        let periodText = try row.decode(String.self, column: "period")
+    /// Where each column of `rows(where:)` is: looked up once for a whole result, not by name for every
+    /// value (17 columns are hashed by name; 40,000 returns' lookups were 7 % of a run's Swift time).
+    struct Columns: Sendable {
+        let returnID, employerID, period, firstReceivedAt, versionID, versionNumber, header, headerPacked: Int
+        let warnings, charterVersionID, tier, livingHours, overrides, linesPurged, judgedBefore, flagged: Int
+
+        init(_ rows: PGRows) throws {
+            returnID = try rows.index(ofColumn: "return_id")
+            employerID = try rows.index(ofColumn: "employer_id")
+            period = try rows.index(ofColumn: "period")
+            firstReceivedAt = try rows.index(ofColumn: "first_received_at")
+            versionID = try rows.index(ofColumn: "version_id")
+            versionNumber = try rows.index(ofColumn: "version_no")
+            header = try rows.index(ofColumn: "header")
+            headerPacked = try rows.index(ofColumn: "header_packed")
+            warnings = try rows.index(ofColumn: "warnings")
+            charterVersionID = try rows.index(ofColumn: "charter_version_id")
+            tier = try rows.index(ofColumn: "tier")
+            livingHours = try rows.index(ofColumn: "living_hours")
+            overrides = try rows.index(ofColumn: "overrides")
+            linesPurged = try rows.index(ofColumn: "lines_purged")
+            judgedBefore = try rows.index(ofColumn: "judged_before")
+            flagged = try rows.index(ofColumn: "flagged")
+        }
+    }
+
+    init(_ row: PGRow, _ columns: Columns) throws {
+        let periodText = try row.decode(String.self, at: columns.period)
         guard let period = ReportingPeriod(periodText),
-            let tier = Tier(rawValue: try row.decode(String.self, column: "tier"))
+            let tier = Tier(rawValue: try row.decode(String.self, at: columns.tier))
         else { throw CharterStoreError(.invalid, "return \(periodText) has an unreadable period or tier") }
         self.period = period
         self.tier = tier
-        overridesText = try row.decode(String.self, column: "overrides")
+        overridesText = try row.decode(String.self, at: columns.overrides)
         // Most pledges override nothing and most versions have no warnings: their JSON is not parsed.
         overrides = overridesText == "{}" ? PledgeOverrides() : try PledgeOverrides(json: Data(overridesText.utf8))
-        returnID = try row.decode(Int64.self, column: "return_id")
-        employerID = try row.decode(Int64.self, column: "employer_id")
-        firstReceivedAt = try row.decode(Date.self, column: "first_received_at")
-        versionID = try row.decode(Int64.self, column: "version_id")
-        versionNumber = try row.decode(Int.self, column: "version_no")
+        returnID = try row.decode(Int64.self, at: columns.returnID)
+        employerID = try row.decode(Int64.self, at: columns.employerID)
+        firstReceivedAt = try row.decode(Date.self, at: columns.firstReceivedAt)
+        versionID = try row.decode(Int64.self, at: columns.versionID)
+        versionNumber = try row.decode(Int.self, at: columns.versionNumber)
         // The packed copy when the version has one (`ReturnHeader.packed`), else the JSON it was stored with.
-        if let packed = try row.decode(PGBytes?.self, column: "header_packed") {
+        if let packed = try row.decode(PGBytes?.self, at: columns.headerPacked) {
             header = try ReturnHeader(packed: packed.bytes)
         } else {
             header = try JSONDecoder.charter.decode(
-                ReturnHeader.self, from: Data(try row.decode(String.self, column: "header").utf8))
+                ReturnHeader.self, from: Data(try row.decode(String.self, at: columns.header).utf8))
         }
-        let warningsText = try row.decode(String.self, column: "warnings")
+        let warningsText = try row.decode(String.self, at: columns.warnings)
         warnings =
             warningsText == "[]"
             ? [] : try JSONDecoder.charter.decode([ReturnIssue].self, from: Data(warningsText.utf8))
-        charterVersionID = try row.decode(Int64.self, column: "charter_version_id")
-        livingHours = try row.decode(Bool.self, column: "living_hours")
-        linesPurged = try row.decode(Bool.self, column: "lines_purged")
-        judgedBefore = try row.decode(Bool.self, column: "judged_before")
-        flagged = try row.decode(Bool.self, column: "flagged")
+        charterVersionID = try row.decode(Int64.self, at: columns.charterVersionID)
+        livingHours = try row.decode(Bool.self, at: columns.livingHours)
+        linesPurged = try row.decode(Bool.self, at: columns.linesPurged)
+        judgedBefore = try row.decode(Bool.self, at: columns.judgedBefore)
+        flagged = try row.decode(Bool.self, at: columns.flagged)
     }
 
-    /// Consecutive runs of returns judged by the same criteria (period, charter version, overrides).
+    /// The returns grouped by the criteria they are judged by (period, charter version, overrides): periods
+    /// oldest first, each group in return id order, whatever order the returns came in.
     static func groupedByCriteria(_ returns: [PendingReturn]) -> [[PendingReturn]] {
+        let order = returns.indices.sorted { a, b in
+            let (x, y) = (returns[a], returns[b])
+            if x.period != y.period { return x.period < y.period }
+            if x.charterVersionID != y.charterVersionID { return x.charterVersionID < y.charterVersionID }
+            if x.overridesText != y.overridesText { return x.overridesText < y.overridesText }
+            return x.returnID < y.returnID
+        }
         var groups: [[PendingReturn]] = []
-        for item in returns {
+        for index in order {
+            let item = returns[index]
             if let last = groups.last?.last, last.period == item.period,
                 last.charterVersionID == item.charterVersionID, last.overridesText == item.overridesText
             {
