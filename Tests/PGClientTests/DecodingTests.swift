@@ -15,6 +15,27 @@ struct DecodingTests {
         return try #require(rows.first).decode(Value.self, column: "v")
     }
 
+    /// A wide result (past the width where names are compared rather than hashed) read by the index of each
+    /// column, found once, gives what reading by name gives; a column it does not have is named in the error.
+    @Test func columnsFoundOnceReadLikeColumnsFoundByName() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let names = (0..<20).map { "c\($0)" }
+        let select = names.enumerated().map { "g * \($0.offset) AS \($0.element)" }.joined(separator: ", ")
+        let rows = try await connection.query(
+            PGQuery(unsafeSQL: "SELECT \(select) FROM generate_series(1, 3) AS g ORDER BY g"))
+        let indices = try names.map { try rows.index(ofColumn: $0) }
+        #expect(indices == Array(0..<20))
+        for row in rows {
+            for (name, index) in zip(names, indices) {
+                #expect(try row.decode(Int.self, at: index) == row.decode(Int.self, column: name))
+            }
+        }
+        #expect(try rows[2].decode(Int.self, at: indices[7]) == 21)
+        let missing = #expect(throws: PGError.self) { try rows.index(ofColumn: "c20") }
+        #expect(missing?.message == "the result has no column \"c20\"")
+        await connection.close()
+    }
+
     @Test func scalarsRoundTrip() async throws {
         #expect(try await roundTrip(true, as: "boolean") == true)
         #expect(try await roundTrip(false, as: "boolean") == false)

@@ -69,6 +69,15 @@ public struct PGRows: Sendable, RandomAccessCollection {
 
     static let empty = PGRows(columns: [], bytes: [], cells: [], commandTag: "", affectedRows: 0)
 
+    /// The index of the column called `name`: found once, it decodes every row by index
+    /// (`PGRow.decode(_:at:)`) instead of finding the name again for each value of a large result.
+    public func index(ofColumn name: String) throws -> Int {
+        guard let index = storage.position(of: name) else {
+            throw PGError(.decoding, message: "the result has no column \"\(name)\"", column: name)
+        }
+        return index
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { storage.columns.isEmpty ? 0 : storage.cells.count / storage.columns.count }
     public subscript(position: Int) -> PGRow { PGRow(storage: storage, row: position) }
