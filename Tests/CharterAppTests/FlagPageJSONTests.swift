@@ -25,7 +25,7 @@ struct FlagPageJSONTests {
     @Test func theWrittenPageMeansWhatTheEncoderWrites() throws {
         let awkward = [
             "Plain Ltd", "Siân's \"Café\" & Co — Łódź", "back\\slash/slash", "line\nbreak\r\ttab",
-            "control \u{01}\u{1F} and \u{7F}", "emoji 🙂 and 株式会社", "\u{2028}separator\u{2029}", "",
+            "control \u{01}\u{08}\u{0C}\u{1F} and \u{7F}", "emoji 🙂 and 株式会社", "\u{2028}separator\u{2029}", "",
             // Escaped, it outgrows the writer's first buffer several times over.
             String(repeating: "\u{01}\"é", count: 4_000),
         ]

@@ -1,17 +1,17 @@
-import CharterDomain
-import Foundation
-import NIOCore
+public import Foundation
 
-/// Writes JSON straight into bytes, for the few responses served so often that `JSONEncoder`'s
-/// generic machinery (a tree of boxed values, key conversion, then serialisation) costs more than
-/// the database query behind them — the flag queue above all.
+/// Writes JSON straight into bytes, where `JSONEncoder`'s generic machinery (a tree of boxed values, key
+/// conversion, then serialisation) costs more than the work around it: the API's flag queue, and the
+/// evidence a nightly run stores for every flag it opens (`Evidence.compactJSON`).
 ///
-/// The output means the same as `APIJSON.encoder`'s for the same value (sorted keys, snake_case,
-/// ISO 8601 instants in UTC, absent optionals left out); a test holds the two together.
+/// The output is `JSONEncoder`'s with `.sortedKeys` and `.withoutEscapingSlashes` for the same value
+/// (ISO 8601 instants in UTC, absent optionals left out, strings escaped as it escapes them); callers write
+/// members in sorted order, and tests hold each caller's output to the encoder's (`FlagPageJSONTests`,
+/// `EvidenceJSONTests`).
 ///
 /// It writes into one buffer it owns (hence not copyable), growing it by doubling, and checks for
 /// room once per value instead of once per byte: a page of fifty flags is some six hundred values.
-struct JSONWriter: ~Copyable {
+public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
@@ -21,30 +21,34 @@ struct JSONWriter: ~Copyable {
     /// Set between a key and its value, so the value is not preceded by a comma.
     private var pendingValue = false
 
-    init(capacity: Int = 4_096) {
+    /// A number was not finite: what was written is not JSON (`JSONEncoder` refuses it too).
+    public private(set) var failed = false
+
+    public init(capacity: Int = 4_096) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
-    /// What has been written, as a buffer to send.
-    var buffer: ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
-        buffer.writeBytes(UnsafeRawBufferPointer(start: base, count: count))
-        return buffer
+    /// What has been written.
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
-    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    /// What has been written, as an array.
+    public var bytes: [UInt8] { withBytes { Array($0) } }
 
-    mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
-    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member's name; its value follows. Callers write members in sorted order, as the encoder does.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         separate()
         reserve(name.utf8CodeUnitCount + 3)
         put(UInt8(ascii: "\""))
@@ -56,7 +60,15 @@ struct JSONWriter: ~Copyable {
         pendingValue = true
     }
 
-    mutating func string(_ value: String) {
+    /// A member's name not known at compile time (a coding key's, a dictionary's).
+    public mutating func key(_ name: String) {
+        string(name)
+        reserve(1)
+        put(UInt8(ascii: ":"))
+        pendingValue = true
+    }
+
+    public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { string($0) }
     }
@@ -82,14 +94,35 @@ struct JSONWriter: ~Copyable {
         put(UInt8(ascii: "\""))
     }
 
-    mutating func int(_ value: Int64) {
+    public mutating func int(_ value: Int64) {
         separate()
         reserve(20)
         if value < 0 { put(UInt8(ascii: "-")) }
         putDigits(value.magnitude, width: 1)
     }
 
-    mutating func null() {
+    public mutating func int(_ value: Int) { int(Int64(value)) }
+
+    /// A decimal as `JSONEncoder` writes one (its description); a value that is not finite marks the
+    /// writing `failed`.
+    public mutating func decimal(_ value: Decimal) {
+        guard value.isFinite else {
+            failed = true
+            return
+        }
+        separate()
+        let text = value.description
+        reserve(text.utf8.count)
+        for byte in text.utf8 { put(byte) }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        reserve(5)
+        for byte in (value ? "true" : "false").utf8 { put(byte) }
+    }
+
+    public mutating func null() {
         separate()
         reserve(4)
         for byte in "null".utf8 { put(byte) }
@@ -97,7 +130,7 @@ struct JSONWriter: ~Copyable {
 
     /// An instant as `JSONEncoder.DateEncodingStrategy.iso8601` writes it: `2026-11-27T21:30:05Z`,
     /// whole seconds (rounded down), UTC.
-    mutating func date(_ value: Date) {
+    public mutating func date(_ value: Date) {
         separate()
         let seconds = Int64(value.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -121,7 +154,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A reporting period, `YYYY-Qn`, as `ReportingPeriod`'s `Codable` conformance writes it.
-    mutating func period(_ value: ReportingPeriod) {
+    public mutating func period(_ value: ReportingPeriod) {
         separate()
         reserve(9)
         put(UInt8(ascii: "\""))
@@ -220,11 +253,52 @@ struct JSONWriter: ~Copyable {
         case UInt8(ascii: "\t"):
             put(UInt8(ascii: "\\"))
             put(UInt8(ascii: "t"))
+        case 0x08:
+            put(UInt8(ascii: "\\"))
+            put(UInt8(ascii: "b"))
+        case 0x0C:
+            put(UInt8(ascii: "\\"))
+            put(UInt8(ascii: "f"))
         case 0..<0x20:
             for byte in "\\u00".utf8 { put(byte) }
             put(Self.hexDigits.utf8Start[Int(byte >> 4)])
             put(Self.hexDigits.utf8Start[Int(byte & 0xF)])
         default: put(byte)
         }
+    }
+}
+
+extension JSONWriter {
+    /// A member written only when `value` is not nil (as synthesized `encodeIfPresent` does).
+    public mutating func field<Value>(
+        _ name: some CodingKey, _ value: Value?, _ write: (inout JSONWriter, Value) -> Void
+    ) {
+        guard let value else { return }
+        key(name.stringValue)
+        write(&self, value)
+    }
+
+    /// A member written as `null` when `value` is nil (as an explicit `encode` of an optional does).
+    public mutating func field<Value>(
+        _ name: some CodingKey, orNull value: Value?, _ write: (inout JSONWriter, Value) -> Void
+    ) {
+        key(name.stringValue)
+        if let value { write(&self, value) } else { null() }
+    }
+
+    public mutating func array<Element>(_ items: [Element], _ write: (inout JSONWriter, Element) -> Void) {
+        beginArray()
+        for item in items { write(&self, item) }
+        endArray()
+    }
+
+    /// A dictionary as an object, its keys in UTF-8 byte order as `.sortedKeys` orders them.
+    public mutating func object<Value>(_ dictionary: [String: Value], _ write: (inout JSONWriter, Value) -> Void) {
+        beginObject()
+        for (name, value) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            key(name)
+            write(&self, value)
+        }
+        endObject()
     }
 }
