@@ -134,12 +134,38 @@ enum FlagWriter {
             report: &report, on: connection)
     }
 
-    /// The writes for pairs that have no flags yet (each `mayHaveFlags` false): every finding a new flag.
-    /// Decided and bound without a connection, so a caller can do it on the cores while its connection is
-    /// busy with other writes; `Writes.run` sends them.
-    static func writesForUnflagged(_ batch: [Judged], encoded: [[Encoded]], actor: String) throws -> Writes {
-        precondition(batch.allSatisfy { !$0.mayHaveFlags }, "writesForUnflagged is for pairs with no flags")
-        return try writes(for: batch, encoded: encoded, existing: [:], actor: actor)
+    /// A batch's flag writes decided as far as they can be without a connection: the pairs known to have no
+    /// flags yet (`mayHaveFlags` false) need none read, so every finding of theirs is a new flag, decided and
+    /// bound here; the others wait for their flags to be read (`write`).
+    struct Prepared: Sendable {
+        var unflagged = Writes()
+        var flagged: [Judged] = []
+        var flaggedEncoded: [[Encoded]] = []
+
+        /// Sends the new flags of the unflagged pairs, then brings the others' in line, adding to `report`.
+        func write(actor: String, report: inout ComplianceRunReport, on connection: PGConnection) async throws {
+            try await unflagged.run(report: &report, on: connection)
+            try await reconcile(flagged, encoded: flaggedEncoded, actor: actor, report: &report, on: connection)
+        }
+    }
+
+    /// `batch` with its evidence encoded (`encodeEvidence(of:)`), prepared on the cores so that its
+    /// connection only sends the writes (`Prepared.write`).
+    static func prepare(_ batch: [Judged], encoded: [[Encoded]], actor: String) throws -> Prepared {
+        var prepared = Prepared()
+        var unflagged: [Judged] = []
+        var unflaggedEncoded: [[Encoded]] = []
+        for (judged, evidence) in zip(batch, encoded) {
+            if judged.mayHaveFlags {
+                prepared.flagged.append(judged)
+                prepared.flaggedEncoded.append(evidence)
+            } else {
+                unflagged.append(judged)
+                unflaggedEncoded.append(evidence)
+            }
+        }
+        prepared.unflagged = try writes(for: unflagged, encoded: unflaggedEncoded, existing: [:], actor: actor)
+        return prepared
     }
 
     /// Decides each change through `FlagTransitions` and binds the statements that make them: the new flags

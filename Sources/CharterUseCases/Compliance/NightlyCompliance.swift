@@ -186,7 +186,7 @@ public struct NightlyCompliance: Sendable {
                 // written (its returns, versions and pledges are not what this batch writes).
                 let next = index + 1 < batches.count ? batches[index + 1] : []
                 let nextRows = try await PendingReturn.rows(ids: next, on: connection)
-                async let decoded = PendingReturn.decode(nextRows, order: next)
+                async let decoded = PendingReturn.decode(nextRows)
                 for group in PendingReturn.groupedByCriteria(pending) {
                     try await step(reading: group)
                 }
@@ -287,11 +287,8 @@ public struct NightlyCompliance: Sendable {
         var evaluated: [Evaluated] = []
         /// The statements recording the evaluations.
         var evaluations: [PGQuery] = []
-        /// The flags of pairs with none yet: all new, so decided and bound here.
-        var unflagged = FlagWriter.Writes()
-        /// Pairs that may have flags, and their evidence encoded: the writes depend on the flags read then.
-        var flagged: [FlagWriter.Judged] = []
-        var flaggedEncoded: [[FlagWriter.Encoded]] = []
+        /// The flag writes, decided as far as they can be before the flags are read.
+        var flags = FlagWriter.Prepared()
         /// Returns that could not be judged, each with why.
         var errors: [String] = []
 
@@ -324,19 +321,8 @@ public struct NightlyCompliance: Sendable {
                             share: verdict.zeroHoursShare, judgedBefore: item.judgedBefore))
                 }
             }
-            let encoded = try await FlagWriter.encodeEvidence(of: judged)
-            var unflaggedJudged: [FlagWriter.Judged] = []
-            var unflaggedEncoded: [[FlagWriter.Encoded]] = []
-            for (item, evidence) in zip(judged, encoded) {
-                if item.mayHaveFlags {
-                    flagged.append(item)
-                    flaggedEncoded.append(evidence)
-                } else {
-                    unflaggedJudged.append(item)
-                    unflaggedEncoded.append(evidence)
-                }
-            }
-            unflagged = try FlagWriter.writesForUnflagged(unflaggedJudged, encoded: unflaggedEncoded, actor: actor)
+            flags = try FlagWriter.prepare(
+                judged, encoded: try await FlagWriter.encodeEvidence(of: judged), actor: actor)
             evaluations = Self.evaluationStatements(evaluated, charterVersionID: charterVersionID)
         }
 
@@ -380,9 +366,7 @@ public struct NightlyCompliance: Sendable {
             try await connection.execute(statement)
         }
         report.returnsEvaluated += judgement.evaluated.count
-        try await judgement.unflagged.run(report: &report, on: connection)
-        try await FlagWriter.reconcile(
-            judgement.flagged, encoded: judgement.flaggedEncoded, actor: actor, report: &report, on: connection)
+        try await judgement.flags.write(actor: actor, report: &report, on: connection)
     }
 
     // MARK: Missing returns
