@@ -33,13 +33,12 @@ struct PendingReturn: Sendable {
         try await decode(try await rows(where: condition, on: connection))
     }
 
-    /// The returns with these ids, in the order given.
+    /// The returns with these ids, in no particular order (`groupedByCriteria` puts them in order).
     static func load(ids: [Int64], on connection: PGConnection) async throws -> [PendingReturn] {
-        try await decode(try await rows(ids: ids, on: connection), order: ids)
+        try await decode(try await rows(ids: ids, on: connection))
     }
 
-    /// The rows of the returns with these ids, undecoded (`decode(_:order:)` with the same ids); none read
-    /// for no ids.
+    /// The rows of the returns with these ids, undecoded (`decode(_:)`); none read for no ids.
     static func rows(ids: [Int64], on connection: PGConnection) async throws -> PGRows? {
         ids.isEmpty ? nil : try await rows(where: "r.id = ANY(\(ids))", on: connection)
     }
@@ -64,15 +63,11 @@ struct PendingReturn: Sendable {
             """)
     }
 
-    /// `rows` decoded on every core (decoding headers is most of a load); in the order of the return ids in
-    /// `order` when given.
-    static func decode(_ rows: PGRows?, order: [Int64]? = nil) async throws -> [PendingReturn] {
+    /// `rows` decoded on every core (decoding headers is most of a load).
+    static func decode(_ rows: PGRows?) async throws -> [PendingReturn] {
         guard let rows else { return [] }
         let columns = try Columns(rows)
-        let decoded = try await rows.concurrentMap { try PendingReturn($0, columns) }
-        guard let order else { return decoded }
-        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        return decoded.sorted { (position[$0.returnID] ?? 0) < (position[$1.returnID] ?? 0) }
+        return try await rows.concurrentMap { try PendingReturn($0, columns) }
     }
 
     /// Where each column of `rows(where:)` is: looked up once for a whole result, not by name for every

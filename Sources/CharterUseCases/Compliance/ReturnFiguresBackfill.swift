@@ -58,7 +58,8 @@ public struct ReturnFiguresBackfill: Sendable {
                             period: first.period, version: version, overrides: first.overrides, rates: rates)
                     else { continue }
                     let ids = group.map(\.versionID)
-                    let have = try await ReturnFiguresStore.figures(for: ids, criteria: criteria, on: connection)
+                    // Which have figures is all it asks: they are left packed.
+                    let have = try await ReturnFiguresStore.packedFigures(for: ids, criteria: criteria, on: connection)
                     let missing = ids.filter { have[$0] == nil }
                     guard !missing.isEmpty else { continue }
                     let computed = try await ReturnFiguresQuery.figures(

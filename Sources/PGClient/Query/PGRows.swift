@@ -51,6 +51,14 @@ public struct PGRows: Sendable, RandomAccessCollection {
             guard columns.count > PGRows.searchedWidth else { return columns.firstIndex { $0.name == name } }
             return columnIndex[name]
         }
+
+        /// `position(of:)`, or an error naming the column the result does not have.
+        func index(ofColumn name: String) throws -> Int {
+            guard let index = position(of: name) else {
+                throw PGError(.decoding, message: "the result has no column \"\(name)\"", column: name)
+            }
+            return index
+        }
     }
 
     @usableFromInline struct Cell: Sendable {
@@ -72,10 +80,7 @@ public struct PGRows: Sendable, RandomAccessCollection {
     /// The index of the column called `name`: found once, it decodes every row by index
     /// (`PGRow.decode(_:at:)`) instead of finding the name again for each value of a large result.
     public func index(ofColumn name: String) throws -> Int {
-        guard let index = storage.position(of: name) else {
-            throw PGError(.decoding, message: "the result has no column \"\(name)\"", column: name)
-        }
-        return index
+        try storage.index(ofColumn: name)
     }
 
     public var startIndex: Int { 0 }
@@ -135,10 +140,7 @@ public struct PGRow: Sendable {
 
     /// Decodes the column called `name`.
     public func decode<Value: PGDecodable>(_ type: Value.Type = Value.self, column name: String) throws -> Value {
-        guard let index = storage.position(of: name) else {
-            throw PGError(.decoding, message: "the result has no column \"\(name)\"", column: name)
-        }
-        return try decode(type, at: index)
+        try decode(type, at: storage.index(ofColumn: name))
     }
 
     /// Decodes a `json` or `jsonb` column into a `Decodable` value.
