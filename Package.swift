@@ -220,14 +220,16 @@ let package = Package(
             path: "Tests/SchedulingTestSupport",
             swiftSettings: swiftSettings
         ),
+        // A seeded random number generator for tests that draw their cases; no dependencies of its own.
+        .target(name: "TestRandom", path: "Tests/TestRandom", swiftSettings: swiftSettings),
         .testTarget(
             name: "CharterDomainTests",
-            dependencies: ["CharterDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CharterDomain", "TestRandom", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MailTests",
-            dependencies: ["Mail", "TestSupport"],
+            dependencies: ["Mail", "TestRandom", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

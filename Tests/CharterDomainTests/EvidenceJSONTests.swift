@@ -1,22 +1,21 @@
 import CharterDomain
 import Foundation
+import TestRandom
 import Testing
 
 /// Evidence is stored as the JSON `compactJSON()` writes by hand; it must be the bytes `JSONEncoder` makes
 /// of it (a flag's evidence digest compares them from one night to the next), whatever the evidence holds.
 @Suite("Evidence JSON")
 struct EvidenceJSONTests {
-    /// SplitMix64, so every run draws the same evidence and a failure names a case that can be drawn again.
+    /// Evidence drawn from a seeded generator, so every run draws the same.
     struct Draw: RandomNumberGenerator {
-        var state: UInt64
+        var seeded: SeededGenerator
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+        init(state: UInt64) {
+            seeded = SeededGenerator(state: state)
         }
+
+        mutating func next() -> UInt64 { seeded.next() }
 
         /// Nil half of the time.
         mutating func maybe<T>(_ make: (inout Draw) -> T) -> T? {
