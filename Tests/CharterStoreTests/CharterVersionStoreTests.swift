@@ -27,6 +27,32 @@ struct CharterVersionStoreTests {
         #expect(try await CharterVersionStore(pool: fixture.pool).version(id: id + 1000) == nil)
     }
 
+    /// A pledge is in force for a period when its dates hold the period's snapshot (its last day): from its
+    /// first day, up to but not including its end.
+    @Test func aPledgeIsInForceWhenItsDatesHoldTheSnapshot() async throws {
+        let store = PledgeStore(pool: fixture.pool)
+        func pledge(_ name: String, from: String, to: String?) async throws -> Int64 {
+            let employer = try await fixture.newEmployer(name)
+            _ = try await store.add(
+                employerID: employer, tier: .aspiring, livingHours: false, overrides: PledgeOverrides(),
+                validFrom: CalendarDate(iso: from)!, validTo: to.flatMap { CalendarDate(iso: $0) }, actor: "test")
+            return employer
+        }
+        let fromSnapshot = try await pledge("Wirral Bakers Ltd", from: "2026-09-30", to: nil)
+        let endingOnSnapshot = try await pledge("Sefton Care Ltd", from: "2026-01-01", to: "2026-09-30")
+        let endingAfterSnapshot = try await pledge("Knowsley Print Ltd", from: "2026-01-01", to: "2026-10-01")
+        let inForce = try await fixture.pool.withConnection {
+            try await PledgeStore.inForce(
+                employerIDs: [fromSnapshot, endingOnSnapshot, endingAfterSnapshot],
+                periods: [ReportingPeriod("2026-Q2")!, ReportingPeriod("2026-Q3")!], on: $0)
+        }
+        #expect(
+            Set(inForce.map { "\($0.employerID) \($0.period)" }) == [
+                "\(fromSnapshot) 2026-Q3", "\(endingOnSnapshot) 2026-Q2", "\(endingAfterSnapshot) 2026-Q2",
+                "\(endingAfterSnapshot) 2026-Q3",
+            ])
+    }
+
     /// Which version applies to an employer and period: its pledge's at the period's snapshot; with no
     /// pledge then, the newest published version (whose due days a submission's lateness follows).
     @Test func theVersionInForceIsThePledgedOneElseTheNewestPublished() async throws {
