@@ -1,7 +1,3 @@
-import Dispatch
-import Foundation
-import Synchronization
-import TestSupport
 import Testing
 
 @testable import CharterUseCases
@@ -28,33 +24,5 @@ struct ConcurrentMapTests {
                 return value
             }
         }
-    }
-
-    final class Entered: Sendable {
-        let count = Atomic(0)
-    }
-
-    /// The parts run on threads of their own (`ComputeThreads`), not the cooperative pool: a task that only
-    /// waits (as the nightly run waits on its connection) still runs while a map's parts are blocked. Here
-    /// every part blocks until such a task, woken once a part has started, lets them go; on the pool, with
-    /// every thread inside a part, it never could, and the parts give up after ten seconds. (It waits for one
-    /// part, not for one on every core: other tests' maps may hold the compute threads meanwhile.)
-    @Test func aWaitingTaskRunsWhileAMapHoldsEveryCore() async throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let entered = Entered()
-        let gate = DispatchSemaphore(value: 0)
-        let values = Array(0..<(cores * 4))
-        let releaser = Task {
-            try await eventually("a part has started", within: .seconds(30)) {
-                entered.count.load(ordering: .acquiring) >= 1
-            }
-            for _ in values { gate.signal() }
-        }
-        let released = try await values.concurrentMap(minimumPart: 1) { _ in
-            entered.count.add(1, ordering: .releasing)
-            return gate.wait(timeout: .now() + 10) == .success
-        }
-        try await releaser.value
-        #expect(released.allSatisfy { $0 }, "\(released.filter { !$0 }.count) parts were never let go")
     }
 }
