@@ -14,8 +14,8 @@ struct BackupRestoreTests {
     let fixture: StoreFixture
     init() async throws { fixture = try await StoreFixture("backup") }
 
-    /// Employers with pledges, a return with worker lines, the flags a nightly run raises on it, a rep, a
-    /// token: rows in most tables and a dozen audit rows.
+    /// Employers with pledges, a return with worker lines, the flags a nightly run raises on it (one
+    /// acknowledged), a rep, a token: rows in most tables and a dozen audit rows.
     func writeACharter() async throws {
         let pledges = PledgeStore(pool: fixture.pool)
         var employers: [Int64] = []
@@ -37,6 +37,10 @@ struct BackupRestoreTests {
             return
         }
         _ = try await NightlyCompliance(pool: fixture.pool).run(asOf: CalendarDate(iso: "2026-11-01")!)
+        // A rep acknowledges one: an event in its history beside the opening the flag keeps.
+        let flagID = Int64(try await fixture.count("SELECT min(id)::int FROM flags"))
+        try await FlagStore(pool: fixture.pool).act(
+            .acknowledge, on: flagID, role: .rep, actor: "user:3", note: "Raised with the employer")
         let rep = try await fixture.reps.add(
             name: "Jo", email: "jo@unite.org", unionName: "Unite", covers: employers, actor: "admin")
         _ = try await fixture.tokens.create(

@@ -1,3 +1,4 @@
+import CharterDomain
 import CharterStore
 import Foundation
 import PGClient
@@ -62,6 +63,66 @@ struct SchemaTests {
             try await count(
                 connection,
                 "SELECT count(*) FROM bank_holidays WHERE date IN (DATE '2027-12-27', DATE '2027-12-28')") == 2)
+    }
+
+    /// A charter migrated past 0028 (a flag's opening kept on the flag, not as an `opened` row): each flag's
+    /// history reads as it did before — the opening first, with its id, time and actor, then the rest.
+    @Test func flagHistoriesReadTheSameAfterTheOpeningMovesOntoTheFlag() async throws {
+        let connection = try await PGConnection.connect(conninfo)
+        let before = CharterSchema.migrations.filter { $0.version < 28 }
+        _ = try await PGMigrator(migrations: before, lockKey: CharterSchema.migrationLockKey).migrate(on: connection)
+        let evidence = Evidence(
+            charterVersionID: 1, charterVersionLabel: "Charter 2026", parameters: [:],
+            period: ReportingPeriod("2026-Q2")!, returnVersionID: nil, returnVersionNumber: nil)
+        let flagID = try #require(
+            try await connection.query(
+                """
+                WITH e AS (INSERT INTO employers (name) VALUES ('Wirral Bakery') RETURNING id)
+                INSERT INTO flags (employer_id, standard_id, period, state, severity, evidence, opened_at)
+                SELECT id, 'pay.real-living-wage', '2026-Q2', 'cleared', 'breach',
+                       \(String(decoding: evidence.jsonData(), as: UTF8.self))::jsonb, '2026-08-01 02:00:00+01' FROM e
+                RETURNING id
+                """
+            ).first
+        ).decode(Int64.self, at: 0)
+        try await connection.execute(
+            """
+            INSERT INTO flag_events (flag_id, at, actor, kind, from_state, to_state, note) VALUES
+              (\(flagID), '2026-08-01 02:00:00+01', 'nightly-compliance', 'opened', NULL, 'open', NULL),
+              (\(flagID), '2026-08-03 10:15:00+01', 'user:7', 'comment', NULL, NULL, 'asked payroll'),
+              (\(flagID), '2026-09-01 02:00:00+01', 'nightly-compliance', 'transition', 'open', 'cleared', 'no longer found')
+            """)
+        func entry(
+            _ id: Int64, _ at: Date, _ actor: String, _ kind: String, _ from: String?, _ to: String?, _ note: String?
+        )
+            -> String
+        { "\(id) \(at.timeIntervalSince1970) \(actor) \(kind) \(from ?? "-")→\(to ?? "-") \(note ?? "")" }
+        let stored = try await connection.query(
+            "SELECT * FROM flag_events WHERE flag_id = \(flagID) ORDER BY at, id"
+        ).map {
+            entry(
+                try $0.decode(Int64.self, column: "id"), try $0.decode(Date.self, column: "at"),
+                try $0.decode(String.self, column: "actor"), try $0.decode(String.self, column: "kind"),
+                try $0.decode(String?.self, column: "from_state"), try $0.decode(String?.self, column: "to_state"),
+                try $0.decode(String?.self, column: "note"))
+        }
+        _ = try await CharterSchema.migrator().migrate(on: connection)
+
+        let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
+        let flag = try #require(try await FlagStore(pool: pool).flag(id: flagID))
+        await pool.close()
+        #expect(
+            flag.events.map {
+                entry($0.id, $0.at, $0.actor, $0.kind.rawValue, $0.fromState?.rawValue, $0.toState?.rawValue, $0.note)
+            } == stored)
+        #expect(flag.events.map(\.kind) == [.opened, .comment, .transition])
+        #expect(try await count(connection, "SELECT count(*) FROM flag_events WHERE flag_id = \(flagID)") == 2)
+        // No opening is written as an event any more.
+        let error = await #expect(throws: PGError.self) {
+            try await connection.execute(
+                "INSERT INTO flag_events (flag_id, actor, kind, to_state) VALUES (\(flagID), 'x', 'opened', 'open')")
+        }
+        #expect(error?.code == .server)
     }
 
     @Test func theAuditLogRefusesUpdateAndDelete() async throws {

@@ -1,11 +1,11 @@
 public import CharterDomain
 public import Foundation
 
-/// One entry in a flag's history (`flag_events`): who did what, when, from which state to which.
+/// One entry in a flag's history (its opening, then `flag_events`): who did what, when, from which state to which.
 public struct FlagEvent: Sendable, Hashable, Codable {
     /// What happened to the flag; the kinds `flag_events` allows.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
-        /// The nightly run raised it.
+        /// The nightly run raised it (kept on the flag row, not in `flag_events`: migration 0028).
         case opened
         /// Its state changed (a person's action, the nightly run, an exemption).
         case transition

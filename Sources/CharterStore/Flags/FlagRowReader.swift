@@ -54,7 +54,7 @@ enum FlagRowReader {
                 """
                 SELECT \(summaryColumns), e.name AS employer_name, s.title AS standard_title,
                        f.evidence::text AS evidence, f.return_version_id, f.explanation, f.action_plan,
-                       f.action_target_date::text AS action_target_date
+                       f.action_target_date::text AS action_target_date, f.opened_by, f.opened_event_id
                 FROM flags f
                 JOIN employers e ON e.id = f.employer_id
                 LEFT JOIN standards s ON s.charter_version_id = f.charter_version_id AND s.standard_id = f.standard_id
@@ -82,7 +82,18 @@ enum FlagRowReader {
                     return date
                 })
         }
-        let events = try await connection.query(
+        // The opening is kept on the flag (migration 0028), first in the history (nothing happens to a flag
+        // before it is opened; a change in the same transaction has the same time and a later id).
+        var events: [FlagEvent] = []
+        if let openedBy = try row.decode(String?.self, column: "opened_by"),
+            let openingID = try row.decode(Int64?.self, column: "opened_event_id")
+        {
+            events.append(
+                FlagEvent(
+                    id: openingID, at: summary.openedAt, actor: openedBy, kind: .opened, fromState: nil,
+                    toState: FlagTransitions.raised, note: nil))
+        }
+        events += try await connection.query(
             """
             SELECT id, at, actor, kind, from_state, to_state, note FROM flag_events
             WHERE flag_id = \(id) ORDER BY at, id

@@ -12,7 +12,7 @@ public import PGClient
 /// **What changed since the last digest.** A digest's recipient (an employer, or a rep) has a "since":
 /// when the last digest to them was queued (`outbox_messages.created_at` of the newest non-dead
 /// message whose dedup key starts with the recipient's `DigestKey.prefix(for:)`). A flag's
-/// change is read from its `flag_events` after that instant:
+/// change is read from its opening (`flags.opened_at`) and its `flag_events` after that instant:
 /// - **new**: active (open, acknowledged, disputed) and opened after `since`, or reopened after it
 ///   (a transition to `open` from cleared, resolved or waived), or there was no digest before;
 /// - **changed**: active, with any evidence, transition or response event after `since`;
@@ -332,10 +332,10 @@ public enum ReportGatherer {
                WHERE daterange(valid_from, valid_to, '[)') @> \(weekEnding.description)::date) AS pledged,
               (SELECT count(DISTINCT return_id) FROM return_versions
                WHERE received_at >= \(start) AND received_at < \(end)) AS received,
-              (SELECT count(*) FROM flag_events
-               WHERE at >= \(start) AND at < \(end)
-                 AND (kind = 'opened' OR (kind = 'transition' AND to_state = 'open'
-                                          AND from_state IN ('cleared', 'resolved', 'waived')))) AS opened,
+              (SELECT count(*) FROM flags WHERE opened_at >= \(start) AND opened_at < \(end))
+              + (SELECT count(*) FROM flag_events
+                 WHERE at >= \(start) AND at < \(end) AND kind = 'transition' AND to_state = 'open'
+                   AND from_state IN ('cleared', 'resolved', 'waived')) AS opened,
               (SELECT count(*) FROM flag_events
                WHERE at >= \(start) AND at < \(end) AND kind = 'transition' AND to_state = 'cleared') AS cleared,
               (SELECT encode(row_hash, 'hex') FROM audit_head) AS head,

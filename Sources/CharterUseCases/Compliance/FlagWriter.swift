@@ -74,7 +74,7 @@ enum FlagWriter {
     private struct Plan {
         var inserts: [NewFlag] = []
         var updates: [Update] = []
-        /// Events of existing flags; new flags' `opened` events are written with them.
+        /// Events of existing flags (a new flag keeps its opening on its own row).
         var events: [Event] = []
         var tally = Tally()
     }
@@ -327,26 +327,24 @@ enum FlagWriter {
                 subject: key.subject, severity: severity))
     }
 
-    /// The statement inserting the new flags in `FlagTransitions.raised` and each one's `opened` event by
-    /// `actor`: one, so the ids the events need stay in PostgreSQL instead of coming back to be sent again.
+    /// The statement inserting the new flags in `FlagTransitions.raised`, each opened by `actor`: the opening
+    /// is kept on the flag (`opened_by`, `opened_at`, and its id in the history from `flag_events`' sequence;
+    /// migration 0028), where an `opened` event row cost every new flag another row, two index entries and a
+    /// reference check.
     private static func newFlagsStatement(_ inserts: [NewFlag], actor: String) -> PGQuery? {
         guard !inserts.isEmpty else { return nil }
-        let raised = FlagTransitions.raised
         return
             """
-            WITH created AS (
-                INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
-                                   evidence_digest, charter_version_id, return_version_id)
-                SELECT e, s, p, sub, \(raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv, nullif(rv, 0)
-                FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
-                            \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
-                            \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
-                            \(inserts.map(\.digest))::text[],
-                            \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
-                     AS i (e, s, p, sub, sev, ev, dg, cv, rv)
-                RETURNING id)
-            INSERT INTO flag_events (flag_id, actor, kind, to_state)
-            SELECT id, \(actor), 'opened', \(raised.rawValue)::text FROM created
+            INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
+                               evidence_digest, charter_version_id, return_version_id, opened_by, opened_event_id)
+            SELECT e, s, p, sub, \(FlagTransitions.raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv,
+                   nullif(rv, 0), \(actor)::text, nextval('flag_events_id_seq')
+            FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
+                        \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
+                        \(inserts.map(\.severity))::text[], \(inserts.map(\.evidence))::text[],
+                        \(inserts.map(\.digest))::text[],
+                        \(inserts.map(\.charterVersionID))::bigint[], \(inserts.map { $0.returnVersionID ?? 0 })::bigint[])
+                 AS i (e, s, p, sub, sev, ev, dg, cv, rv)
             """
     }
 
