@@ -122,6 +122,25 @@ struct NightlyComplianceTests {
         #expect(try await fixture.count("SELECT count(*) FROM flags WHERE standard_id = 'pay.real-living-wage'") == 1)
     }
 
+    /// A return no pledge covers is not judged; a batch made only of such returns has no group to read the
+    /// next batch with, and the returns after it are still read and judged.
+    @Test func aBatchOfReturnsNoPledgeCoversDoesNotStopTheRun() async throws {
+        for index in 0..<3 {
+            let unpledged = try await fixture.newEmployer()
+            try await submit(unpledged, (1...20).map { Self.line("U\(index)W\($0)") })
+        }
+        let employer = try await pledgedEmployer()
+        var lines = (1...20).map { Self.line("W\($0)") }
+        lines[0] = Self.line("W1", rate: "12.00")
+        try await submit(employer, lines)
+        var nightly = self.nightly
+        nightly.batchSize = 3
+        let run = try await nightly.run(asOf: asOf)
+        #expect(run.returnsEvaluated == 1)
+        #expect(run.errors.isEmpty)
+        #expect(try await flags(employer)["pay.real-living-wage"] == "open")
+    }
+
     /// Enough returns that the run reads, judges and encodes them on several cores and in more than one
     /// batch: each employer's flag is about its own return and workers, with its opening as its history;
     /// judging every return again finds every flag as it is; a second run changes nothing.

@@ -143,7 +143,9 @@ public struct NightlyCompliance: Sendable {
             var judgedShares: [ReportingPeriod: [Int64: Decimal?]] = [:]
             // The young people each return read so far attested: a later period's history needs no query for them.
             var youngPeopleRead: ReturnJudge.YoungPeopleSeen = [:]
-            func step(reading group: [PendingReturn]?) async throws {
+            // Judges what was read last while writing what was judged last, then reads `group` and the rows of
+            // the returns in `next` (the next batch's: returned undecoded) — all of it while the cores judge.
+            func step(reading group: [PendingReturn]?, prefetching next: [Int64] = []) async throws -> PGRows? {
                 let toJudge = read
                 let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
                 // All of it on the compute threads, the statements' binding too: the pool stays free for this
@@ -173,6 +175,7 @@ public struct NightlyCompliance: Sendable {
                     report.timings.figures += cost.time.seconds
                     started = started + cost.time
                 }
+                let nextRows = try await PendingReturn.rows(ids: next, on: connection)
                 unwritten = try await judging
                 if let judged = unwritten {
                     report.errors += judged.errors
@@ -180,21 +183,30 @@ public struct NightlyCompliance: Sendable {
                         judgedShares[judged.period, default: [:]][evaluated.employerID] = .some(evaluated.share)
                     }
                 }
+                return nextRows
             }
             for index in batches.indices {
-                // The next batch's rows are read now and decoded on the cores while this one is judged and
-                // written (its returns, versions and pledges are not what this batch writes).
+                // The next batch's rows are read with this batch's first group, while the cores judge the group
+                // before (its returns, versions and pledges are not what this batch writes; read before any
+                // group is judged, the cores waited for them at every batch), and decoded on the cores while
+                // the rest of this batch is judged and written.
                 let next = index + 1 < batches.count ? batches[index + 1] : []
-                let nextRows = try await PendingReturn.rows(ids: next, on: connection)
+                let groups = PendingReturn.groupedByCriteria(pending)
+                guard let first = groups.first else {
+                    // No return of this batch has a pledge in force: no group to read the next batch with.
+                    pending = try await PendingReturn.load(ids: next, on: connection)
+                    continue
+                }
+                let nextRows = try await step(reading: first, prefetching: next)
                 async let decoded = PendingReturn.decode(nextRows)
-                for group in PendingReturn.groupedByCriteria(pending) {
-                    try await step(reading: group)
+                for group in groups.dropFirst() {
+                    _ = try await step(reading: group)
                 }
                 pending = try await decoded
             }
             // The last group read is judged while the one before is written; then the last is written.
-            try await step(reading: nil)
-            try await step(reading: nil)
+            _ = try await step(reading: nil)
+            _ = try await step(reading: nil)
             report.timings.judging += (clock.now - started).seconds
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
