@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CharterUseCases
@@ -15,6 +16,14 @@ struct ConcurrentMapTests {
         #expect(try await values.concurrentMap { $0 * 3 + 1 } == values.map { $0 * 3 + 1 })
         #expect(try await values.concurrentMap(minimumPart: 1) { "\($0)" } == values.map { "\($0)" })
         #expect(try await values[...].concurrentMap(minimumPart: 7) { $0 } == values)
+    }
+
+    /// The parts run on `ComputeThreads`, not Swift's cooperative pool, which stays free for the tasks that
+    /// wait on a connection (the nightly run resumes the moment a statement returns, while a map is under way).
+    @Test func thePartsRunOnTheComputeThreadsNotTheCooperativePool() async throws {
+        let threads = try await Array(0..<1000).concurrentMap(minimumPart: 10) { _ in Thread.current.name ?? "" }
+        #expect(!threads.isEmpty)
+        #expect(threads.allSatisfy { $0.hasPrefix("charter-cpu-") }, "parts ran on \(Set(threads).sorted())")
     }
 
     @Test func throwsWhatATransformThrows() async throws {

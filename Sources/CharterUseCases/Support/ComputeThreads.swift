@@ -19,8 +19,13 @@ final class ComputeThreads: TaskExecutor, @unchecked Sendable {
 
     private init(count: Int) {
         for index in 0..<max(count, 1) {
-            let thread = Thread { [self] in runLoop() }
-            thread.name = "charter-compute-\(index)"
+            let thread = Thread { [self] in
+                // Named from the thread itself: on Linux only that names the system thread (what `top` and
+                // `perf` show, at most 15 characters); a new thread otherwise inherits the name of the pool
+                // thread that created it.
+                Thread.current.name = "charter-cpu-\(index)"
+                runLoop()
+            }
             thread.start()
         }
     }
