@@ -1,9 +1,10 @@
 import CharterDomain
-import CharterStore
 import Foundation
 import PGClient
 import TestSupport
 import Testing
+
+@testable import CharterStore
 
 @Suite("The CharterWatch schema", .timeLimit(.minutes(10)))
 struct SchemaTests {
@@ -78,9 +79,9 @@ struct SchemaTests {
             try await connection.query(
                 """
                 WITH e AS (INSERT INTO employers (name) VALUES ('Wirral Bakery') RETURNING id)
-                INSERT INTO flags (employer_id, standard_id, period, state, severity, evidence, opened_at)
+                INSERT INTO flags (employer_id, standard_id, period, state, severity, evidence)
                 SELECT id, 'pay.real-living-wage', '2026-Q2', 'cleared', 'breach',
-                       \(String(decoding: evidence.jsonData(), as: UTF8.self))::jsonb, '2026-08-01 02:00:00+01' FROM e
+                       \(String(decoding: evidence.jsonData(), as: UTF8.self))::jsonb FROM e
                 RETURNING id
                 """
             ).first
@@ -92,29 +93,16 @@ struct SchemaTests {
               (\(flagID), '2026-08-03 10:15:00+01', 'user:7', 'comment', NULL, NULL, 'asked payroll'),
               (\(flagID), '2026-09-01 02:00:00+01', 'nightly-compliance', 'transition', 'open', 'cleared', 'no longer found')
             """)
-        func entry(
-            _ id: Int64, _ at: Date, _ actor: String, _ kind: String, _ from: String?, _ to: String?, _ note: String?
-        )
-            -> String
-        { "\(id) \(at.timeIntervalSince1970) \(actor) \(kind) \(from ?? "-")→\(to ?? "-") \(note ?? "")" }
+        // As the history read them before: the opening among the events.
         let stored = try await connection.query(
             "SELECT * FROM flag_events WHERE flag_id = \(flagID) ORDER BY at, id"
-        ).map {
-            entry(
-                try $0.decode(Int64.self, column: "id"), try $0.decode(Date.self, column: "at"),
-                try $0.decode(String.self, column: "actor"), try $0.decode(String.self, column: "kind"),
-                try $0.decode(String?.self, column: "from_state"), try $0.decode(String?.self, column: "to_state"),
-                try $0.decode(String?.self, column: "note"))
-        }
+        ).map(FlagRowReader.event)
         _ = try await CharterSchema.migrator().migrate(on: connection)
 
         let pool = PGPool(configuration: PGPoolConfiguration(conninfo: conninfo))
         let flag = try #require(try await FlagStore(pool: pool).flag(id: flagID))
         await pool.close()
-        #expect(
-            flag.events.map {
-                entry($0.id, $0.at, $0.actor, $0.kind.rawValue, $0.fromState?.rawValue, $0.toState?.rawValue, $0.note)
-            } == stored)
+        #expect(flag.events == stored)
         #expect(flag.events.map(\.kind) == [.opened, .comment, .transition])
         #expect(try await count(connection, "SELECT count(*) FROM flag_events WHERE flag_id = \(flagID)") == 2)
         // No opening is written as an event any more.
