@@ -145,6 +145,7 @@ public struct NightlyCompliance: Sendable {
             var youngPeopleRead: ReturnJudge.YoungPeopleSeen = [:]
             // Judges what was read last while writing what was judged last, then reads `group` and the rows of
             // the returns in `next` (the next batch's: returned undecoded) — all of it while the cores judge.
+            @discardableResult
             func step(reading group: [PendingReturn]?, prefetching next: [Int64] = []) async throws -> PGRows? {
                 let toJudge = read
                 let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
@@ -200,13 +201,13 @@ public struct NightlyCompliance: Sendable {
                 let nextRows = try await step(reading: first, prefetching: next)
                 async let decoded = PendingReturn.decode(nextRows)
                 for group in groups.dropFirst() {
-                    _ = try await step(reading: group)
+                    try await step(reading: group)
                 }
                 pending = try await decoded
             }
             // The last group read is judged while the one before is written; then the last is written.
-            _ = try await step(reading: nil)
-            _ = try await step(reading: nil)
+            try await step(reading: nil)
+            try await step(reading: nil)
             report.timings.judging += (clock.now - started).seconds
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
