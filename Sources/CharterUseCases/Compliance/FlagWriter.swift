@@ -337,7 +337,7 @@ enum FlagWriter {
             """
             INSERT INTO flags (employer_id, standard_id, period, subject, state, severity, evidence,
                                evidence_digest, charter_version_id, return_version_id, opened_by, opened_event_id)
-            SELECT e, s, p, sub, \(FlagTransitions.raised.rawValue)::text, sev, ev::jsonb, decode(dg, 'hex'), cv,
+            SELECT e, s, p, sub, \(FlagTransitions.raised.rawValue)::text, sev, ev::json, decode(dg, 'hex'), cv,
                    nullif(rv, 0), \(actor)::text, nextval('flag_events_id_seq')
             FROM unnest(\(inserts.map(\.key.employerID))::bigint[], \(inserts.map(\.key.standardID))::text[],
                         \(inserts.map(\.key.period.description))::text[], \(inserts.map(\.key.subject))::text[],
@@ -353,7 +353,7 @@ enum FlagWriter {
         guard !updates.isEmpty else { return nil }
         return
             """
-            UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::jsonb,
+            UPDATE flags f SET state = u.st, severity = u.sev, evidence = u.ev::json,
                                evidence_digest = decode(nullif(u.dg, ''), 'hex'),
                                charter_version_id = CASE WHEN u.cv = 0 THEN f.charter_version_id ELSE u.cv END,
                                return_version_id = coalesce(nullif(u.rv, 0), f.return_version_id),
@@ -381,7 +381,8 @@ enum FlagWriter {
             """
     }
 
-    /// Two JSON texts with the same content (jsonb reorders keys and spacing).
+    /// Two JSON texts with the same content: evidence written before migration 0029 was kept as jsonb, which
+    /// reorders keys and spacing.
     static func sameJSON(_ stored: String, _ fresh: String) -> Bool {
         guard let a = try? JSONSerialization.jsonObject(with: Data(stored.utf8)),
             let b = try? JSONSerialization.jsonObject(with: Data(fresh.utf8))

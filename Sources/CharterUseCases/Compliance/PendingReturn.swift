@@ -45,6 +45,10 @@ struct PendingReturn: Sendable {
 
     /// The rows of the returns matching `condition`, undecoded: the nightly run reads the next batch's
     /// while it judges and writes this one, and decodes them on the cores the writes leave idle.
+    ///
+    /// The pledge in force is found by comparing dates (as `PledgeStore.inForce` does), not by a range's
+    /// containment, which the planner can only answer from the GiST exclusion index, one probe a return:
+    /// for a batch of 10,000 a hash join on the employer instead (psql, server time: 22 ms against 25).
     static func rows(where condition: PGQuery, on connection: PGConnection) async throws -> PGRows {
         try await connection.query(
             """
@@ -57,8 +61,8 @@ struct PendingReturn: Sendable {
             FROM returns r
             JOIN LATERAL (SELECT * FROM return_versions rv WHERE rv.return_id = r.id
                           ORDER BY rv.version_no DESC LIMIT 1) v ON true
-            JOIN pledges p ON p.employer_id = r.employer_id
-                          AND daterange(p.valid_from, p.valid_to, '[)') @> period_snapshot(r.period)
+            JOIN pledges p ON p.employer_id = r.employer_id AND p.valid_from <= period_snapshot(r.period)
+                          AND (p.valid_to IS NULL OR period_snapshot(r.period) < p.valid_to)
             WHERE \(condition)
             """)
     }
