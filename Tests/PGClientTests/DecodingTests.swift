@@ -282,6 +282,24 @@ struct DecodingTests {
         #expect(try await roundTrip(ids, as: "uuid[]") == ids)
     }
 
+    /// A `numeric[]` writes each distinct value once (`Decimal.description` is slow for 38 digits): values
+    /// that repeat, values equal in value but written differently, and NaN (not equal to itself) all come back
+    /// as they were sent, in order.
+    @Test func numericArraysWithRepeatedValuesRoundTrip() async throws {
+        var shares: [Decimal] = []
+        for workers in 1...40 {
+            for zeroHours in 0...workers { shares.append(Decimal(zeroHours) * 100 / Decimal(workers)) }
+        }
+        let sent = shares + shares.reversed() + [Decimal(string: "12.60")!, Decimal(string: "12.6")!, -0.5]
+        #expect(try await roundTrip(sent, as: "numeric[]") == sent)
+        let connection = try await PGConnection.connect(conninfo)
+        let withNaN = [Decimal(1) * 100 / 3, .nan, Decimal(1) * 100 / 3, .nan]
+        let rows = try await connection.query(
+            "SELECT array_to_string(\(withNaN)::numeric[], ' ') AS texts")
+        let texts = try #require(rows.first).decode(String.self, column: "texts").split(separator: " ")
+        #expect(texts.map(String.init) == withNaN.map { $0.isNaN ? "NaN" : $0.description })
+    }
+
     struct Evidence: Codable, Sendable, Equatable {
         var count: Int
         var refs: [String]

@@ -129,6 +129,9 @@ extension Array: PGEncodable where Element: PGArrayElement {
         if Element.self == Int.self, let values = self as? [Int] {
             return [Int64](values.map { Int64($0) }).pgBind
         }
+        if Element.self == Decimal.self, let values = self as? [Decimal] {
+            return PGBind(type: .numericArray, text: Self.numericText(values))
+        }
         if Element.self == String.self, let values = self as? [String] {
             return PGBind(
                 type: .textArray,
@@ -139,6 +142,24 @@ extension Array: PGEncodable where Element: PGArrayElement {
                 })
         }
         return PGBind(type: Self.pgType, text: pgText)
+    }
+
+    /// `values` as a `numeric[]`'s text, each distinct value written once: `Decimal.description` takes
+    /// several microseconds for a value of 38 digits (7 µs for a share such as 100 × 7 / 31: a long division
+    /// per digit), and the arrays the nightly run sends repeat their values — 40,000 zero-hours shares, each
+    /// a fraction of a small workforce, are about a thousand distinct values (280 ms of formatting, 21 ms
+    /// with each distinct one written once).
+    static func numericText(_ values: [Decimal]) -> String {
+        var written: [Decimal: String] = [:]
+        return PGArrayText.encode(
+            values.map { value in
+                // NaN is not equal to itself: never a key.
+                if value.isNaN { return value.pgText }
+                if let text = written[value] { return text }
+                let text = value.pgText
+                written[value] = text
+                return text
+            })
     }
 
     /// `values` in `array_recv`'s format.
