@@ -133,7 +133,6 @@ public struct NightlyCompliance: Sendable {
             let batches = stride(from: 0, to: order.count, by: batchSize).map {
                 Array(order[$0..<min($0 + batchSize, order.count)])
             }
-            var pending = try await PendingReturn.load(ids: batches.first ?? [], on: connection)
             // Three stages, each on its own resource: a group is read (connection), judged (the cores) and
             // written (connection). While one group is judged, the connection writes the group before it and
             // reads the one after; the zero-hours shares judged so far stand in for evaluations not yet
@@ -143,10 +142,34 @@ public struct NightlyCompliance: Sendable {
             var judgedShares: [ReportingPeriod: [Int64: Decimal?]] = [:]
             // The young people each return read so far attested: a later period's history needs no query for them.
             var youngPeopleRead: ReturnJudge.YoungPeopleSeen = [:]
-            // Judges what was read last while writing what was judged last, then reads `group` and the rows of
-            // the returns in `next` (the next batch's: returned undecoded) — all of it while the cores judge.
-            @discardableResult
-            func step(reading group: [PendingReturn]?, prefetching next: [Int64] = []) async throws -> PGRows? {
+            // The groups of the batch being read, and the batches after it: the next one's returns possibly
+            // read and decoded ahead.
+            var groupsLeft: ArraySlice<[PendingReturn]> = []
+            var batchesLeft = batches[...]
+            var readAhead: [PendingReturn]?
+            // The pledges owing returns (step 2), read in the first step that has a group to judge.
+            var owing: [PledgeInForce]?
+            // The next group to read, a batch's returns loaded when the one before is used up (those of a
+            // batch no pledge covers form no group: the next batch is loaded).
+            func nextGroup() async throws -> [PendingReturn]? {
+                while groupsLeft.isEmpty {
+                    guard let batch = batchesLeft.popFirst() else { return nil }
+                    let returns: [PendingReturn]
+                    if let ahead = readAhead {
+                        returns = ahead
+                    } else {
+                        returns = try await PendingReturn.load(ids: batch, on: connection)
+                    }
+                    readAhead = nil
+                    groupsLeft = PendingReturn.groupedByCriteria(returns)[...]
+                }
+                return groupsLeft.popFirst()
+            }
+            // Judges what was read last while writing what was judged last and reading the next group — and,
+            // while the cores have something to judge, the next batch's returns, decoded on the cores beside
+            // the judging. The run's first step has nothing to judge: it reads the first group alone, so the
+            // cores start on it as soon as it is read, and the next batch is read in the step after.
+            func step() async throws {
                 let toJudge = read
                 let shares = toJudge.flatMap { judgedShares[$0.period.previous] } ?? [:]
                 // All of it on the compute threads, the statements' binding too: the pool stays free for this
@@ -162,7 +185,7 @@ public struct NightlyCompliance: Sendable {
                     started = clock.now
                 }
                 read = nil
-                if let group {
+                if let group = try await nextGroup() {
                     let version = try await charter(group[0].charterVersionID, connection)
                     var cost = ReturnJudge.FiguresCost()
                     read = try await ReturnJudge.prepare(
@@ -176,45 +199,38 @@ public struct NightlyCompliance: Sendable {
                     report.timings.figures += cost.time.seconds
                     started = started + cost.time
                 }
-                let nextRows = try await PendingReturn.rows(ids: next, on: connection)
+                // The next batch's returns, versions and pledges are not what the run writes: read them now.
+                var ahead: PGRows?
+                if toJudge != nil, readAhead == nil, let batch = batchesLeft.first {
+                    ahead = try await PendingReturn.rows(ids: batch, on: connection)
+                }
+                async let decoded = PendingReturn.decode(ahead)
+                if toJudge != nil, owing == nil {
+                    owing = try await Self.owing(asOf: asOf, on: connection)
+                }
                 unwritten = try await judging
+                if ahead != nil { readAhead = try await decoded }
                 if let judged = unwritten {
                     report.errors += judged.errors
                     for evaluated in judged.evaluated {
                         judgedShares[judged.period, default: [:]][evaluated.employerID] = .some(evaluated.share)
                     }
                 }
-                return nextRows
             }
-            for index in batches.indices {
-                // The next batch's rows are read with this batch's first group, while the cores judge the group
-                // before (its returns, versions and pledges are not what this batch writes; read before any
-                // group is judged, the cores waited for them at every batch), and decoded on the cores while
-                // the rest of this batch is judged and written.
-                let next = index + 1 < batches.count ? batches[index + 1] : []
-                let groups = PendingReturn.groupedByCriteria(pending)
-                guard let first = groups.first else {
-                    // No return of this batch has a pledge in force: no group to read the next batch with.
-                    pending = try await PendingReturn.load(ids: next, on: connection)
-                    continue
-                }
-                let nextRows = try await step(reading: first, prefetching: next)
-                async let decoded = PendingReturn.decode(nextRows)
-                for group in groups.dropFirst() {
-                    try await step(reading: group)
-                }
-                pending = try await decoded
-            }
-            // The last group read is judged while the one before is written; then the last is written.
-            try await step(reading: nil)
-            try await step(reading: nil)
+            // Until every group is read, judged and written (the last judged while the one before is written).
+            repeat {
+                try await step()
+            } while read != nil || unwritten != nil
             report.timings.judging += (clock.now - started).seconds
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
             // 2. Returns that should have arrived and have not.
+            if owing == nil {
+                owing = try await Self.owing(asOf: asOf, on: connection)
+            }
             try await raiseMissingReturns(
-                asOf: asOf, holidays: holidays, charter: { try await charter($0, connection) }, actor: actor,
-                report: &report, on: connection)
+                owing ?? [], asOf: asOf, holidays: holidays,
+                charter: { try await charter($0, connection) }, actor: actor, report: &report, on: connection)
             // 3. Exemptions granted, revoked or expired since the last run.
             try await applyExemptions(asOf: asOf, actor: actor, report: &report, on: connection)
             // 4. Digests about what the run changed (a dry run counts them and rolls them back too).
@@ -384,26 +400,30 @@ public struct NightlyCompliance: Sendable {
 
     // MARK: Missing returns
 
-    private func raiseMissingReturns(
-        asOf: CalendarDate, holidays: BankHolidays, charter: (Int64) async throws -> CharterVersion, actor: String,
-        report: inout ComplianceRunReport, on connection: PGConnection
-    ) async throws {
-        // The last eight quarters whose returns could be due by now.
+    /// The pledges in force for each of the last eight quarters whose returns could be due by `asOf`, that
+    /// have no return for it. Read for all eight at once (one pass over the pledges instead of eight: most
+    /// nights this is most of a run). The run writes flags, never pledges or returns, so this can be read at
+    /// any point of the run: the nightly run reads it while the cores judge its first group.
+    private static func owing(asOf: CalendarDate, on connection: PGConnection) async throws -> [PledgeInForce] {
         var periods: [ReportingPeriod] = []
         var cursor = ReportingPeriod(containing: asOf).previous
         for _ in 0..<8 {
             periods.append(cursor)
             cursor = cursor.previous
         }
+        return try await PledgeStore.inForce(employerIDs: nil, periods: periods, withoutReturn: true, on: connection)
+    }
+
+    /// Raises a missing return for each pledge of `owing` (`owing(asOf:on:)`) whose return is late by `asOf`,
+    /// a period at a time, oldest first.
+    private func raiseMissingReturns(
+        _ owing: [PledgeInForce], asOf: CalendarDate, holidays: BankHolidays,
+        charter: (Int64) async throws -> CharterVersion, actor: String, report: inout ComplianceRunReport,
+        on connection: PGConnection
+    ) async throws {
         let asOfEnd = asOf.adding(days: 1).start(in: .europeLondon)
-        // Read for all eight at once (one pass over the pledges instead of eight: most nights this is most of
-        // a run), then reconciled a period at a time, oldest first. The run writes flags, never pledges or
-        // returns, so what is read first is what each period would read.
-        let owing = Dictionary(
-            grouping: try await PledgeStore.inForce(
-                employerIDs: nil, periods: periods, withoutReturn: true, on: connection),
-            by: \.period)
-        for period in periods.reversed() {
+        let owing = Dictionary(grouping: owing, by: \.period)
+        for period in owing.keys.sorted() {
             var judged: [FlagWriter.Judged] = []
             for pledge in owing[period] ?? [] {
                 let version = try await charter(pledge.charterVersionID)
