@@ -115,7 +115,11 @@ struct ComplianceBench: AsyncParsableCommand {
             var seconds: [Double] = []
             var phases: [ComplianceRunTimings] = []
             var cpus: [CPUTime] = []
-            // The pool's connections, opened by the backfill above: the run's statements run in them.
+            // The run reads its work list, rates, holidays and owed returns on connections of their own at its
+            // start: one run, unmeasured and rolled back, opens every connection it uses (and warms the caches
+            // as the aggregate's first pass does), so the backends listed here are all the run's.
+            _ = try await NightlyCompliance(pool: pool).run(asOf: asOf, dryRun: true, actor: "bench")
+            // The pool's connections: the run's statements run in them.
             let backends = try await connection.query(
                 """
                 SELECT pid FROM pg_stat_activity

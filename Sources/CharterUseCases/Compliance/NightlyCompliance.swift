@@ -110,8 +110,19 @@ public struct NightlyCompliance: Sendable {
             throw CharterStoreError(.invalid, "a run's date must lie between the years 1910 and 9990, not \(asOf)")
         }
         var report = ComplianceRunReport(asOf: asOf, dryRun: dryRun)
-        let rates = try await RateStore(pool: pool).table()
-        let holidays = try await pool.withConnection { try await BankHolidays.load(on: $0) }
+        // What the run reads before it starts, each on a connection of its own, at once: the rates, the bank
+        // holidays, the work list (1. below) and the pledges owing returns (2.). None of it is what the run
+        // writes (it writes judgements and flags, never rates, pledges or returns), and each statement of the
+        // run's transaction (read committed) would see what was committed when it began, as these do. A run
+        // with nothing new to judge is these reads and little else.
+        async let rateTable = RateStore(pool: pool).table()
+        async let bankHolidays = pool.withConnection { try await BankHolidays.load(on: $0) }
+        async let workList = pool.withConnection { try await Self.pendingReturnIDs(on: $0) }
+        async let owed = pool.withConnection { try await Self.owing(asOf: asOf, on: $0) }
+        let rates = try await rateTable
+        let holidays = try await bankHolidays
+        let order = try await workList
+        let owing = try await owed
         var versions: [Int64: CharterVersion] = [:]
         func charter(_ id: Int64, _ connection: PGConnection) async throws -> CharterVersion {
             if let known = versions[id] { return known }
@@ -129,7 +140,6 @@ public struct NightlyCompliance: Sendable {
             // The work list is read once, in order; each batch then loads its own details, so the cost
             // of finding pending returns does not grow with the number of batches.
             var started = clock.now
-            let order = try await Self.pendingReturnIDs(on: connection)
             let batches = stride(from: 0, to: order.count, by: batchSize).map {
                 Array(order[$0..<min($0 + batchSize, order.count)])
             }
@@ -147,8 +157,6 @@ public struct NightlyCompliance: Sendable {
             var groupsLeft: ArraySlice<[PendingReturn]> = []
             var batchesLeft = batches[...]
             var readAhead: [PendingReturn]?
-            // The pledges owing returns (step 2), read in the first step that has a group to judge.
-            var owing: [PledgeInForce]?
             // The next group to read, a batch's returns loaded when the one before is used up (those of a
             // batch no pledge covers form no group: the next batch is loaded).
             func nextGroup() async throws -> [PendingReturn]? {
@@ -205,9 +213,6 @@ public struct NightlyCompliance: Sendable {
                     ahead = try await PendingReturn.rows(ids: batch, on: connection)
                 }
                 async let decoded = PendingReturn.decode(ahead)
-                if toJudge != nil, owing == nil {
-                    owing = try await Self.owing(asOf: asOf, on: connection)
-                }
                 unwritten = try await judging
                 if ahead != nil { readAhead = try await decoded }
                 if let judged = unwritten {
@@ -225,11 +230,8 @@ public struct NightlyCompliance: Sendable {
             started = clock.now
             defer { report.timings.rest += (clock.now - started).seconds }
             // 2. Returns that should have arrived and have not.
-            if owing == nil {
-                owing = try await Self.owing(asOf: asOf, on: connection)
-            }
             try await raiseMissingReturns(
-                owing ?? [], asOf: asOf, holidays: holidays,
+                owing, asOf: asOf, holidays: holidays,
                 charter: { try await charter($0, connection) }, actor: actor, report: &report, on: connection)
             // 3. Exemptions granted, revoked or expired since the last run.
             try await applyExemptions(asOf: asOf, actor: actor, report: &report, on: connection)
@@ -402,8 +404,7 @@ public struct NightlyCompliance: Sendable {
 
     /// The pledges in force for each of the last eight quarters whose returns could be due by `asOf`, that
     /// have no return for it. Read for all eight at once (one pass over the pledges instead of eight: most
-    /// nights this is most of a run). The run writes flags, never pledges or returns, so this can be read at
-    /// any point of the run: the nightly run reads it while the cores judge its first group.
+    /// nights this is most of a run).
     private static func owing(asOf: CalendarDate, on connection: PGConnection) async throws -> [PledgeInForce] {
         var periods: [ReportingPeriod] = []
         var cursor = ReportingPeriod(containing: asOf).previous
