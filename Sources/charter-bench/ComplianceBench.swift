@@ -165,7 +165,7 @@ struct ComplianceBench: AsyncParsableCommand {
             print(
                 String(
                     format:
-                        "first run's phases (medians): reading kept figures (grouped passes where none fit) %.2f s (%.2f × the bare aggregate), other judging %.2f s, flag and evaluation writes %.2f s, missing returns, exemptions and audit %.2f s",
+                        "first run's phases (medians; the writes run beside the reads and the judging): reading kept figures (grouped passes where none fit) %.2f s (%.2f × the bare aggregate), other reading and judging %.2f s, flag and evaluation writes %.2f s, missing returns, exemptions and audit %.2f s",
                     figures, figures / bare, phases.map(\.judging).median, phases.map(\.writing).median,
                     phases.map(\.rest).median))
             // What the first run cost the machine: CPU seconds of this process (Swift: decoding, rules, evidence)

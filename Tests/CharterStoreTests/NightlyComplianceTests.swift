@@ -198,7 +198,9 @@ struct NightlyComplianceTests {
 
     /// A rising zero-hours share is judged against the previous period's evaluation, which the same run
     /// writes: however the run cuts the returns into batches (and reads the next batch ahead), every
-    /// period's evaluations are written before the next period is judged, and the run decides the same.
+    /// period's evaluations are written before the next period is judged, and the run decides the same —
+    /// whether it reads on a second connection (which cannot see the run's evaluations before it commits:
+    /// the shares it judged stand in for them) or on the one it writes on.
     @Test func aRisingZeroHoursShareIsFlaggedWhateverTheBatches() async throws {
         var employers: [Int64] = []
         for _ in 0..<3 {
@@ -215,8 +217,17 @@ struct NightlyComplianceTests {
         oneAtATime.batchSize = 1
         let cut = try await oneAtATime.run(asOf: asOf, dryRun: true)
         let whole = try await nightly.run(asOf: asOf, dryRun: true)
+        // With a pool too small to lend the run a second connection, it reads on the one it writes on.
+        var small = PGPoolConfiguration(conninfo: fixture.conninfo)
+        small.maxConnections = 1
+        let onePool = PGPool(configuration: small)
+        var oneConnection = NightlyCompliance(pool: onePool)
+        oneConnection.batchSize = 1
+        let alone = try await oneConnection.run(asOf: asOf, dryRun: true)
+        await onePool.close()
         #expect(cut.returnsEvaluated == 6 && cut.errors.isEmpty, "\(cut.errors)")
         #expect(cut.changes == whole.changes)
+        #expect(alone.changes == whole.changes)
         let trend = cut.changes.filter { $0.standardID == "hours.zero-hours-trend" && $0.kind == .opened }
         #expect(Set(trend.map(\.employerID)) == Set(employers))
         #expect(trend.allSatisfy { $0.period == "2026-Q3" })
