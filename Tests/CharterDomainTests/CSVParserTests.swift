@@ -59,6 +59,13 @@ struct CSVParserTests {
         #expect(records.count == 4)  // parsing carries on
     }
 
+    /// Values beyond ASCII that are good UTF-8 are read as they are, beside plain ASCII ones.
+    @Test func goodUTF8BeyondASCIIIsReadAsItIs() {
+        let (records, errors) = CSVParser.parse(Array("name,town\nZoë Łódź,Kraków\nAnn,日本\n".utf8))
+        #expect(errors.isEmpty)
+        #expect(records.map(\.fields) == [["name", "town"], ["Zoë Łódź", "Kraków"], ["Ann", "日本"]])
+    }
+
     @Test func anUnterminatedQuoteIsReportedWhereItStarts() {
         let (_, errors) = parse("a,b\n1,\"open\n2,3\n")
         #expect(errors.count == 1)
