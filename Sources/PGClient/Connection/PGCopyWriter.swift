@@ -1,14 +1,16 @@
 /// Writes the data of a `COPY … FROM STDIN` inside `PGConnection.copyFrom`.
 ///
 /// Buffers writes and hands the connection 256 KiB at a time, so a row-at-a-time producer costs
-/// one actor hop per chunk, not per row. One chunk may be on its way to the server (sent by the
-/// connection's own thread) while the producer prepares the next, so parsing and sending overlap.
-/// Valid only inside the `copyFrom` body.
+/// one actor hop per chunk, not per row. Up to `depth` chunks may be on their way to the server (sent, in
+/// order, by the connection's own thread) while the producer prepares the next, so parsing and sending
+/// overlap even where one of them is slower for a while. Valid only inside the `copyFrom` body.
 public final class PGCopyWriter {
     private let connection: PGConnection
     private var buffer: [UInt8] = []
-    private var inFlight: Task<Void, any Error>?
+    /// The chunks on their way, oldest first; each is sent after the one before it.
+    private var inFlight: [Task<Void, any Error>] = []
     private static let chunkSize = 256 * 1024
+    private static let depth = 4
 
     init(connection: PGConnection) {
         self.connection = connection
@@ -27,20 +29,30 @@ public final class PGCopyWriter {
         if buffer.count >= Self.chunkSize { try await flush() }
     }
 
-    /// Starts sending what is buffered, once the chunk before it has gone.
+    /// Starts sending what is buffered, after the chunks before it; waits first while `depth` are on their way.
     public func flush() async throws {
         guard !buffer.isEmpty else { return }
-        try await drain()
+        if inFlight.count >= Self.depth { try await inFlight.removeFirst().value }
         let chunk = buffer
         buffer.removeAll(keepingCapacity: true)
         let connection = self.connection
-        inFlight = Task { try await connection.putCopyData(chunk) }
+        let before = inFlight.last
+        inFlight.append(
+            Task {
+                try await before?.value
+                try await connection.putCopyData(chunk)
+            })
     }
 
-    /// Waits until the chunk on its way has been handed to libpq (or failed).
+    /// Waits until every chunk on its way has been handed to libpq or failed (a chunk after a failed one is
+    /// not sent), and throws the first failure.
     func drain() async throws {
         let sending = inFlight
-        inFlight = nil
-        try await sending?.value
+        inFlight = []
+        var failure: (any Error)?
+        for task in sending {
+            do { try await task.value } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 }
