@@ -20,12 +20,8 @@ struct ConcurrentMapTests {
 
     /// The parts run on `ComputeThreads`, not Swift's cooperative pool, which stays free for the tasks that
     /// wait on a connection (the nightly run resumes the moment a statement returns, while a map is under way).
-    ///
-    /// Disabled: in about one run in ten some parts report a cooperative pool thread's name (alone: 3 of 25
-    /// runs, e.g. ["charter-cpu-1", "oot.default-qos"]), though each is added with the compute threads as its
-    /// executor preference. Not diagnosed yet; a test that fails one CI run in ten stops everything landing.
-    @Test(.disabled("flaky: some parts report a pool thread's name in about one run in ten; not diagnosed yet"))
-    func thePartsRunOnTheComputeThreadsNotTheCooperativePool() async throws {
+    /// (It also holds that the threads carry their names, as `top` and `perf` show them.)
+    @Test func thePartsRunOnTheComputeThreadsNotTheCooperativePool() async throws {
         let threads = try await Array(0..<1000).concurrentMap(minimumPart: 10) { _ in Thread.current.name ?? "" }
         #expect(!threads.isEmpty)
         #expect(threads.allSatisfy { $0.hasPrefix("charter-cpu-") }, "parts ran on \(Set(threads).sorted())")
