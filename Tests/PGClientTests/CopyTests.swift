@@ -20,6 +20,14 @@ struct CopyTests {
         let row = try #require(try await connection.query("SELECT count(*) AS n, max(note) AS note FROM lines").first)
         #expect(try row.decode(Int.self, column: "n") == 100_000)
         #expect(try row.decode(String.self, column: "note") == "say \"hi\", ok")
+        // In the order written: the rows span a dozen chunks, several on their way at once, and a fresh table
+        // keeps COPY's rows in the order they arrived.
+        let misplaced = try await connection.query(
+            """
+            SELECT count(*) AS n FROM (SELECT ref, row_number() OVER (ORDER BY ctid) - 1 AS position FROM lines) r
+            WHERE ref <> 'W' || position
+            """)
+        #expect(try misplaced.first?.decode(Int.self, column: "n") == 0)
     }
 
     @Test func aThrowingBodyAbortsTheCopyAndStoresNothing() async throws {

@@ -281,33 +281,18 @@ public struct NightlyCompliance: Sendable {
         try await pool.withConnection { connection in
             try await connection.simpleQuery("BEGIN")
             do {
-                // The grouped pass aggregates a batch's worker lines by (return version, mask) in each parallel
-                // worker; with room for its hash table (about 30 MB a worker for 10,000 returns) PostgreSQL
-                // hashes instead of sorting every line: 12 % less CPU for the pass (EXPLAIN, one process).
-                try await connection.simpleQuery("SET LOCAL work_mem = '128MB'")
-                // PostgreSQL's JIT compiles (inlines and optimises) the pass's per-line conditions anew in
-                // every statement and in each parallel worker: 2 s of CPU for a batch of 10,000 returns,
-                // more than the compiled code saves over the interpreter (EXPLAIN ANALYZE: 1.94 s with,
-                // 1.51 s without). The run's statements are run once each, so none gains from it.
-                try await connection.simpleQuery("SET LOCAL jit = off")
+                try await Self.setPassSettings(on: connection)
                 // The run reads on a second connection while it writes on this one (a first run of 40,000
                 // returns: 0.95–0.98 s against 1.02–1.04 s, charter-bench compliance, alternating) — when there
                 // is something to judge, and the pool has room for two runs at once (one by hand during the
                 // scheduled one) to hold two connections each; with less, each could hold one and wait for
-                // another. The reader's transaction only reads (its settings are the run's, for a pass over
-                // lines); it ends with the run.
+                // another. The reader's transaction only reads, with the run's settings (it may make a pass
+                // over lines), and ends with the run; it is not retried apart from the run.
                 if !order.isEmpty, pool.configuration.maxConnections >= 4 {
-                    try await pool.withConnection { reader in
-                        try await reader.simpleQuery("BEGIN READ ONLY")
-                        do {
-                            try await reader.simpleQuery("SET LOCAL work_mem = '128MB'")
-                            try await reader.simpleQuery("SET LOCAL jit = off")
-                            try await work(connection, reader)
-                            try await reader.simpleQuery("COMMIT")
-                        } catch {
-                            try? await reader.simpleQuery("ROLLBACK")
-                            throw error
-                        }
+                    try await pool.withTransaction(maxAttempts: 1) { reader in
+                        try await reader.simpleQuery("SET TRANSACTION READ ONLY")
+                        try await Self.setPassSettings(on: reader)
+                        try await work(connection, reader)
                     }
                 } else {
                     try await work(connection, nil)
@@ -438,6 +423,19 @@ public struct NightlyCompliance: Sendable {
             }
             return statements
         }
+    }
+
+    /// Settings for a transaction the run reads figures in, where a pass over worker lines may be made.
+    private static func setPassSettings(on connection: PGConnection) async throws {
+        // The grouped pass aggregates a batch's worker lines by (return version, mask) in each parallel
+        // worker; with room for its hash table (about 30 MB a worker for 10,000 returns) PostgreSQL
+        // hashes instead of sorting every line: 12 % less CPU for the pass (EXPLAIN, one process).
+        try await connection.simpleQuery("SET LOCAL work_mem = '128MB'")
+        // PostgreSQL's JIT compiles (inlines and optimises) the pass's per-line conditions anew in
+        // every statement and in each parallel worker: 2 s of CPU for a batch of 10,000 returns,
+        // more than the compiled code saves over the interpreter (EXPLAIN ANALYZE: 1.94 s with,
+        // 1.51 s without). The run's statements are run once each, so none gains from it.
+        try await connection.simpleQuery("SET LOCAL jit = off")
     }
 
     /// `write`s `judgement` (if any) into a report of its own, and how long it took.
